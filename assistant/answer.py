@@ -1,0 +1,357 @@
+"""Answers with citations: extractive (no generation) and, later, LLM.
+
+The extractive answerer picks the best evidence sentences from the retrieved passages,
+names who said them where the sentence attributes the statement, and cites every
+source that gives the same answer. It abstains when no sentence is relevant enough.
+Relevance averages two signals: how much of the question's content (terms weighted by
+rarity) the sentence and its neighbours contain, and the sentence's embedding
+similarity to the question. Nothing here knows any particular question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.attribution import Attribution, find_attributions
+from assistant.chunking import split_sentences
+from assistant.citations import Citation, RejectedCitation, SourceReader
+from assistant.lexical import LexicalIndex
+from assistant.retrieval import Hit, HybridRetriever, check_question
+from assistant.store import StoredChunk
+from assistant.terms import is_number, terms, tokens
+
+ABSTAIN_TEXT = "The articles do not say."
+MAX_CITATIONS = 4
+
+# Words that shape a question without saying what it is about ("how many", "did").
+# Words that shape a question without saying what it is about: they name the kind of
+# answer wanted ("what year", "the name of"), hedge it ("roughly") or ask for an opinion
+# ("how did X view"). A passage need not contain them.
+_SCAFFOLD = frozenset(
+    terms(
+        "many much long did does do doing happen happened kind type sort name named year "
+        "month day date time number amount figure roughly approximately exactly possible "
+        "possibly think view describe described call called mention mentioned consider "
+        "someone something anyone anything somebody"
+    )
+)
+_WHO = re.compile(
+    r"^\s*(who|whom|whose|which (?:\w+ )?(?:official|newspaper|outlet|agency|"
+    r"group|organi[sz]ation|ministry|media|source|person|people|politician|"
+    r"spokesman|company)|according to whom)\b",
+    re.IGNORECASE,
+)
+_HOW_MANY = re.compile(
+    r"\bhow (many|much|long|old)\b|\b(what|which) year\b"
+    r"|\bwhat (?:was |is )?(?:the )?(?:number|toll|figure|death toll|count)\b",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(r"^\s*(when|on what (?:day|date))\b", re.IGNORECASE)
+_MONTHS = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b|\b(monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday|week|yesterday|"
+    r"today|night|morning|\d{4})\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Answer:
+    """An answer in the public ``--json`` shape (see the README)."""
+
+    question: str
+    answer: str
+    abstained: bool
+    mode: Literal["extractive", "llm"]
+    model: str | None = None
+    citations: list[Citation] = field(default_factory=list)
+    rejected_citations: list[RejectedCitation] = field(default_factory=list)
+    # Not part of the JSON contract: what the terminal highlights.
+    match_terms: frozenset[str] = frozenset()
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape: keep it stable, extend only."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "mode": self.mode,
+            "model": self.model,
+            "citations": [c.to_json() for c in self.citations],
+            "rejected_citations": [r.to_json() for r in self.rejected_citations],
+        }
+
+
+@dataclass
+class Candidate:
+    """An evidence sentence from a retrieved passage, with its features."""
+
+    chunk: StoredChunk
+    hit_rank: int
+    start: int  # offsets in the file
+    end: int
+    text: str
+    context_terms: set[str]
+    own_terms: set[str]
+    coverage: float = 0.0
+    dense: float = 0.0
+    relevance: float = 0.0
+    score: float = 0.0
+    attributions: list[Attribution] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    """What the answerer needs to know about the question."""
+
+    text: str
+    weights: dict[str, float]
+    wants_who: bool
+    wants_number: bool
+    wants_when: bool
+
+    @property
+    def total(self) -> float:
+        """Sum of the question's term weights."""
+        return sum(self.weights.values()) or 1.0
+
+
+def analyse_question(question: str, lexical: LexicalIndex) -> QuestionInfo:
+    """Weigh the question's content terms by how rare they are in the corpus."""
+    qterms = [t for t in terms(question) if t not in _SCAFFOLD]
+    # A term absent from the corpus gets the weight of the rarest present term, not an
+    # unbounded one: one unknown word must not outweigh the rest of the question.
+    cap = lexical.idf("\x00never-a-term") if len(lexical) else 1.0
+    cap = min(cap, np.log(1.0 + (len(lexical) - 0.5) / 1.5)) if len(lexical) > 1 else cap
+    weights = {t: min(lexical.idf(t), cap) for t in dict.fromkeys(qterms)}
+    return QuestionInfo(
+        text=question,
+        weights=weights,
+        wants_who=bool(_WHO.search(question)),
+        wants_number=bool(_HOW_MANY.search(question)),
+        wants_when=bool(_WHEN.search(question)),
+    )
+
+
+class ExtractiveAnswerer:
+    """Builds cited answers from retrieved sentences, with no text generation.
+
+    Args:
+        retriever: The hybrid retriever over the store.
+        embeddings: The model the store was built with (also embeds sentences).
+        k: How many passages to draw evidence sentences from.
+        min_relevance: The relevance (mean of term coverage and embedding similarity)
+            the best sentence must reach, or the answerer abstains. 0.575 was set on
+            the development questions plus a held-out set written independently
+            (``tests/data/heldout.jsonl``): answerable questions' best sentences scored
+            0.60-0.96 on dev, off-topic questions 0.14-0.31, near misses ("What was the
+            weather in Deir ez-Zor on February 7?") 0.45-0.61.
+
+    """
+
+    def __init__(
+        self,
+        retriever: HybridRetriever,
+        embeddings: Embeddings,
+        *,
+        k: int = 8,
+        min_relevance: float = 0.575,
+    ) -> None:
+        self.retriever = retriever
+        self.embeddings = embeddings
+        self.k = k
+        self.min_relevance = min_relevance
+
+    # -- candidates --------------------------------------------------------------
+
+    def candidates(self, hits: list[Hit]) -> list[Candidate]:
+        """Every sentence of the retrieved passages, with its neighbours' terms."""
+        out: list[Candidate] = []
+        seen: set[tuple[str, int]] = set()
+        for rank, hit in enumerate(hits):
+            c = hit.chunk
+            spans = split_sentences(c.text)
+            sent_terms = [set(terms(c.text[s.start : s.end])) for s in spans]
+            title_terms = set(terms(c.title))
+            for i, s in enumerate(spans):
+                key = (c.source, c.start + s.start)
+                if key in seen:
+                    continue
+                seen.add(key)
+                ctx = set(sent_terms[i]) | title_terms
+                if i > 0:
+                    ctx |= sent_terms[i - 1]
+                if i + 1 < len(spans):
+                    ctx |= sent_terms[i + 1]
+                out.append(
+                    Candidate(
+                        chunk=c,
+                        hit_rank=rank,
+                        start=c.start + s.start,
+                        end=c.start + s.end,
+                        text=c.text[s.start : s.end],
+                        context_terms=ctx,
+                        own_terms=sent_terms[i],
+                        attributions=find_attributions(c.text[s.start : s.end]),
+                    )
+                )
+        return out
+
+    @staticmethod
+    def coverage(info: QuestionInfo, cand: Candidate) -> float:
+        """Share of the question's term weight found in the sentence (1) or beside it (0.8)."""
+        got = 0.0
+        for t, w in info.weights.items():
+            if t in cand.own_terms:
+                got += w
+            elif t in cand.context_terms:
+                got += 0.8 * w
+        return got / info.total
+
+    def score(self, info: QuestionInfo, cands: list[Candidate], qvec: np.ndarray) -> None:
+        """Fill in each candidate's coverage, similarity, relevance and ranking score."""
+        if not cands:
+            return
+        vecs = np.asarray(self.embeddings.embed_documents([c.text for c in cands]))
+        for cand, sim in zip(cands, vecs @ qvec, strict=True):
+            cand.dense = float(sim)
+            cand.coverage = self.coverage(info, cand) if info.weights else 0.0
+            cand.relevance = 0.5 * cand.coverage + 0.5 * cand.dense if info.weights else cand.dense
+            # Ranking also prefers sentences of the kind of answer asked for.
+            bonus = 0.0
+            extra_numbers = {t for t in cand.own_terms if is_number(t)} - set(info.weights)
+            if info.wants_number:
+                bonus += 0.1 if extra_numbers else -0.15
+            if info.wants_who and any(not a.is_pronoun for a in cand.attributions):
+                bonus += 0.05
+            if info.wants_when:
+                bonus += 0.05 if _MONTHS.search(cand.text) else -0.1
+            cand.score = cand.relevance + bonus
+
+    # -- answering ---------------------------------------------------------------
+
+    def answer(self, question: str, reader: SourceReader | None = None) -> Answer:
+        """Answer ``question`` from the store, or abstain.
+
+        Raises:
+            InputError: The question is empty.
+
+        """
+        question = check_question(question)
+        qvec = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
+        hits = self.retriever.search(question, k=self.k, query_vector=qvec.tolist())
+        info = analyse_question(question, self.retriever.lexical)
+        cands = self.candidates(hits)
+        self.score(info, cands, qvec)
+        cands.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
+        abstain = Answer(
+            question, ABSTAIN_TEXT, True, "extractive", match_terms=frozenset(info.weights)
+        )
+        if not cands or max(c.relevance for c in cands) < self.min_relevance:
+            return abstain
+        chosen = self.select(info, cands)
+        return self.render(question, info, chosen, reader or SourceReader())
+
+    def select(self, info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
+        """The best sentence plus others that say the same thing in other words or places.
+
+        A sentence joins when it matches the question about as well as the best one and,
+        for number questions, gives the same figure.
+        """
+        best = cands[0]
+        best_numbers = {t for t in best.own_terms if is_number(t)} - set(info.weights)
+        chosen = [best]
+        for cand in cands[1:]:
+            if len(chosen) >= MAX_CITATIONS:
+                break
+            if cand.score < 0.85 * best.score or cand.relevance < self.min_relevance:
+                continue
+            if cand.text == best.text and cand.chunk.source == best.chunk.source:
+                continue
+            if info.wants_number and best_numbers:
+                numbers = {t for t in cand.own_terms if is_number(t)} - set(info.weights)
+                if not numbers & best_numbers:
+                    continue
+            chosen.append(cand)
+        return chosen
+
+    def _who(
+        self, info: QuestionInfo, cand: Candidate, cands_in_chunk: list[Candidate]
+    ) -> str | None:
+        """Name who made the statement, preferring the speaker of the matched words."""
+        named = [a for a in cand.attributions if not a.is_pronoun]
+        if named:
+            # In "X said A, and Y reported B", the question's words tell A from B.
+            where = [t.start for t in tokens(cand.text) if t.term in info.weights]
+            centre = sum(where) / len(where) if where else 0.0
+            according = [a for a in named if a.verb == "according to"]
+            others = sorted(
+                (a for a in named if a.verb != "according to"), key=lambda a: abs(a.pos - centre)
+            )
+            if others and according:
+                return f"{others[0].display()}, according to {according[0].display()}"
+            return (others or according)[0].display()
+        if cand.attributions:  # "he said": the speaker named just before, if any
+            earlier = [
+                c for c in cands_in_chunk if c.chunk.id == cand.chunk.id and c.start < cand.start
+            ]
+            for prev in sorted(earlier, key=lambda c: -c.start):
+                prev_named = [a for a in prev.attributions if not a.is_pronoun]
+                if prev_named:
+                    return prev_named[0].display()
+        return None
+
+    def render(
+        self, question: str, info: QuestionInfo, chosen: list[Candidate], reader: SourceReader
+    ) -> Answer:
+        """Verify each chosen sentence against its file and compose the answer text."""
+        citations: list[Citation] = []
+        rejected: list[RejectedCitation] = []
+        parts: list[str] = []
+        # Sentences of the same chunk, to resolve "he said" to the speaker named before.
+        context = [
+            Candidate(
+                chunk=c.chunk,
+                hit_rank=0,
+                start=c.chunk.start + s.start,
+                end=c.chunk.start + s.end,
+                text=c.chunk.text[s.start : s.end],
+                context_terms=set(),
+                own_terms=set(),
+                attributions=find_attributions(c.chunk.text[s.start : s.end]),
+            )
+            for c in chosen
+            for s in split_sentences(c.chunk.text)
+        ]
+        for cand in chosen:
+            result = reader.cite(len(citations) + 1, cand.text, cand.chunk)
+            if isinstance(result, RejectedCitation):
+                rejected.append(result)
+                continue
+            citations.append(result)
+            who = self._who(info, cand, context)
+            lead = f"{who[:1].upper()}{who[1:]}: " if who else ""
+            parts.append(f"{lead}“{result.quote}” [{result.id}]")
+        if not citations:
+            return Answer(
+                question,
+                ABSTAIN_TEXT,
+                True,
+                "extractive",
+                rejected_citations=rejected,
+                match_terms=frozenset(info.weights),
+            )
+        return Answer(
+            question=question,
+            answer=" ".join(parts),
+            abstained=False,
+            mode="extractive",
+            citations=citations,
+            rejected_citations=rejected,
+            match_terms=frozenset(info.weights),
+        )

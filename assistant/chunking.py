@@ -1,0 +1,264 @@
+"""Sentence-aware chunking that keeps exact character offsets.
+
+Every span here is a pair of offsets into the original text, so ``text[start:end]`` is
+always the verbatim passage: nothing is stripped, re-joined or normalised.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+# Words that end with a period without ending a sentence.
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "sgt",
+        "cpl",
+        "adm",
+        "gov",
+        "sen",
+        "rep",
+        "st",
+        "jr",
+        "sr",
+        "rev",
+        "hon",
+        "pres",
+        "no",
+        "nos",
+        "vs",
+        "etc",
+        "inc",
+        "co",
+        "corp",
+        "ltd",
+        "dept",
+        "univ",
+        "est",
+        "approx",
+        "fig",
+        "al",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.k",
+        "u.n",
+        "a.m",
+        "p.m",
+    ]
+)
+
+# A sentence ends at . ! ? (or …), possibly followed by closing quotes/brackets, then
+# whitespace, then something that can start a sentence.
+_BOUNDARY = re.compile(r"""([.!?…]+)(["'”’)\]]*)(\s+)(?=["'“‘(\[]?[A-Z0-9])""")
+_PARAGRAPH = re.compile(r"\n[ \t\u00a0]*\n\s*")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open character span ``[start, end)`` in some text."""
+
+    start: int
+    end: int
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True when the period at ``dot`` closes an abbreviation or an initial."""
+    match = _WORD_BEFORE.search(text, 0, dot)
+    if not match:
+        return False
+    word = match.group(1).lower().strip(".")
+    if len(word) == 1 and word.isalpha():  # an initial: "Thomas F. Veale"
+        return True
+    return word in _ABBREVIATIONS
+
+
+def _trim(text: str, start: int, end: int) -> Span | None:
+    """Shrink ``[start, end)`` to exclude surrounding whitespace; None if nothing is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end) if start < end else None
+
+
+def _soft_lines(text: str, start: int, end: int) -> Iterator[Span]:
+    """Split a paragraph at single newlines that are not mere line wrapping.
+
+    A line break is a boundary unless the line before it is long and ends mid-sentence
+    (a lowercase letter, a comma, a semicolon or a hyphen): that is hard-wrapped prose.
+    Short lines (titles, bylines, datelines) always stand alone.
+    """
+    unit_start = start
+    line_start = start
+    while (nl := text.find("\n", line_start, end)) != -1:
+        line = text[line_start:nl].rstrip()
+        wraps = len(line) >= 40 and (line[-1].islower() or line[-1] in ",;-")
+        if not wraps:
+            yield Span(unit_start, nl)
+            unit_start = nl + 1
+        line_start = nl + 1
+    yield Span(unit_start, end)
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Return the paragraph spans of ``text`` (blank lines separate paragraphs)."""
+    spans: list[Span] = []
+    pos = 0
+    for match in _PARAGRAPH.finditer(text):
+        trimmed = _trim(text, pos, match.start())
+        if trimmed:
+            spans.append(trimmed)
+        pos = match.end()
+    trimmed = _trim(text, pos, len(text))
+    if trimmed:
+        spans.append(trimmed)
+    return spans
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Split ``text[start:end]`` into sentence spans (offsets into ``text``).
+
+    Paragraph breaks and non-wrapping line breaks always end a sentence; inside a line,
+    a sentence ends at terminal punctuation followed by a capital, a digit or an opening
+    quote, unless the period belongs to an abbreviation or an initial ("U.S.", "F.").
+    """
+    end = len(text) if end is None else end
+    sentences: list[Span] = []
+    for para in _paragraphs_in(text, start, end):
+        for line in _soft_lines(text, para.start, para.end):
+            pos = line.start
+            for match in _BOUNDARY.finditer(text, line.start, line.end):
+                if match.group(1) == "." and _is_abbreviation(text, match.start(1)):
+                    continue
+                cut = match.end(2)
+                trimmed = _trim(text, pos, cut)
+                if trimmed:
+                    sentences.append(trimmed)
+                pos = match.end(3)
+            trimmed = _trim(text, pos, line.end)
+            if trimmed:
+                sentences.append(trimmed)
+    return sentences
+
+
+def _paragraphs_in(text: str, start: int, end: int) -> list[Span]:
+    return [Span(p.start + start, p.end + start) for p in paragraphs(text[start:end])]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of an article, with where it stands in the file.
+
+    Attributes:
+        id: Stable id from a hash of the source name, offset and text.
+        source: File path relative to the ingested folder.
+        start: Offset of the first character in the file's text.
+        end: Offset one past the last character.
+        line: 1-based line number of ``start``.
+        text: ``file_text[start:end]``, verbatim.
+
+    """
+
+    id: str
+    source: str
+    start: int
+    end: int
+    line: int
+    text: str
+
+
+class LineIndex:
+    """Maps character offsets to 1-based line numbers."""
+
+    def __init__(self, text: str) -> None:
+        self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+
+    def line_of(self, offset: int) -> int:
+        """Return the 1-based line number of the character at ``offset``."""
+        return bisect.bisect_left(self._newlines, offset) + 1
+
+
+def chunk_id(source: str, start: int, text: str) -> str:
+    """A stable id for a chunk: the same text at the same place gets the same id."""
+    digest = hashlib.sha256(f"{source}\x00{start}\x00{text}".encode()).hexdigest()
+    return digest[:32]
+
+
+def chunk_text(
+    source: str, text: str, *, max_chars: int = 800, min_chars: int = 200
+) -> list[Chunk]:
+    """Cut an article into chunks of whole sentences.
+
+    A chunk never splits a sentence. It starts at a paragraph boundary when the chunk so
+    far has at least ``min_chars`` characters (short lines such as titles and bylines
+    join the next paragraph), and is closed before it would exceed ``max_chars``.
+
+    Args:
+        source: The article's source name (part of each chunk id).
+        text: The article's full text.
+        max_chars: Soft upper bound on a chunk's length (a longer sentence stands alone).
+        min_chars: Paragraphs shorter than this are merged with the next one.
+
+    Returns:
+        Chunks in document order; ``text[c.start:c.end] == c.text`` for each.
+
+    """
+    lines = LineIndex(text)
+    chunks: list[Chunk] = []
+    cur: list[Span] = []
+
+    def flush() -> None:
+        if not cur:
+            return
+        start, end = cur[0].start, cur[-1].end
+        body = text[start:end]
+        chunks.append(
+            Chunk(chunk_id(source, start, body), source, start, end, lines.line_of(start), body)
+        )
+        cur.clear()
+
+    for para in paragraphs(text):
+        if cur and cur[-1].end - cur[0].start >= min_chars:
+            flush()
+        for sent in split_sentences(text, para.start, para.end):
+            if cur and sent.end - cur[0].start > max_chars:
+                flush()
+            cur.append(sent)
+    flush()
+    return chunks

@@ -1,0 +1,97 @@
+"""Citations by construction: a quote becomes a citation only after it is found in its file.
+
+Whatever proposed the quote (our extractor, a model), the citation's ``quote`` is the
+file's own text at ``[start, end)``, read from disk at answer time. A quote that cannot
+be found, or a source that is gone, becomes a rejected citation with a reason and is
+never shown as a citation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from assistant.chunking import LineIndex
+from assistant.corpus import read_source_text
+from assistant.store import StoredChunk
+from assistant.verify import locate, stands_at
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verified quote: ``text_of(source)[start:end] == quote``. ``id`` is the [n] marker."""
+
+    id: int
+    source: str
+    title: str
+    start: int
+    end: int
+    line: int
+    quote: str
+
+    def to_json(self) -> dict[str, object]:
+        """The citation in the public ``--json`` shape."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RejectedCitation:
+    """A proposed quote that did not verify, and why."""
+
+    quote: str
+    reason: str
+
+    def to_json(self) -> dict[str, object]:
+        """The rejection in the public ``--json`` shape."""
+        return asdict(self)
+
+
+class SourceReader:
+    """Reads source files as ingested, once each, and verifies quotes against them."""
+
+    def __init__(self) -> None:
+        self._texts: dict[Path, str | None] = {}
+        self._lines: dict[Path, LineIndex] = {}
+
+    def text(self, path: Path) -> str | None:
+        """The file's text, or None when it cannot be read as UTF-8."""
+        if path not in self._texts:
+            try:
+                self._texts[path] = read_source_text(path)
+            except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
+                self._texts[path] = None
+        return self._texts[path]
+
+    def cite(self, citation_id: int, quote: str, chunk: StoredChunk) -> Citation | RejectedCitation:
+        """Verify ``quote`` against the file ``chunk`` came from.
+
+        Args:
+            citation_id: The [n] number to give the citation.
+            quote: The proposed quote (need not match the file's typography exactly).
+            chunk: The passage it was taken from (locates the file; ties go to the
+                occurrence nearest to this passage).
+
+        Returns:
+            A citation holding the file's exact text and offsets, or a rejection.
+
+        """
+        path = Path(chunk.root) / chunk.source
+        text = self.text(path)
+        if text is None:
+            return RejectedCitation(quote, f"source file {chunk.source} is missing or unreadable")
+        span = locate(quote, text, near=chunk.start)
+        if span is None:
+            return RejectedCitation(quote, f"not found verbatim in {chunk.source}")
+        exact = text[span.start : span.end]
+        if not stands_at(text, span.start, span.end, exact):  # pragma: no cover - invariant
+            return RejectedCitation(quote, "offsets do not match the source")
+        lines = self._lines.setdefault(path, LineIndex(text))
+        return Citation(
+            id=citation_id,
+            source=chunk.source,
+            title=chunk.title,
+            start=span.start,
+            end=span.end,
+            line=lines.line_of(span.start),
+            quote=exact,
+        )

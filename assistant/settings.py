@@ -1,0 +1,65 @@
+"""All configuration in one place.
+
+Settings come from (in order of precedence) explicit arguments, ``FACTCHECK_*``
+environment variables, the standard ``OPENAI_*`` variables and a ``.env`` file. They are
+built once, by the CLI or the caller, and passed down: nothing deeper in the core reads
+the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EmbeddingBackend = Literal["local", "openai"]
+Mode = Literal["auto", "extractive", "llm"]
+
+
+class Settings(BaseSettings):
+    """Configuration for every command; see the README's Configuration table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FACTCHECK_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    store: Path = Field(
+        default=Path("vectorstore"), description="Folder of the persisted Chroma store."
+    )
+    corpus: Path = Field(
+        default=Path("seeds"), description="Default folder ingested by `ingest` and on first `ask`."
+    )
+    collection: str = Field(default="articles", description="Chroma collection name.")
+
+    embedding: EmbeddingBackend = Field(
+        default="local", description="`local` (packaged MiniLM, offline) or `openai`."
+    )
+    openai_embedding_model: str = Field(default="text-embedding-3-small")
+    embedding_batch_size: int = Field(default=32, ge=1, le=2048)
+
+    mode: Mode = Field(default="auto", description="Answer mode: auto, extractive or llm.")
+    k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
+
+    # Standard OpenAI variables (no FACTCHECK_ prefix), also accepted with the prefix.
+    openai_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("FACTCHECK_OPENAI_API_KEY", "OPENAI_API_KEY"),
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("FACTCHECK_OPENAI_BASE_URL", "OPENAI_BASE_URL"),
+    )
+    llm_model: str = Field(default="gpt-4o-mini", description="Chat model for LLM answers.")
+
+    debug: bool = Field(default=False, description="Show tracebacks instead of one-line errors.")
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when an API key or a base URL is set, so LLM mode is possible."""
+        return self.openai_api_key is not None or bool(self.openai_base_url)

@@ -1,0 +1,275 @@
+"""Turning text into search terms, the same way for passages and questions.
+
+Case and punctuation never block a match ("killed?" finds "killed"), numbers and
+number words meet in one form ("5" and "five" are both ``5``, "two hundred" is
+``200``), thousands separators go ("1,000" is ``1000``), and words are stemmed
+("killed" and "kill" meet). Used by the keyword index, the extractive answerer and the
+highlighter, so they all agree on what "matches" means.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+# Casualty reporting says the same thing many ways; these stems meet in one term so
+# "died" finds "killed" and "injured" finds "wounded" (claims are counted by them too).
+CONCEPTS = {
+    "die": "kill", "dead": "kill", "death": "kill", "perish": "kill", "fatal": "kill",
+    "slain": "kill", "injur": "wound", "hurt": "wound",
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_SCALES)
+
+# Words that carry no content for matching. Question words are here too: "who" in a
+# question is what we are looking for, not something a passage must contain.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "say",
+        "said",
+        "says",
+        "tell",
+        "told",
+        "also",
+        "s",
+        "t",
+        "don",
+        "according",
+    ]
+)
+
+# Country abbreviations, matched before lowercasing: "US" is not the pronoun "us".
+_ABBREV = re.compile(r"\b(?:U\.S\.A\.|U\.S\.|USA|US)(?![\w])|\b(?:U\.K\.|UK)(?![\w])")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A term and where its source word(s) stand in the text."""
+
+    term: str
+    start: int
+    end: int
+
+
+@functools.cache
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def _number_value(run: list[str]) -> int:
+    total, current = 0, 0
+    for word in run:
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        else:  # thousand, million
+            total += max(current, 1) * _SCALES[word]
+            current = 0
+    return total + current
+
+
+def _fold(text: str) -> str:
+    """Lowercase, fold apostrophes and spell country abbreviations as one word.
+
+    Keeps the length of the text, so token offsets stay offsets into the original.
+    """
+    text = _ABBREV.sub(
+        lambda m: ("usa" if "S" in m.group(0) else "uk").ljust(len(m.group(0)), " "), text
+    )
+    return text.lower().replace("’", "'")
+
+
+def tokens(text: str, *, keep_stopwords: bool = False) -> list[Token]:
+    """Split ``text`` into normalised terms with their character spans.
+
+    Args:
+        text: Any text.
+        keep_stopwords: Keep function words (for phrase-level matching).
+
+    Returns:
+        Terms in order; a run of number words ("two hundred and fifteen") is one token.
+
+    """
+    raw = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(_fold(text))]
+    out: list[Token] = []
+    stem = _stemmer().stemWord
+    i = 0
+    while i < len(raw):
+        word, start, end = raw[i]
+        if word in NUMBER_WORDS:
+            run = [word]
+            j = i + 1
+            while j < len(raw) and (
+                raw[j][0] in NUMBER_WORDS
+                or (raw[j][0] == "and" and j + 1 < len(raw) and raw[j + 1][0] in NUMBER_WORDS)
+            ):
+                if raw[j][0] != "and":
+                    run.append(raw[j][0])
+                j += 1
+            if run != ["hundred"] and run != ["thousand"] and run != ["million"]:
+                out.append(Token(str(_number_value(run)), start, raw[j - 1][2]))
+                i = j
+                continue
+        if word[0].isdigit():
+            out.append(Token(word.replace(",", ""), start, end))
+        elif keep_stopwords or word not in STOPWORDS:
+            base = word.split("'")[0] if word.endswith(("'s", "'t")) else word
+            if keep_stopwords or base not in STOPWORDS:
+                stemmed = stem(base)
+                out.append(Token(CONCEPTS.get(stemmed, stemmed), start, end))
+        i += 1
+    return out
+
+
+def terms(text: str) -> list[str]:
+    """The content terms of ``text`` (see :func:`tokens`)."""
+    return [t.term for t in tokens(text)]
+
+
+def is_number(term: str) -> bool:
+    """True when a term is a number (after normalisation)."""
+    return term[:1].isdigit()
+

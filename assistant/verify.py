@@ -1,0 +1,113 @@
+"""Quote verification: find a quote in its source and return the exact original span.
+
+A quote may come from a model or a user who typed straight quotes for curly ones, a
+hyphen for a dash, a plain space for a non-breaking one, or collapsed a run of
+whitespace. Those differences are forgiven; nothing else is. The span returned always
+satisfies ``text[span.start:span.end]`` being the source's own characters, and callers
+show that slice, never the quote as given.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from assistant.chunking import Span
+
+_QUOTES = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u00b4": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+}  # fmt: skip
+_DASHES = set("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
+_ELLIPSIS = "\u2026"
+
+
+@dataclass(frozen=True)
+class _Normalised:
+    text: str
+    origin: list[int]  # origin[i] = index in the original text of normalised char i
+
+
+def _normalise(text: str) -> _Normalised:
+    """Fold quote marks, dashes, spaces and ellipses, remembering where each char came from.
+
+    Whitespace runs (including U+00A0 and other Unicode spaces) become one space; runs
+    of dashes become one hyphen, so "--" and an em dash match; "…" becomes "...".
+    Combining marks are composed (NFC) character by character so "é" matches "é".
+    """
+    out: list[str] = []
+    origin: list[int] = []
+    prev = ""
+    for i, ch in enumerate(text):
+        if ch.isspace() or unicodedata.category(ch) == "Zs":
+            if prev == " ":
+                continue
+            c = " "
+        elif ch in _DASHES:
+            if prev == "-":
+                continue
+            c = "-"
+        elif ch == _ELLIPSIS:
+            out.extend("...")
+            origin.extend((i, i, i))
+            prev = "."
+            continue
+        elif unicodedata.category(ch) in ("Mn", "Me") and out:
+            # A combining mark: compose it with the character before it when possible.
+            composed = unicodedata.normalize("NFC", out[-1] + ch)
+            if len(composed) == 1:
+                out[-1] = composed
+                continue
+            c = ch
+        else:
+            c = _QUOTES.get(ch, ch)
+        out.append(c)
+        origin.append(i)
+        prev = c
+    return _Normalised("".join(out), origin)
+
+
+def _norm_quote(quote: str) -> str:
+    norm = _normalise(unicodedata.normalize("NFC", quote)).text.strip()
+    return norm
+
+
+def locate(quote: str, text: str, *, near: int | None = None) -> Span | None:
+    """Find ``quote`` in ``text`` and return the span of the original characters.
+
+    Args:
+        quote: The quote as given (by a model, a user or our own extractor).
+        text: The full source text.
+        near: When the quote occurs more than once, prefer the occurrence closest to this
+            offset (e.g. the start of the passage it was cited from).
+
+    Returns:
+        The exact span in ``text``, or None when the quote is not there.
+
+    """
+    needle = _norm_quote(quote)
+    if not needle:
+        return None
+    hay = _normalise(text)
+    hits: list[int] = []
+    pos = hay.text.find(needle)
+    while pos != -1:
+        hits.append(pos)
+        if near is None:
+            break
+        pos = hay.text.find(needle, pos + 1)
+    if not hits:
+        return None
+    best = hits[0] if near is None else min(hits, key=lambda h: abs(hay.origin[h] - near))
+    start = hay.origin[best]
+    end = hay.origin[best + len(needle) - 1] + 1
+    # A trailing combining mark belongs with the last character we matched.
+    while end < len(text) and unicodedata.category(text[end]) in ("Mn", "Me"):
+        end += 1
+    return Span(start, end)
+
+
+def stands_at(text: str, start: int, end: int, quote: str) -> bool:
+    """True when ``quote`` stands verbatim in ``text`` at ``[start, end)``."""
+    return 0 <= start <= end <= len(text) and text[start:end] == quote
