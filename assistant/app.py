@@ -55,7 +55,9 @@ class FactCheck:
         from assistant.store import Store
 
         return Store(
-            self.settings.store, embedding_model_id(self.settings), self.settings.collection
+            self.settings.store,
+            embedding_model_id(self.settings, self._embeddings),
+            self.settings.collection,
         )
 
     @cached_property

@@ -136,8 +136,15 @@ class LocalMiniLMEmbeddings(Embeddings):
         return self._embed(texts)
 
 
-def embedding_model_id(settings: Settings) -> str:
-    """The id recorded in the store for the configured embedding model."""
+def embedding_model_id(settings: Settings, embeddings: Embeddings | None = None) -> str:
+    """The id recorded in the store for the embedding model in use.
+
+    An embeddings object that names itself (a ``model_id`` attribute) wins over the
+    settings, so a test double can never pass for the real model.
+    """
+    own = getattr(embeddings, "model_id", None)
+    if isinstance(own, str) and own:
+        return own
     if settings.embedding == "openai":
         return f"openai:{settings.openai_embedding_model}"
     return LOCAL_MODEL_ID

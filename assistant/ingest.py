@@ -94,7 +94,7 @@ def ingest(
     """
     t0 = time.perf_counter()
     read = read_articles(paths, on_skip=on_skip)
-    model_id = embedding_model_id(settings)
+    model_id = embedding_model_id(settings, embeddings)
     if rebuild:
         store = Store.rebuild(settings.store, model_id, settings.collection)
     else:

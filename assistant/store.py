@@ -19,6 +19,21 @@ SCHEMA_VERSION = 1
 _ADD_BATCH = 2000  # below Chroma's max batch size, and bounds memory per call
 
 
+def _persistent_client(path: Path) -> Any:
+    """A Chroma client for ``path``, always with the same settings.
+
+    Chroma keeps one client per path per process and refuses a second one with other
+    settings, so every caller must build it here. Telemetry is off: nothing may try the
+    network.
+    """
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    return chromadb.PersistentClient(
+        path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    )
+
+
 @dataclass(frozen=True)
 class StoredChunk:
     """A chunk as kept in the store, with everything needed to cite it."""
@@ -99,13 +114,7 @@ class Store:
 
     def _open_client(self) -> Any:
         try:
-            import chromadb
-            from chromadb.config import Settings as ChromaSettings
-
-            return chromadb.PersistentClient(
-                path=str(self.path),
-                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True),
-            )
+            return _persistent_client(self.path)
         except Exception as exc:  # chromadb raises many types for a damaged folder
             raise StoreError(
                 f"cannot open the store at {self.path} ({type(exc).__name__}): it may be "
@@ -154,12 +163,7 @@ class Store:
         path = Path(path)
         if (path / "chroma.sqlite3").exists():
             try:
-                import chromadb
-                from chromadb.config import Settings as ChromaSettings
-
-                client = chromadb.PersistentClient(
-                    path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
-                )
+                client = _persistent_client(path)
                 if collection in {c.name for c in client.list_collections()}:
                     client.delete_collection(collection)
             except Exception as exc:

@@ -272,4 +272,3 @@ def terms(text: str) -> list[str]:
 def is_number(term: str) -> bool:
     """True when a term is a number (after normalisation)."""
     return term[:1].isdigit()
-

@@ -1,0 +1,96 @@
+"""Shared fixtures. Every test runs in its own temporary folder with its own store."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from assistant.app import FactCheck
+from assistant.settings import Settings
+from assistant.terms import terms
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+HELDOUT = ROOT / "tests" / "data" / "heldout.jsonl"
+
+_ENV = (
+    "OPENAI_API_KEY", "OPENAI_BASE_URL", "FACTCHECK_OPENAI_API_KEY", "FACTCHECK_OPENAI_BASE_URL",
+    "FACTCHECK_EMBEDDING", "FACTCHECK_MODE", "FACTCHECK_CORPUS", "FACTCHECK_DEBUG", "FACTCHECK_K",
+)  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the store at a temporary folder and run from there: never touch vectorstore/."""
+    for var in _ENV:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("FACTCHECK_STORE", str(tmp_path / "store"))
+    monkeypatch.chdir(tmp_path)  # also keeps a developer's .env out of the tests
+    return tmp_path
+
+
+class HashEmbeddings(Embeddings):
+    """A deterministic, instant stand-in for the embedding model (bag of hashed terms).
+
+    It names itself, so a store built with it can never be queried as the real model.
+    """
+
+    model_id = "test:hash-64"
+    dim = 64
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.texts_embedded = 0
+
+    def _vec(self, text: str) -> list[float]:
+        v = np.zeros(self.dim, dtype=np.float32)
+        for t in terms(text) or ["\x00"]:
+            v[int(hashlib.md5(t.encode()).hexdigest(), 16) % self.dim] += 1.0
+        return (v / np.linalg.norm(v)).tolist()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += 1
+        self.texts_embedded += len(texts)
+        return [self._vec(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vec(text)
+
+
+@pytest.fixture
+def fake_embeddings() -> HashEmbeddings:
+    return HashEmbeddings()
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A private copy of the seed articles that a test may change."""
+    dest = tmp_path / "seeds"
+    shutil.copytree(SEEDS, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def seed_fc(tmp_path_factory: pytest.TempPathFactory) -> FactCheck:
+    """The seeds ingested once with the real packaged model (shared, read-only)."""
+    store = tmp_path_factory.mktemp("seed-store") / "store"
+    fc = FactCheck(Settings(store=store, corpus=SEEDS))
+    fc.ingest([SEEDS])
+    return fc
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        pytest.skip(f"{path} is not present (it lives in shared/ beside the repository)")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def source_text(source: str, root: Path = SEEDS) -> str:
+    return (root / source).read_bytes().decode("utf-8")

@@ -1,0 +1,94 @@
+"""Extractive answers on the development questions, and the JSON contract."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import ABSTAIN_TEXT, ExtractiveAnswerer
+from assistant.app import FactCheck
+from assistant.citations import Citation
+from assistant.settings import Settings
+from tests.conftest import DEV, load_jsonl, source_text
+
+
+def _assert_citations_stand(answer, root=None):
+    for c in answer.citations:
+        text = source_text(c.source) if root is None else (root / c.source).read_text("utf-8")
+        assert text[c.start : c.end] == c.quote
+        assert text.count("\n", 0, c.start) + 1 == c.line
+        assert f"[{c.id}]" in answer.answer
+
+
+def _dev(kinds):
+    return [q for q in load_jsonl(DEV) if q["kind"] in kinds]
+
+
+@pytest.mark.parametrize("q", _dev(("who_said", "number", "fact")), ids=lambda q: q["id"])
+def test_dev_questions_are_answered_with_verified_citations(seed_fc, q):
+    answer = seed_fc.ask(q["question"])
+    assert not answer.abstained
+    assert any(a.lower() in answer.answer.lower() for a in q["answer_any"]), answer.answer
+    assert answer.citations
+    _assert_citations_stand(answer)
+
+
+@pytest.mark.parametrize("q", _dev(("unanswerable",)), ids=lambda q: q["id"])
+def test_dev_unanswerable_questions_abstain(seed_fc, q):
+    answer = seed_fc.ask(q["question"])
+    assert answer.abstained and answer.answer == ABSTAIN_TEXT and answer.citations == []
+
+
+def test_off_topic_question_abstains(seed_fc):
+    answer = seed_fc.ask("What is the capital of France?")
+    assert answer.abstained and not answer.citations
+
+
+def test_who_said_5_were_killed_names_the_foreign_ministry(seed_fc):
+    answer = seed_fc.ask("Who said 5 were killed?")
+    assert "Foreign Ministry" in answer.answer
+    cited = [c for c in answer.citations if c.source == "003_eedac8ea6769e308.txt"]
+    assert any("Foreign Ministry" in c.quote for c in cited)
+    _assert_citations_stand(answer)
+
+
+def test_every_source_giving_the_same_figure_is_cited(seed_fc):
+    # Novaya Gazeta's 13 killed is reported by two different articles.
+    answer = seed_fc.ask("Which newspaper said 13 Russians were killed?")
+    sources = {c.source for c in answer.citations if "13" in c.quote}
+    assert len(sources) >= 2
+    assert "Novaya Gazeta" in answer.answer
+
+
+def test_json_shape_is_the_public_contract(seed_fc):
+    data = seed_fc.ask("Who said 5 were killed?").to_json()
+    assert set(data) == {
+        "question", "answer", "abstained", "mode", "model", "citations", "rejected_citations",
+    }  # fmt: skip
+    assert data["mode"] == "extractive" and data["model"] is None
+    for c in data["citations"]:
+        assert set(c) == {"id", "source", "title", "start", "end", "line", "quote"}
+        assert isinstance(c["start"], int) and isinstance(c["end"], int)
+    assert [c["id"] for c in data["citations"]] == list(range(1, len(data["citations"]) + 1))
+
+
+def test_quotes_that_no_longer_verify_are_rejected_not_shown(tmp_path, corpus, fake_embeddings):
+    fc = FactCheck(Settings(store=tmp_path / "store"), embeddings=fake_embeddings)
+    fc.ingest([corpus])
+    question = "What bill is the Russian government reviewing?"
+    answerer = ExtractiveAnswerer(fc.retriever, fake_embeddings, min_relevance=0.0)
+    before = answerer.answer(question)
+    assert before.citations
+    # Edit the cited sentences out of their files after ingest (no re-ingest).
+    for c in before.citations:
+        path = corpus / c.source
+        path.write_text(path.read_text("utf-8").replace(c.quote, "[removed]"), "utf-8")
+
+    after = answerer.answer(question)
+
+    assert after.rejected_citations
+    assert all("not found" in r.reason for r in after.rejected_citations)
+    for c in after.citations:
+        assert isinstance(c, Citation)
+    _assert_citations_stand(after, root=corpus)
+    if not after.citations:
+        assert after.abstained

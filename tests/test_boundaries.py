@@ -1,0 +1,28 @@
+"""Import boundaries: the core never loads the CLI toolkit; the CLI loads nothing heavy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def _modules_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    return set(out.split())
+
+
+def test_core_does_not_import_typer_or_rich():
+    loaded = _modules_after(
+        "import assistant.app, assistant.answer, assistant.retrieval, assistant.store, "
+        "assistant.ingest, assistant.eval, assistant.citations"
+    )
+    assert "typer" not in loaded and "rich" not in loaded
+
+
+def test_cli_start_up_imports_nothing_heavy():
+    loaded = _modules_after("import assistant.cli")
+    for heavy in ("chromadb", "langchain_core", "onnxruntime", "numpy", "bm25s"):
+        assert heavy not in loaded, heavy

@@ -1,0 +1,163 @@
+"""Ingest: idempotence, changed and removed files, moved folders, model mismatch."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from assistant.app import FactCheck
+from assistant.citations import Citation, RejectedCitation, SourceReader
+from assistant.errors import EmbeddingMismatchError, NoArticlesError, StoreError
+from assistant.settings import Settings
+
+
+def _fc(tmp_path: Path, emb) -> FactCheck:
+    return FactCheck(Settings(store=tmp_path / "store"), embeddings=emb)
+
+
+def test_reingest_is_idempotent(tmp_path, corpus, fake_embeddings):
+    fc = _fc(tmp_path, fake_embeddings)
+    first = fc.ingest([corpus])
+    ids_before = {s: r.chunk_ids for s, r in fc.store.sources().items()}
+    embedded_before = fake_embeddings.texts_embedded
+
+    second = fc.ingest([corpus])
+
+    assert first.files == 5 and first.embedded == first.chunks > 0
+    assert second.embedded == 0 and second.removed == 0 and second.unchanged_files == 5
+    assert fake_embeddings.texts_embedded == embedded_before  # nothing re-embedded
+    assert {s: r.chunk_ids for s, r in fc.store.sources().items()} == ids_before
+    assert fc.store.count() == first.chunks
+
+
+def test_changed_file_replaces_its_old_chunks(tmp_path, corpus, fake_embeddings):
+    fc = _fc(tmp_path, fake_embeddings)
+    fc.ingest([corpus])
+    path = corpus / "003_eedac8ea6769e308.txt"
+    text = path.read_bytes().decode("utf-8")
+    old_sentence = "Relatives of the dead are demanding to know what happened."
+    assert old_sentence in text
+    path.write_bytes(text.replace(old_sentence, "Relatives asked the ministry for answers.").encode())
+
+    report = fc.ingest([corpus])
+
+    stored = [c.text for c in fc.store.all_chunks() if c.source == path.name]
+    assert report.embedded > 0 and report.removed > 0
+    assert report.embedded < report.chunks  # only the changed part is re-embedded
+    assert not any(old_sentence in t for t in stored)
+    assert any("Relatives asked the ministry for answers." in t for t in stored)
+    # Every stored chunk of the file matches the file as it is now.
+    new_text = path.read_bytes().decode("utf-8")
+    for c in fc.store.all_chunks():
+        if c.source == path.name:
+            assert new_text[c.start : c.end] == c.text
+
+
+def test_removed_file_loses_its_chunks(tmp_path, corpus, fake_embeddings):
+    fc = _fc(tmp_path, fake_embeddings)
+    fc.ingest([corpus])
+    (corpus / "002_faa697fe5f1559cb.txt").unlink()
+
+    report = fc.ingest([corpus])
+
+    assert "002_faa697fe5f1559cb.txt" not in fc.store.sources()
+    assert report.removed > 0 and report.files == 4
+
+
+def test_ingesting_one_file_keeps_the_others(tmp_path, corpus, fake_embeddings):
+    fc = _fc(tmp_path, fake_embeddings)
+    fc.ingest([corpus])
+    fc.ingest([corpus / "000_f8bb647a1315dbc5.txt"])
+    assert len(fc.store.sources()) == 5
+
+
+def test_moved_folder_updates_paths_without_reembedding(tmp_path, corpus, fake_embeddings):
+    fc = _fc(tmp_path, fake_embeddings)
+    fc.ingest([corpus])
+    moved = tmp_path / "moved"
+    shutil.move(str(corpus), moved)
+    before = fake_embeddings.texts_embedded
+
+    report = fc.ingest([moved])
+
+    assert report.embedded == 0 and fake_embeddings.texts_embedded == before
+    assert {r.root for r in fc.store.sources().values()} == {str(moved.resolve())}
+    chunk = fc.store.all_chunks()[0]
+    assert isinstance(SourceReader().cite(1, chunk.text, chunk), Citation)
+
+
+def test_bad_files_are_skipped_and_the_rest_kept(tmp_path, corpus, fake_embeddings):
+    fc = _fc(tmp_path, fake_embeddings)
+    fc.ingest([corpus])
+    (corpus / "latin1.txt").write_bytes("caf\xe9 au lait".encode("latin-1"))
+    skipped: list[tuple[Path, str]] = []
+
+    report = fc.ingest([corpus], on_skip=lambda p, r: skipped.append((p, r)))
+
+    assert [p.name for p, _ in skipped] == ["latin1.txt"]
+    assert "UTF-8" in skipped[0][1]
+    assert report.files == 5 and len(fc.store.sources()) == 5
+
+
+def test_no_articles_is_an_error_and_keeps_the_store(tmp_path, corpus, fake_embeddings):
+    fc = _fc(tmp_path, fake_embeddings)
+    fc.ingest([corpus])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(NoArticlesError):
+        fc.ingest([empty])
+    assert len(fc.store.sources()) == 5
+
+
+def test_store_built_with_another_model_is_refused(tmp_path, corpus, fake_embeddings):
+    _fc(tmp_path, fake_embeddings).ingest([corpus])
+    real = FactCheck(Settings(store=tmp_path / "store"))  # the packaged model
+    with pytest.raises(EmbeddingMismatchError, match="--rebuild"):
+        _ = real.store
+
+
+def test_rebuild_switches_model(tmp_path, corpus, fake_embeddings):
+    _fc(tmp_path, fake_embeddings).ingest([corpus])
+
+    class Other(type(fake_embeddings)):
+        model_id = "test:other"
+
+    other = FactCheck(Settings(store=tmp_path / "store"), embeddings=Other())
+    report = other.ingest([corpus], rebuild=True)
+    assert report.embedded == report.chunks and other.store.count() == report.chunks
+
+
+def test_missing_store_says_to_ingest(tmp_path, fake_embeddings):
+    with pytest.raises(StoreError, match="factcheck ingest"):
+        _ = _fc(tmp_path, fake_embeddings).store
+
+
+def test_store_folder_is_private(tmp_path, corpus, fake_embeddings):
+    _fc(tmp_path, fake_embeddings).ingest([corpus])
+    mode = stat.S_IMODE((tmp_path / "store").stat().st_mode)
+    assert mode & 0o077 == 0
+
+
+def test_a_quote_edited_away_after_ingest_is_rejected(tmp_path, corpus, fake_embeddings):
+    fc = _fc(tmp_path, fake_embeddings)
+    fc.ingest([corpus])
+    chunk = next(c for c in fc.store.all_chunks() if "Wagner Group" in c.text)
+    path = corpus / chunk.source
+    path.write_bytes(path.read_bytes().replace(b"Wagner Group", b"W. Group"))
+
+    result = SourceReader().cite(1, chunk.text, chunk)
+
+    assert isinstance(result, RejectedCitation)
+    assert "not found" in result.reason
+
+
+def test_a_deleted_source_is_rejected(tmp_path, corpus, fake_embeddings):
+    fc = _fc(tmp_path, fake_embeddings)
+    fc.ingest([corpus])
+    chunk = fc.store.all_chunks()[0]
+    (corpus / chunk.source).unlink()
+    result = SourceReader().cite(1, chunk.text, chunk)
+    assert isinstance(result, RejectedCitation) and "missing" in result.reason
