@@ -137,7 +137,7 @@ def _run_ingest(fc: FactCheck, paths: list[Path] | None, rebuild: bool, quiet: b
         TimeRemainingColumn(),
         console=_console(err=True),
         transient=True,
-        disable=quiet,
+        disable=quiet or not sys.stderr.isatty(),
     ) as progress:
         task = progress.add_task("Embedding chunks", total=None)
         return fc.ingest(

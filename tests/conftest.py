@@ -88,7 +88,10 @@ def seed_fc(tmp_path_factory: pytest.TempPathFactory) -> FactCheck:
 
 def load_jsonl(path: Path) -> list[dict]:
     if not path.exists():
-        pytest.skip(f"{path} is not present (it lives in shared/ beside the repository)")
+        pytest.skip(
+            f"{path} is not present (it lives in shared/ beside the repository)",
+            allow_module_level=True,
+        )
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
