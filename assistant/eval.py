@@ -178,7 +178,7 @@ def format_report(report: EvalReport, verbose: bool = False) -> str:
         f"unanswerable abstained:   {_pct(report.abstention_rate)}",
         f"answerable abstained:     {_pct(report.false_abstention_rate)}",
         f"quotes verbatim:          {_pct(report.verbatim_rate)}",
-        f"mean ask time:            "
+        "mean ask time:            "
         + ("n/a" if report.mean_ask_seconds is None else f"{report.mean_ask_seconds:.3f} s"),
     ]
     return "\n".join(lines)

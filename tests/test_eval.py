@@ -26,7 +26,9 @@ def test_heldout_questions_do_not_regress(seed_fc):
 
 
 def test_command_line_prints_json(capsys, seed_fc):
-    code = main([str(DEV), "--corpus", str(SEEDS), "--store", str(seed_fc.settings.store), "--json"])
+    code = main(
+        [str(DEV), "--corpus", str(SEEDS), "--store", str(seed_fc.settings.store), "--json"]
+    )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert {"recall_at_k", "answer_accuracy", "citation_precision", "abstention_rate"} <= set(data)

@@ -40,7 +40,9 @@ def test_changed_file_replaces_its_old_chunks(tmp_path, corpus, fake_embeddings)
     text = path.read_bytes().decode("utf-8")
     old_sentence = "Relatives of the dead are demanding to know what happened."
     assert old_sentence in text
-    path.write_bytes(text.replace(old_sentence, "Relatives asked the ministry for answers.").encode())
+    path.write_bytes(
+        text.replace(old_sentence, "Relatives asked the ministry for answers.").encode()
+    )
 
     report = fc.ingest([corpus])
 
