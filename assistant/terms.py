@@ -30,6 +30,22 @@ CONCEPTS = {
     "die": "kill", "dead": "kill", "death": "kill", "perish": "kill", "fatal": "kill",
     "slain": "kill", "injur": "wound", "hurt": "wound",
 }  # fmt: skip
+# Irregular English verb forms the stemmer cannot join to their base ("taken" -> "take").
+IRREGULAR = {
+    "took": "take", "taken": "take", "made": "make", "gave": "give", "given": "give",
+    "went": "go", "gone": "go", "told": "tell", "wrote": "write", "written": "write",
+    "fought": "fight", "began": "begin", "begun": "begin", "won": "win", "lost": "lose",
+    "led": "lead", "struck": "strike", "brought": "bring", "thought": "think", "held": "hold",
+    "kept": "keep", "left": "leave", "met": "meet", "paid": "pay", "sent": "send",
+    "spoke": "speak", "spoken": "speak", "stood": "stand", "saw": "see", "seen": "see",
+    "knew": "know", "known": "know", "shot": "shoot", "fell": "fall", "fallen": "fall",
+    "rose": "rise", "risen": "rise", "chose": "choose", "chosen": "choose", "drove": "drive",
+    "driven": "drive", "flew": "fly", "flown": "fly", "sought": "seek", "caught": "catch",
+    "bought": "buy", "fled": "flee", "hid": "hide", "hidden": "hide", "understood":
+    "understand", "withdrew": "withdraw", "withdrawn": "withdraw", "forbade": "forbid",
+    "shown": "show", "ran": "run", "came": "come", "became": "become", "felt": "feel",
+    "found": "find", "heard": "hear", "meant": "mean", "put": "put", "said": "say",
+}  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_SCALES)
 
@@ -172,6 +188,8 @@ STOPWORDS = frozenset(
         "t",
         "don",
         "according",
+        "us",
+        "whose",
     ]
 )
 
@@ -258,7 +276,7 @@ def tokens(text: str, *, keep_stopwords: bool = False) -> list[Token]:
         elif keep_stopwords or word not in STOPWORDS:
             base = word.split("'")[0] if word.endswith(("'s", "'t")) else word
             if keep_stopwords or base not in STOPWORDS:
-                stemmed = stem(base)
+                stemmed = stem(IRREGULAR.get(base, base))
                 out.append(Token(CONCEPTS.get(stemmed, stemmed), start, end))
         i += 1
     return out
