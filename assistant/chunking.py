@@ -85,7 +85,7 @@ _ABBREVIATIONS = frozenset(
 # A sentence ends at . ! ? (or …), possibly followed by closing quotes/brackets, then
 # whitespace, then something that can start a sentence.
 _BOUNDARY = re.compile(r"""([.!?…]+)(["'”’)\]]*)(\s+)(?=["'“‘(\[]?[A-Z0-9])""")
-_PARAGRAPH = re.compile(r"\n[ \t\u00a0]*\n\s*")
+_PARAGRAPH = re.compile(r"\r?\n[ \t\u00a0]*\r?\n\s*")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 

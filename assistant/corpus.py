@@ -54,7 +54,7 @@ class ReadResult:
 def title_of(text: str) -> str:
     """Return the first non-empty line of ``text``, without Markdown heading marks."""
     for line in text.splitlines():
-        stripped = line.strip().lstrip("#").strip()
+        stripped = line.replace("\ufeff", "").strip().lstrip("#").strip()
         if stripped:
             return stripped
     return ""

@@ -28,7 +28,7 @@ _TENS = {
 # "died" finds "killed" and "injured" finds "wounded" (claims are counted by them too).
 CONCEPTS = {
     "die": "kill", "dead": "kill", "death": "kill", "perish": "kill", "fatal": "kill",
-    "slain": "kill", "injur": "wound", "hurt": "wound",
+    "slain": "kill", "injur": "wound", "injuri": "wound", "hurt": "wound",
 }  # fmt: skip
 # Irregular English verb forms the stemmer cannot join to their base ("taken" -> "take").
 IRREGULAR = {
@@ -193,9 +193,15 @@ STOPWORDS = frozenset(
     ]
 )
 
-# Country abbreviations, matched before lowercasing: "US" is not the pronoun "us".
-_ABBREV = re.compile(r"\b(?:U\.S\.A\.|U\.S\.|USA|US)(?![\w])|\b(?:U\.K\.|UK)(?![\w])")
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+# Country abbreviations are matched on the original text, before case is folded: "US"
+# is the country, not the pronoun "us". Matching on the original (instead of rewriting
+# it) keeps every token's offsets exact.
+_TOKEN = re.compile(
+    r"(?P<abbr>\b(?:U\.S\.A\.|U\.S\.|USA|US|U\.K\.|UK)(?!\w))"
+    r"|\d+(?:[.,]\d+)*"
+    r"|[^\W\d_]+(?:['’][^\W\d_]+)?",
+    re.UNICODE,
+)
 
 
 @dataclass(frozen=True)
@@ -229,17 +235,6 @@ def _number_value(run: list[str]) -> int:
     return total + current
 
 
-def _fold(text: str) -> str:
-    """Lowercase, fold apostrophes and spell country abbreviations as one word.
-
-    Keeps the length of the text, so token offsets stay offsets into the original.
-    """
-    text = _ABBREV.sub(
-        lambda m: ("usa" if "S" in m.group(0) else "uk").ljust(len(m.group(0)), " "), text
-    )
-    return text.lower().replace("’", "'")
-
-
 def tokens(text: str, *, keep_stopwords: bool = False) -> list[Token]:
     """Split ``text`` into normalised terms with their character spans.
 
@@ -251,7 +246,15 @@ def tokens(text: str, *, keep_stopwords: bool = False) -> list[Token]:
         Terms in order; a run of number words ("two hundred and fifteen") is one token.
 
     """
-    raw = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(_fold(text))]
+    raw: list[tuple[str, int, int]] = []
+    for m in _TOKEN.finditer(text):
+        if m.group("abbr"):
+            word = "usa" if "S" in m.group("abbr") else "uk"
+        else:
+            # Fold case and apostrophes per token: the offsets stay the original's even
+            # where lowercasing changes a string's length ("İ").
+            word = m.group(0).lower().replace("’", "'")
+        raw.append((word, m.start(), m.end()))
     out: list[Token] = []
     stem = _stemmer().stemWord
     i = 0
@@ -260,9 +263,16 @@ def tokens(text: str, *, keep_stopwords: bool = False) -> list[Token]:
         if word in NUMBER_WORDS:
             run = [word]
             j = i + 1
+            # "and" joins only after a scale: "two hundred and fifteen" is one number,
+            # "two and three" is two.
             while j < len(raw) and (
                 raw[j][0] in NUMBER_WORDS
-                or (raw[j][0] == "and" and j + 1 < len(raw) and raw[j + 1][0] in NUMBER_WORDS)
+                or (
+                    raw[j][0] == "and"
+                    and raw[j - 1][0] in _SCALES
+                    and j + 1 < len(raw)
+                    and raw[j + 1][0] in NUMBER_WORDS
+                )
             ):
                 if raw[j][0] != "and":
                     run.append(raw[j][0])

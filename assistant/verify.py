@@ -61,7 +61,10 @@ def _normalise(text: str) -> _Normalised:
                 continue
             c = ch
         else:
-            c = _QUOTES.get(ch, ch)
+            # Per character, so the same folding applies to the quote and the source:
+            # U+2126 OHM SIGN and U+03A9 OMEGA meet.
+            single = unicodedata.normalize("NFC", ch)
+            c = _QUOTES.get(ch, single if len(single) == 1 else ch)
         out.append(c)
         origin.append(i)
         prev = c
@@ -69,8 +72,7 @@ def _normalise(text: str) -> _Normalised:
 
 
 def _norm_quote(quote: str) -> str:
-    norm = _normalise(unicodedata.normalize("NFC", quote)).text.strip()
-    return norm
+    return _normalise(quote).text.strip()
 
 
 def locate(quote: str, text: str, *, near: int | None = None) -> Span | None:
@@ -102,8 +104,11 @@ def locate(quote: str, text: str, *, near: int | None = None) -> Span | None:
     best = hits[0] if near is None else min(hits, key=lambda h: abs(hay.origin[h] - near))
     start = hay.origin[best]
     end = hay.origin[best + len(needle) - 1] + 1
-    # A trailing combining mark belongs with the last character we matched.
+    # A trailing combining mark belongs with the last character we matched, and a
+    # match ending in a dash takes the whole run of dashes it was folded from ("--").
     while end < len(text) and unicodedata.category(text[end]) in ("Mn", "Me"):
+        end += 1
+    while end < len(text) and text[end] in _DASHES and text[end - 1] in _DASHES:
         end += 1
     return Span(start, end)
 
