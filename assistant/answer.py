@@ -124,11 +124,7 @@ class QuestionInfo:
 def analyse_question(question: str, lexical: LexicalIndex) -> QuestionInfo:
     """Weigh the question's content terms by how rare they are in the corpus."""
     qterms = [t for t in terms(question) if t not in _SCAFFOLD]
-    # A term absent from the corpus gets the weight of the rarest present term, not an
-    # unbounded one: one unknown word must not outweigh the rest of the question.
-    cap = lexical.idf("\x00never-a-term") if len(lexical) else 1.0
-    cap = min(cap, np.log(1.0 + (len(lexical) - 0.5) / 1.5)) if len(lexical) > 1 else cap
-    weights = {t: min(lexical.idf(t), cap) for t in dict.fromkeys(qterms)}
+    weights = {t: lexical.idf(t) for t in dict.fromkeys(qterms)}
     return QuestionInfo(
         text=question,
         weights=weights,
@@ -255,7 +251,7 @@ class ExtractiveAnswerer:
         if not cands or max(c.relevance for c in cands) < self.min_relevance:
             return abstain
         chosen = self.select(info, cands)
-        return self.render(question, info, chosen, reader or SourceReader())
+        return self.render(question, info, chosen, cands, reader or SourceReader())
 
     def select(self, info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
         """The best sentence plus others that say the same thing in other words or places.
@@ -307,27 +303,21 @@ class ExtractiveAnswerer:
         return None
 
     def render(
-        self, question: str, info: QuestionInfo, chosen: list[Candidate], reader: SourceReader
+        self,
+        question: str,
+        info: QuestionInfo,
+        chosen: list[Candidate],
+        context: list[Candidate],
+        reader: SourceReader,
     ) -> Answer:
-        """Verify each chosen sentence against its file and compose the answer text."""
+        """Verify each chosen sentence against its file and compose the answer text.
+
+        ``context`` is every candidate sentence, used to resolve "he said" to the
+        speaker named earlier in the same passage.
+        """
         citations: list[Citation] = []
         rejected: list[RejectedCitation] = []
         parts: list[str] = []
-        # Sentences of the same chunk, to resolve "he said" to the speaker named before.
-        context = [
-            Candidate(
-                chunk=c.chunk,
-                hit_rank=0,
-                start=c.chunk.start + s.start,
-                end=c.chunk.start + s.end,
-                text=c.chunk.text[s.start : s.end],
-                context_terms=set(),
-                own_terms=set(),
-                attributions=find_attributions(c.chunk.text[s.start : s.end]),
-            )
-            for c in chosen
-            for s in split_sentences(c.chunk.text)
-        ]
         for cand in chosen:
             result = reader.cite(len(citations) + 1, cand.text, cand.chunk)
             if isinstance(result, RejectedCitation):

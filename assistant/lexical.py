@@ -44,9 +44,13 @@ class LexicalIndex:
         return self._df.get(term, 0)
 
     def idf(self, term: str) -> float:
-        """BM25's idf for ``term`` (a term in no chunk gets the highest weight)."""
+        """BM25's idf for ``term``, used to weigh question terms by rarity.
+
+        A term in no chunk weighs as much as the rarest term that is present: one
+        unknown word must not outweigh the rest of a question.
+        """
         n = len(self.chunks)
-        df = self.df(term)
+        df = max(self.df(term), 1)
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
