@@ -71,8 +71,10 @@ class Answer:
     model: str | None = None
     citations: list[Citation] = field(default_factory=list)
     rejected_citations: list[RejectedCitation] = field(default_factory=list)
-    # Not part of the JSON contract: what the terminal highlights.
+    # Not part of the JSON contract: what the terminal highlights, and one-line notices
+    # for stderr (e.g. "fell back to the extractive answer").
     match_terms: frozenset[str] = frozenset()
+    notices: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape: keep it stable, extend only."""
@@ -132,6 +134,27 @@ def analyse_question(question: str, lexical: LexicalIndex) -> QuestionInfo:
         wants_number=bool(_HOW_MANY.search(question)),
         wants_when=bool(_WHEN.search(question)),
     )
+
+
+@dataclass
+class Assessment:
+    """Retrieval for one question, with every candidate sentence scored."""
+
+    question: str
+    info: QuestionInfo
+    hits: list[Hit]
+    candidates: list[Candidate]  # best first
+
+    @property
+    def best_relevance(self) -> float:
+        """Relevance of the best sentence (0 when nothing was retrieved)."""
+        return max((c.relevance for c in self.candidates), default=0.0)
+
+    def abstention(self, mode: Literal["extractive", "llm"], model: str | None = None) -> Answer:
+        """The answer that says the articles do not say."""
+        return Answer(
+            self.question, ABSTAIN_TEXT, True, mode, model, match_terms=frozenset(self.info.weights)
+        )
 
 
 class ExtractiveAnswerer:
@@ -231,12 +254,11 @@ class ExtractiveAnswerer:
 
     # -- answering ---------------------------------------------------------------
 
-    def answer(self, question: str, reader: SourceReader | None = None) -> Answer:
-        """Answer ``question`` from the store, or abstain.
+    def assess(self, question: str) -> Assessment:
+        """Retrieve passages for ``question`` and score every sentence in them.
 
         Raises:
             InputError: The question is empty.
-
         """
         question = check_question(question)
         qvec = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
@@ -245,13 +267,28 @@ class ExtractiveAnswerer:
         cands = self.candidates(hits)
         self.score(info, cands, qvec)
         cands.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
-        abstain = Answer(
-            question, ABSTAIN_TEXT, True, "extractive", match_terms=frozenset(info.weights)
+        return Assessment(question, info, hits, cands)
+
+    def answer(self, question: str, reader: SourceReader | None = None) -> Answer:
+        """Answer ``question`` from the store, or abstain.
+
+        Raises:
+            InputError: The question is empty.
+        """
+        return self.answer_from(self.assess(question), reader)
+
+    def answer_from(self, assessment: Assessment, reader: SourceReader | None = None) -> Answer:
+        """The extractive answer for an assessment already made."""
+        if assessment.best_relevance < self.min_relevance:
+            return assessment.abstention("extractive")
+        chosen = self.select(assessment.info, assessment.candidates)
+        return self.render(
+            assessment.question,
+            assessment.info,
+            chosen,
+            assessment.candidates,
+            reader or SourceReader(),
         )
-        if not cands or max(c.relevance for c in cands) < self.min_relevance:
-            return abstain
-        chosen = self.select(info, cands)
-        return self.render(question, info, chosen, cands, reader or SourceReader())
 
     def select(self, info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
         """The best sentence plus others that say the same thing in other words or places.

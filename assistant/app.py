@@ -15,11 +15,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.errors import ConfigError, StoreError
+from assistant.errors import StoreError
 from assistant.settings import Mode, Settings
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models import BaseChatModel
 
     from assistant.answer import Answer
     from assistant.ingest import IngestReport
@@ -33,11 +34,20 @@ class FactCheck:
     Args:
         settings: Configuration (built once by the caller).
         embeddings: Override the embedding model (tests pass a fake one).
+        chat_model: Override the chat model (tests pass a scripted one); it counts as a
+            configured LLM.
     """
 
-    def __init__(self, settings: Settings, *, embeddings: Embeddings | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embeddings: Embeddings | None = None,
+        chat_model: BaseChatModel | None = None,
+    ) -> None:
         self.settings = settings
         self._embeddings = embeddings
+        self._chat_model = chat_model
 
     @cached_property
     def embeddings(self) -> Embeddings:
@@ -113,29 +123,58 @@ class FactCheck:
         """Hybrid search: the ``k`` best passages for ``query``."""
         return self.retriever.search(query, k)
 
+    def resolve_mode(self, mode: Mode | None = None) -> Mode:
+        """``auto`` becomes ``llm`` when a model is configured, else ``extractive``."""
+        mode = mode or self.settings.mode
+        if mode == "auto":
+            configured = self._chat_model is not None or self.settings.llm_configured
+            return "llm" if configured else "extractive"
+        return mode
+
     def ask(self, question: str, mode: Mode | None = None) -> Answer:
         """Answer a question with verified citations.
 
         Args:
             question: The question in plain English.
-            mode: ``extractive``, ``llm`` or ``auto`` (default: from settings).
+            mode: ``extractive``, ``llm`` or ``auto`` (default: from settings). ``auto``
+                uses the LLM when one is configured and falls back to the extractive
+                answer, with a notice, when the model server fails.
 
         Raises:
             InputError: The question is empty.
-            ConfigError: LLM mode was asked for but is not available.
+            ConfigError: ``llm`` was asked for but no model is configured.
+            LLMError: ``llm`` was asked for and the model server failed.
             StoreError: The store is missing or incompatible.
         """
         from assistant.answer import ExtractiveAnswerer
+        from assistant.citations import SourceReader
         from assistant.retrieval import check_question
 
         question = check_question(question)
-        mode = mode or self.settings.mode
-        if mode == "llm":
-            raise ConfigError(
-                "LLM answers are not available in this version; use --mode extractive"
-            )
-        answerer = ExtractiveAnswerer(self.retriever, self.embeddings, k=max(self.settings.k, 8))
-        return answerer.answer(question)
+        asked = mode or self.settings.mode
+        resolved = self.resolve_mode(asked)
+        extractive = ExtractiveAnswerer(self.retriever, self.embeddings, k=max(self.settings.k, 8))
+        if resolved == "extractive":
+            return extractive.answer(question)
+
+        from assistant.llm import LLMAnswerer, LLMError, LLMFormatError, make_chat_model
+
+        chat = self._chat_model or make_chat_model(self.settings)  # ConfigError if none
+        llm = LLMAnswerer(extractive, chat, self.settings.llm_model, self.settings)
+        assessment = extractive.assess(question)
+        reader = SourceReader()
+        try:
+            return llm.answer_from(assessment, reader)
+        except LLMFormatError as exc:
+            fallback = extractive.answer_from(assessment, reader)
+            fallback.notices.append(f"{exc}; showing the extractive answer")
+            return fallback
+        except LLMError as exc:
+            if asked == "llm":
+                raise
+            fallback = extractive.answer_from(assessment, reader)
+            fallback.notices.append(f"{exc}; showing the extractive answer")
+            return fallback
 
 
 __all__ = ["FactCheck", "StoreError"]

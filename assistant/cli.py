@@ -315,7 +315,10 @@ def ask(
         ModeChoice | None,
         typer.Option(
             "--mode",
-            help="auto (default), extractive (no model: quotes the best sentences) or llm.",
+            help=(
+                "auto (default: llm when OPENAI_API_KEY or OPENAI_BASE_URL is set, else "
+                "extractive), extractive (no model: quotes the best sentences) or llm."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -328,7 +331,9 @@ def ask(
     """Answer QUESTION from the articles, citing file:line and the verbatim quote.
 
     Every quote is checked against its source file before it is shown; the answer says
-    "The articles do not say." when nothing relevant enough is found.
+    "The articles do not say." when nothing relevant enough is found. With a model
+    configured (OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible server), the answer
+    is written by the model and its quotes are verified the same way.
     """
 
     def run() -> None:
@@ -339,6 +344,8 @@ def ask(
         fc = FactCheck(_settings(store=store, k=k))
         _ensure_store(fc, quiet=as_json)
         answer = fc.ask(question, mode.value if mode else None)
+        for notice in answer.notices:
+            typer.echo(f"notice: {notice}", err=True)
         if as_json:
             _print_json(answer.to_json())
         else:

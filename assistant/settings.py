@@ -9,7 +9,7 @@ the environment.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -56,6 +56,23 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("FACTCHECK_OPENAI_BASE_URL", "OPENAI_BASE_URL"),
     )
     llm_model: str = Field(default="gpt-4o-mini", description="Chat model for LLM answers.")
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    llm_max_tokens: int = Field(default=800, ge=16, description="Upper bound on a reply.")
+    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for a reply.")
+    llm_max_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries on 429/5xx (honouring Retry-After)."
+    )
+    llm_min_relevance: float = Field(
+        default=0.5,
+        description="Below this retrieval relevance, abstain without calling the model.",
+    )
+    llm_min_quote_relevance: float = Field(
+        default=0.35, description="A verbatim quote this far off the question is rejected."
+    )
+    llm_extra_body: dict[str, Any] | None = Field(
+        default=None,
+        description='Extra JSON for the request body, e.g. {"cache_prompt": false} for llama.cpp.',
+    )
 
     debug: bool = Field(default=False, description="Show tracebacks instead of one-line errors.")
 

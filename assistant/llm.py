@@ -1,0 +1,383 @@
+"""LLM answers: a LangChain chain to an OpenAI-compatible chat model, every quote verified.
+
+The model only proposes. Its answer must come back in a fixed JSON shape (answer text with
+[n] passage markers, and quotes that each name a passage); each quote is then located in
+that passage and in the source file, and checked for relevance to the question. Quotes
+that fail become rejected citations with a reason, markers that lose their citation are
+removed, and an answer left with no verified citation is an abstention. Retrieval that
+finds nothing relevant enough abstains before the model is called at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from assistant.answer import (
+    ABSTAIN_TEXT,
+    Answer,
+    Assessment,
+    Candidate,
+    ExtractiveAnswerer,
+)
+from assistant.citations import Citation, RejectedCitation, SourceReader
+from assistant.errors import ConfigError, FactCheckError
+from assistant.prompts import render
+from assistant.retrieval import Hit
+from assistant.terms import terms
+from assistant.verify import locate
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from assistant.settings import Settings
+
+MIN_QUOTE_CHARS = 12  # a shorter "quote" ("the", "five") verifies trivially and proves nothing
+_MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+
+
+class LLMError(FactCheckError):
+    """The model server failed (auth, unknown model, unreachable, timeout, overloaded)."""
+
+
+class LLMFormatError(FactCheckError):
+    """The model's reply did not follow the answer schema, even after one retry."""
+
+
+# -- the schema the model must fill ---------------------------------------------------
+
+
+class QuotedEvidence(BaseModel):
+    """One quote the model offers as evidence."""
+
+    passage: int = Field(description="The number n of the passage the quote comes from, as in [n].")
+    quote: str = Field(
+        description="Words copied exactly, character for character, from that passage."
+    )
+
+
+class ModelAnswer(BaseModel):
+    """The reply the model must give."""
+
+    answerable: bool = Field(description="false when the passages do not answer the question.")
+    answer: str = Field(
+        description="A short answer. Each claim ends with [n], the number of its passage."
+    )
+    citations: list[QuotedEvidence] = Field(
+        description="For every [n] used in the answer, a quote copied from passage n."
+    )
+
+
+# -- the model ------------------------------------------------------------------------------
+
+
+def make_chat_model(settings: Settings, http_client: Any = None) -> BaseChatModel:
+    """Build the chat model from settings.
+
+    Args:
+        settings: Model, base URL, key, temperature, limits.
+        http_client: An ``httpx2.Client`` to send requests through (tests use a mock
+            transport); default: the SDK's own.
+
+    Raises:
+        ConfigError: No API key and no base URL is configured.
+    """
+    if not settings.llm_configured:
+        raise ConfigError(
+            "LLM mode needs a model: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL (and "
+            "FACTCHECK_LLM_MODEL) for an OpenAI-compatible server such as Ollama, vLLM or "
+            "llama.cpp; or use --mode extractive"
+        )
+    from langchain_openai import ChatOpenAI
+
+    # A local server needs no key, but the client insists on one: send a placeholder.
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "unused"
+    return ChatOpenAI(
+        model=settings.llm_model,
+        api_key=key,  # type: ignore[arg-type]
+        base_url=settings.openai_base_url,
+        temperature=settings.llm_temperature,
+        max_tokens=settings.llm_max_tokens,  # type: ignore[call-arg]
+        timeout=settings.llm_timeout,
+        # The openai SDK retries 408/409/429/5xx with exponential backoff and honours
+        # Retry-After; we only choose how many times.
+        max_retries=settings.llm_max_retries,
+        extra_body=settings.llm_extra_body,
+        use_responses_api=False,  # plain chat completions: what compatible servers speak
+        http_client=http_client,
+    )
+
+
+def describe_api_error(exc: Exception, settings: Settings) -> str | None:
+    """A one-line message for a model-server failure, or None if ``exc`` is not one.
+
+    Never includes the API key or the server's own error text (which may echo the key).
+    """
+    import openai
+
+    where = settings.openai_base_url or "api.openai.com"
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return (
+            f"the model server at {where} refused the request ({exc.status_code}): check "
+            "OPENAI_API_KEY"
+        )
+    if isinstance(exc, openai.NotFoundError):
+        return (
+            f"model {settings.llm_model!r} was not found at {where} (404): set "
+            "FACTCHECK_LLM_MODEL to a model the server has"
+        )
+    if isinstance(exc, openai.APITimeoutError):
+        return (
+            f"the model at {where} did not answer within {settings.llm_timeout:g} s "
+            "(FACTCHECK_LLM_TIMEOUT)"
+        )
+    if isinstance(exc, openai.APIConnectionError):
+        return f"cannot reach the model server at {where}: is it running? (OPENAI_BASE_URL)"
+    if isinstance(exc, openai.RateLimitError):
+        return (
+            f"the model server at {where} is rate-limiting requests (429) after "
+            f"{settings.llm_max_retries} retries; try again later"
+        )
+    if isinstance(exc, openai.InternalServerError):
+        return (
+            f"the model server at {where} failed ({exc.status_code}) after "
+            f"{settings.llm_max_retries} retries"
+        )
+    if isinstance(exc, openai.APIStatusError):
+        return f"the model server at {where} answered {exc.status_code}"
+    return None
+
+
+# -- answering ---------------------------------------------------------------------------
+
+
+def format_passages(hits: Sequence[Hit]) -> str:
+    """Number the passages for the prompt: ``[n] source, line L: "title"`` then the text."""
+    blocks = []
+    for n, hit in enumerate(hits, start=1):
+        c = hit.chunk
+        blocks.append(f'[{n}] {c.source}, line {c.line} ("{c.title}"):\n{c.text}')
+    return "\n\n".join(blocks)
+
+
+@dataclass
+class _Proposal:
+    passage: int
+    quote: str
+
+
+class LLMAnswerer:
+    """Answers with a chat model; every proposed quote is verified before it is shown.
+
+    Args:
+        extractive: The extractive answerer (its retrieval and relevance scoring are
+            shared, and its answer is the fallback).
+        chat_model: Any LangChain chat model that supports structured output.
+        model_name: The model's name, reported in the answer.
+        settings: Thresholds and limits.
+    """
+
+    def __init__(
+        self,
+        extractive: ExtractiveAnswerer,
+        chat_model: BaseChatModel,
+        model_name: str,
+        settings: Settings,
+    ) -> None:
+        self.extractive = extractive
+        self.model_name = model_name
+        self.settings = settings
+        self._structured = chat_model.with_structured_output(ModelAnswer, method="json_schema")
+
+    def chain_input(self, question: str, hits: Sequence[Hit]) -> str:
+        """The prompt text for ``question`` over ``hits`` (from ``prompts/answer.md``)."""
+        return render("answer", question=question, passages=format_passages(hits))
+
+    def _ask_model(self, question: str, hits: Sequence[Hit]) -> ModelAnswer:
+        """Call the model; one retry when the reply does not fit the schema.
+
+        The openai SDK parses structured replies itself and raises on broken JSON, a
+        missing field or a reply cut off at the token limit: those are format failures.
+        """
+        import openai
+        from langchain_core.exceptions import OutputParserException
+        from langchain_core.messages import HumanMessage
+        from pydantic import ValidationError
+
+        format_errors = (
+            ValidationError,
+            OutputParserException,
+            ValueError,  # json.JSONDecodeError
+            openai.LengthFinishReasonError,
+            openai.ContentFilterFinishReasonError,
+        )
+        prompt = HumanMessage(self.chain_input(question, hits))
+        messages: list[Any] = [prompt]
+        problem = ""
+        for _attempt in range(2):
+            try:
+                parsed = self._structured.invoke(messages)
+            except format_errors as exc:
+                problem = _first_line(exc)
+            else:
+                if isinstance(parsed, ModelAnswer):
+                    return parsed
+                problem = "no answer object in the reply"
+            messages = [
+                prompt,
+                HumanMessage(
+                    f"Your previous reply could not be read ({problem}). Reply with only the "
+                    "JSON object described, complete and valid."
+                ),
+            ]
+        raise LLMFormatError(
+            f"the model's reply did not follow the answer format twice ({problem})"
+        )
+
+    def answer(self, question: str, reader: SourceReader | None = None) -> Answer:
+        """Answer ``question`` with the model, or abstain.
+
+        Raises:
+            InputError: The question is empty.
+            LLMError: The model server failed (see :func:`describe_api_error`).
+            LLMFormatError: The reply did not fit the schema twice.
+        """
+        assessment = self.extractive.assess(question)
+        return self.answer_from(assessment, reader or SourceReader())
+
+    def answer_from(self, assessment: Assessment, reader: SourceReader) -> Answer:
+        """The LLM answer for an assessment already made."""
+        if assessment.best_relevance < self.settings.llm_min_relevance:
+            return assessment.abstention("llm", self.model_name)  # no model call
+        hits = assessment.hits[: self.settings.k]
+        try:
+            reply = self._ask_model(assessment.question, hits)
+        except FactCheckError:
+            raise
+        except Exception as exc:
+            message = describe_api_error(exc, self.settings)
+            if message is None:
+                raise
+            raise LLMError(message) from exc
+        return self.verify(assessment, hits, reply, reader)
+
+    # -- verification ------------------------------------------------------------------
+
+    def _quote_relevance(self, assessment: Assessment, quote: str) -> float:
+        """Mean of question-term coverage and embedding similarity, as for sentences."""
+        info = assessment.info
+        own = set(terms(quote))
+        cand = Candidate(
+            chunk=assessment.hits[0].chunk, hit_rank=0, start=0, end=0, text=quote,
+            context_terms=own, own_terms=own,
+        )  # fmt: skip
+        coverage = ExtractiveAnswerer.coverage(info, cand) if info.weights else 0.0
+        emb = self.extractive.embeddings
+        q = np.asarray(emb.embed_query(assessment.question), dtype=np.float32)
+        v = np.asarray(emb.embed_documents([quote])[0], dtype=np.float32)
+        return 0.5 * coverage + 0.5 * float(q @ v)
+
+    def verify(
+        self,
+        assessment: Assessment,
+        hits: Sequence[Hit],
+        reply: ModelAnswer,
+        reader: SourceReader,
+    ) -> Answer:
+        """Turn the model's reply into an answer holding only verified citations."""
+        citations: list[Citation] = []
+        rejected: list[RejectedCitation] = []
+        by_passage: dict[int, list[int]] = {}
+        seen: dict[tuple[str, int, int], int] = {}
+        for prop in reply.citations:
+            quote = prop.quote.strip()
+            if not 1 <= prop.passage <= len(hits):
+                rejected.append(
+                    RejectedCitation(
+                        quote, f"cites passage {prop.passage}, but only 1-{len(hits)} were given"
+                    )
+                )
+                continue
+            chunk = hits[prop.passage - 1].chunk
+            span = locate(quote, chunk.text)
+            if span is None:
+                rejected.append(
+                    RejectedCitation(
+                        quote, f"not found verbatim in passage {prop.passage} ({chunk.source})"
+                    )
+                )
+                continue
+            exact = chunk.text[span.start : span.end]
+            if len(exact) < MIN_QUOTE_CHARS:
+                rejected.append(RejectedCitation(quote, "too short to show anything"))
+                continue
+            relevance = self._quote_relevance(assessment, exact)
+            if relevance < self.settings.llm_min_quote_relevance:
+                rejected.append(
+                    RejectedCitation(
+                        quote, f"verbatim but beside the question (relevance {relevance:.2f})"
+                    )
+                )
+                continue
+            cited = reader.cite(len(citations) + 1, exact, chunk)
+            if isinstance(cited, RejectedCitation):
+                rejected.append(RejectedCitation(quote, cited.reason))
+                continue
+            key = (cited.source, cited.start, cited.end)
+            if key in seen:  # the same span twice: one citation, both markers point at it
+                by_passage.setdefault(prop.passage, []).append(seen[key])
+                continue
+            seen[key] = cited.id
+            citations.append(cited)
+            by_passage.setdefault(prop.passage, []).append(cited.id)
+
+        base = Answer(
+            assessment.question,
+            ABSTAIN_TEXT,
+            True,
+            "llm",
+            self.model_name,
+            rejected_citations=rejected,
+            match_terms=frozenset(assessment.info.weights),
+        )
+        if not reply.answerable or not citations:
+            return base
+        base.answer = rewrite_markers(reply.answer, by_passage, [c.id for c in citations])
+        base.abstained = False
+        base.citations = citations
+        return base
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
+
+
+def rewrite_markers(text: str, by_passage: dict[int, list[int]], all_ids: list[int]) -> str:
+    """Replace passage markers [n] with the ids of their verified citations.
+
+    A marker whose passage has no verified citation is removed; a verified citation the
+    text never points at gets its marker appended, so every citation is referenced.
+    """
+
+    def repl(m: re.Match[str]) -> str:
+        ids: list[int] = []
+        for part in m.group(1).split(","):
+            for i in by_passage.get(int(part), []):
+                if i not in ids:
+                    ids.append(i)
+        return "".join(f"[{i}]" for i in ids)
+
+    out = _MARKERS.sub(repl, text)
+    out = re.sub(r"\s+([.,;:!?])", r"\1", out)  # no space left before punctuation
+    out = re.sub(r"[ \t]{2,}", " ", out).strip()
+    used = {int(i) for i in re.findall(r"\[(\d+)\]", out)}
+    missing = [i for i in all_ids if i not in used]
+    if missing:
+        out = f"{out} {''.join(f'[{i}]' for i in missing)}"
+    return out

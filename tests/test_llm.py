@@ -1,0 +1,368 @@
+"""LLM mode through authored fixtures: scripted HTTP replies no real server would give.
+
+Each test drives the real ``ChatOpenAI`` client over an ``httpx2.MockTransport``: broken
+JSON, a reply cut off at the token limit, 429 then 200, 500s, 401, 404, a timeout, an
+unreachable server, fabricated and beside-the-point quotes. Recorded exchanges with a
+real model live in ``test_llm_recorded.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+import httpx2
+import pytest
+from typer.testing import CliRunner
+
+import assistant.llm as llm_module
+from assistant.app import FactCheck
+from assistant.cli import app
+from assistant.llm import LLMError, rewrite_markers
+from tests.conftest import source_text
+
+SECRET = "sk-authored-fixture-SECRET-0123456789abcdef"
+FOREIGN_MINISTRY = (
+    "While the Kremlin has repeatedly denied having any connection to the fighters, the "
+    'Foreign Ministry said last week that five Russian citizens had "presumably" been killed.'
+)
+
+Handler = Callable[[httpx2.Request, int], httpx2.Response]
+
+
+def completion(content: Any, finish: str = "stop") -> httpx2.Response:
+    """An authored chat-completion reply (content: an object to JSON-encode, or raw text)."""
+    text = content if isinstance(content, str) else json.dumps(content)
+    return httpx2.Response(
+        200,
+        json={
+            "id": "authored",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "authored-fixture",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": text},
+                    "finish_reason": finish,
+                }
+            ],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        },
+    )
+
+
+def passages_in(request: httpx2.Request) -> dict[int, str]:
+    """The numbered passages in the prompt our code sent."""
+    prompt = json.loads(request.content)["messages"][0]["content"]
+    parts = re.split(r"^\[(\d+)\] [^\n]*\n", prompt, flags=re.M)
+    return {int(parts[i]): parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+def passage_with(request: httpx2.Request, needle: str) -> int:
+    return next(n for n, text in passages_in(request).items() if needle in text)
+
+
+class Scripted:
+    """A scripted OpenAI-compatible endpoint: handler(request, call_number) -> response."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self.requests: list[httpx2.Request] = []
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests.append(request)
+        return self.handler(request, len(self.requests))
+
+    def client(self) -> httpx2.Client:
+        return httpx2.Client(transport=httpx2.MockTransport(self))
+
+
+@pytest.fixture
+def llm_fc(seed_fc):
+    """Build a FactCheck whose chat model talks to a scripted endpoint."""
+
+    def make(handler: Handler, **settings: Any) -> tuple[FactCheck, Scripted]:
+        server = Scripted(handler)
+        cfg = seed_fc.settings.model_copy(
+            update={
+                "openai_base_url": "http://llm.test/v1",
+                "openai_api_key": None,
+                "llm_model": "authored-fixture",
+                "llm_max_retries": 2,
+                **settings,
+            }
+        )
+        chat = llm_module.make_chat_model(cfg, http_client=server.client())
+        return FactCheck(cfg, embeddings=seed_fc.embeddings, chat_model=chat), server
+
+    return make
+
+
+@pytest.fixture
+def no_sleep(monkeypatch):
+    """Record the SDK's retry back-off instead of waiting it out."""
+    slept: list[float] = []
+    monkeypatch.setattr("openai._base_client.time.sleep", slept.append)
+    return slept
+
+
+def _stands(answer) -> None:
+    for c in answer.citations:
+        assert source_text(c.source)[c.start : c.end] == c.quote
+    ids = {c.id for c in answer.citations}
+    assert {int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)} <= ids
+
+
+# -- what the pipeline does with a reply -------------------------------------------------
+
+
+def test_authored_reply_keeps_only_verified_quotes(llm_fc):
+    def handler(request, _n):
+        p = passage_with(request, "Foreign Ministry said last week")
+        retyped = FOREIGN_MINISTRY.replace('"presumably"', "“presumably”")  # curly quotes
+        return completion(
+            {
+                "answerable": True,
+                "answer": f"The Foreign Ministry said five were killed [{p}]. Others said 9 [9].",
+                "citations": [
+                    {"passage": p, "quote": retyped},
+                    {"passage": p, "quote": "The Foreign Ministry said ten citizens died."},
+                    {"passage": 9, "quote": "A quote from a passage that was never given."},
+                    {"passage": p, "quote": "five"},
+                ],
+            }
+        )
+
+    fc, server = llm_fc(handler)
+    answer = fc.ask("Who said 5 were killed?", "llm")
+
+    assert answer.mode == "llm" and answer.model == "authored-fixture" and not answer.abstained
+    assert [c.quote for c in answer.citations] == [FOREIGN_MINISTRY]  # the file's own text
+    reasons = [r.reason for r in answer.rejected_citations]
+    assert any(r.startswith("not found verbatim in passage") for r in reasons)
+    assert any("only 1-" in r for r in reasons)
+    assert any("too short" in r for r in reasons)
+    assert "[9]" not in answer.answer and "[1]" in answer.answer
+    _stands(answer)
+    assert len(server.requests) == 1
+
+
+def test_authored_verbatim_but_irrelevant_quote_is_rejected(llm_fc):
+    # The small recorded model answered "Paris" with a real but unrelated sentence.
+    def handler(request, _n):
+        first_sentence = passages_in(request)[1].split(". ")[0]
+        return completion(
+            {
+                "answerable": True,
+                "answer": "The capital of France is Paris [1].",
+                "citations": [{"passage": 1, "quote": first_sentence}],
+            }
+        )
+
+    fc, _ = llm_fc(handler, llm_min_relevance=0.0)  # let the question through the gate
+    answer = fc.ask("What is the capital of France?", "llm")
+    assert answer.abstained and not answer.citations
+    assert "beside the question" in answer.rejected_citations[0].reason
+
+
+def test_nothing_relevant_abstains_before_any_model_call(llm_fc):
+    fc, server = llm_fc(lambda *_: pytest.fail("the model must not be called"))
+    answer = fc.ask("What is the capital of France?", "llm")
+    assert answer.abstained and answer.mode == "llm" and server.requests == []
+
+
+def test_model_saying_the_passages_do_not_answer_is_an_abstention(llm_fc):
+    fc, _ = llm_fc(
+        lambda *_: completion({"answerable": False, "answer": "Not stated.", "citations": []})
+    )
+    answer = fc.ask("What was the weather in Deir ez-Zor on February 7?", "llm")
+    assert answer.abstained and answer.citations == []
+
+
+# -- replies that break the format -------------------------------------------------------
+
+
+def test_broken_json_gets_one_retry(llm_fc):
+    def handler(request, n):
+        if n == 1:
+            return completion("{this is not json")
+        p = passage_with(request, "Foreign Ministry said last week")
+        return completion(
+            {
+                "answerable": True,
+                "answer": f"The Foreign Ministry [{p}].",
+                "citations": [{"passage": p, "quote": FOREIGN_MINISTRY}],
+            }
+        )
+
+    fc, server = llm_fc(handler)
+    answer = fc.ask("Who said 5 were killed?", "llm")
+    assert answer.mode == "llm" and answer.citations and not answer.notices
+    assert len(server.requests) == 2
+    assert "could not be read" in server.requests[1].content.decode()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        completion("{this is not json"),
+        completion({"answer": "no other fields"}),
+        completion('{"answerable": true, "answer": "cut off mid', finish="length"),
+    ],
+    ids=["broken-json", "schema-ignored", "truncated"],
+)
+def test_a_second_bad_reply_falls_back_to_extractive_with_a_notice(llm_fc, bad):
+    fc, server = llm_fc(lambda *_: bad)
+    answer = fc.ask("Who said 5 were killed?", "llm")
+    assert answer.mode == "extractive" and answer.citations
+    assert len(answer.notices) == 1 and "extractive" in answer.notices[0]
+    assert len(server.requests) == 2
+
+
+# -- server faults ---------------------------------------------------------------------------
+
+
+def test_429_then_200_waits_as_retry_after_says(llm_fc, no_sleep):
+    def handler(request, n):
+        if n == 1:
+            return httpx2.Response(429, headers={"retry-after": "2"}, json={"error": {}})
+        p = passage_with(request, "Foreign Ministry said last week")
+        return completion(
+            {
+                "answerable": True,
+                "answer": f"The Foreign Ministry [{p}].",
+                "citations": [{"passage": p, "quote": FOREIGN_MINISTRY}],
+            }
+        )
+
+    fc, server = llm_fc(handler)
+    answer = fc.ask("Who said 5 were killed?", "llm")
+    assert answer.mode == "llm" and answer.citations
+    assert len(server.requests) == 2 and no_sleep == [2.0]
+
+
+def test_500s_exhaust_the_retries_then_fail_in_llm_mode(llm_fc, no_sleep):
+    fc, server = llm_fc(lambda *_: httpx2.Response(500, json={"error": {"message": "boom"}}))
+    with pytest.raises(LLMError, match=r"failed \(500\) after 2 retries"):
+        fc.ask("Who said 5 were killed?", "llm")
+    assert len(server.requests) == 3 and len(no_sleep) == 2
+
+
+def test_500s_in_auto_mode_fall_back_to_extractive(llm_fc, no_sleep):
+    fc, _ = llm_fc(lambda *_: httpx2.Response(503, json={"error": {}}))
+    answer = fc.ask("Who said 5 were killed?", "auto")
+    assert answer.mode == "extractive" and answer.citations
+    assert "503" in answer.notices[0] and "extractive" in answer.notices[0]
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (lambda *_: httpx2.Response(401, json={"error": {"message": f"bad key {SECRET}"}}), "401"),
+        (lambda *_: httpx2.Response(403, json={"error": {}}), "403"),
+        (lambda *_: httpx2.Response(404, json={"error": {}}), "'authored-fixture' was not found"),
+    ],
+    ids=["401", "403", "unknown-model"],
+)
+def test_auth_and_model_errors_are_one_clear_message(llm_fc, fault, expected):
+    fc, server = llm_fc(fault)
+    with pytest.raises(LLMError, match=re.escape(expected)) as err:
+        fc.ask("Who said 5 were killed?", "llm")
+    assert SECRET not in str(err.value)
+    assert len(server.requests) == 1  # not retried
+
+
+def _raise(exc: Exception) -> Handler:
+    def handler(request, _n):
+        raise exc
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (_raise(httpx2.ReadTimeout("timed out")), "did not answer within 60 s"),
+        (_raise(httpx2.ConnectError("connection refused")), "cannot reach the model server"),
+    ],
+    ids=["timeout", "unreachable"],
+)
+def test_timeouts_and_unreachable_servers_are_one_clear_message(llm_fc, no_sleep, fault, expected):
+    fc, server = llm_fc(fault)
+    with pytest.raises(LLMError, match=expected):
+        fc.ask("Who said 5 were killed?", "llm")
+    assert len(server.requests) == 3  # the SDK retried twice first
+
+
+# -- the command line -----------------------------------------------------------------------
+
+
+def _patch_chat(monkeypatch, handler: Handler) -> Scripted:
+    server = Scripted(handler)
+    real = llm_module.make_chat_model
+    monkeypatch.setattr(
+        llm_module, "make_chat_model", lambda s, http_client=None: real(s, server.client())
+    )
+    return server
+
+
+def test_cli_llm_failure_is_one_line_and_never_shows_the_key(
+    seed_fc, monkeypatch, caplog, no_sleep
+):
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    _patch_chat(monkeypatch, lambda *_: httpx2.Response(401, json={"error": {"message": SECRET}}))
+    caplog.set_level(logging.DEBUG)
+    store = str(seed_fc.settings.store)
+    result = CliRunner().invoke(
+        app, ["ask", "Who said 5 were killed?", "--mode", "llm", "--store", store]
+    )
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "401" in lines[0] and "OPENAI_API_KEY" in lines[0]
+    assert SECRET not in result.output and SECRET not in caplog.text
+
+
+def test_cli_auto_mode_prints_a_notice_and_the_extractive_answer(seed_fc, monkeypatch, no_sleep):
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://llm.test/v1")
+    _patch_chat(monkeypatch, _raise(httpx2.ConnectError("refused")))
+    store = str(seed_fc.settings.store)
+    result = CliRunner().invoke(app, ["ask", "Who said 5 were killed?", "--store", store, "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["mode"] == "extractive"
+    notices = [line for line in result.stderr.splitlines() if line.startswith("notice:")]
+    assert len(notices) == 1 and "cannot reach" in notices[0]
+
+
+def test_cli_llm_mode_without_a_model_says_how_to_configure(seed_fc):
+    store = str(seed_fc.settings.store)
+    result = CliRunner().invoke(app, ["ask", "Who?", "--mode", "llm", "--store", store])
+    assert result.exit_code == 1
+    assert "OPENAI_API_KEY" in result.stderr and "OPENAI_BASE_URL" in result.stderr
+    assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1
+
+
+def test_auto_mode_uses_the_llm_only_when_configured(seed_fc, monkeypatch):
+    assert seed_fc.resolve_mode("auto") == "extractive"
+    configured = FactCheck(seed_fc.settings.model_copy(update={"openai_base_url": "http://x/v1"}))
+    assert configured.resolve_mode("auto") == "llm"
+    assert configured.resolve_mode("extractive") == "extractive"
+
+
+# -- marker rewriting -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "by_passage", "ids", "expected"),
+    [
+        ("A [2]. B [3].", {2: [1], 3: [2]}, [1, 2], "A [1]. B [2]."),
+        ("A [2]. B [7].", {2: [1]}, [1], "A [1]. B."),
+        ("A [2, 3].", {2: [1], 3: [2, 3]}, [1, 2, 3], "A [1][2][3]."),
+        ("No markers.", {1: [1]}, [1], "No markers. [1]"),
+    ],
+)
+def test_markers_point_at_verified_citations_only(text, by_passage, ids, expected):
+    assert rewrite_markers(text, by_passage, ids) == expected
