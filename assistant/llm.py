@@ -25,10 +25,12 @@ from assistant.answer import (
     Candidate,
     ExtractiveAnswerer,
 )
+from assistant.chunking import Span
 from assistant.citations import Citation, RejectedCitation, SourceReader
 from assistant.errors import ConfigError, FactCheckError
 from assistant.prompts import render
 from assistant.retrieval import Hit
+from assistant.store import StoredChunk
 from assistant.terms import terms
 from assistant.verify import locate
 
@@ -55,21 +57,29 @@ class LLMFormatError(FactCheckError):
 class QuotedEvidence(BaseModel):
     """One quote the model offers as evidence."""
 
-    passage: int = Field(description="The number n of the passage the quote comes from, as in [n].")
+    passage: int = Field(description="The number n of the passage quoted, as in [n].")
     quote: str = Field(
-        description="Words copied exactly, character for character, from that passage."
+        description="A sentence copied exactly, character for character, from that passage."
     )
 
 
 class ModelAnswer(BaseModel):
-    """The reply the model must give."""
+    """The reply the model must give.
 
-    answerable: bool = Field(description="false when the passages do not answer the question.")
-    answer: str = Field(
-        description="A short answer. Each claim ends with [n], the number of its passage."
-    )
+    Evidence comes first: a model that must pick its quotes before it writes the answer
+    (and before it decides whether the passages answer at all) grounds the answer in
+    them, and small models otherwise decide "not answerable" before reading.
+    """
+
     citations: list[QuotedEvidence] = Field(
-        description="For every [n] used in the answer, a quote copied from passage n."
+        min_length=1,  # an empty list let small models skip the evidence altogether
+        description="The sentences from the passages that answer the question, copied exactly.",
+    )
+    answer: str = Field(
+        description="One or two sentences answering the question; each claim ends with [n]."
+    )
+    answerable: bool = Field(
+        description="false only when no passage says anything that answers the question."
     )
 
 
@@ -157,12 +167,33 @@ def describe_api_error(exc: Exception, settings: Settings) -> str | None:
 
 
 def format_passages(hits: Sequence[Hit]) -> str:
-    """Number the passages for the prompt: ``[n] source, line L: "title"`` then the text."""
+    """Number the passages for the prompt: ``[n] (source, line L)`` then the text.
+
+    The header holds no title: models copied it as a "quote", and a title is not in the
+    passage unless the passage starts the article.
+    """
     blocks = []
     for n, hit in enumerate(hits, start=1):
         c = hit.chunk
-        blocks.append(f'[{n}] {c.source}, line {c.line} ("{c.title}"):\n{c.text}')
+        blocks.append(f"[{n}] ({c.source}, line {c.line})\n{c.text}")
     return "\n\n".join(blocks)
+
+
+def _find_in_passages(
+    quote: str, hits: Sequence[Hit], named: int
+) -> tuple[StoredChunk, Span] | None:
+    """Find ``quote`` in the passage the model named, else in another passage given.
+
+    Small models copy a sentence exactly but give the wrong passage number. The quote is
+    still verbatim in a passage retrieved for this question, so it is kept, credited to
+    the passage it is really in. A quote in no retrieved passage is never accepted.
+    """
+    order = [named - 1, *(i for i in range(len(hits)) if i != named - 1)]
+    for i in order:
+        span = locate(quote, hits[i].chunk.text)
+        if span is not None:
+            return hits[i].chunk, span
+    return None
 
 
 @dataclass
@@ -303,15 +334,18 @@ class LLMAnswerer:
                     )
                 )
                 continue
-            chunk = hits[prop.passage - 1].chunk
-            span = locate(quote, chunk.text)
-            if span is None:
+            named = hits[prop.passage - 1].chunk
+            found = _find_in_passages(quote, hits, prop.passage)
+            if found is None:
                 rejected.append(
                     RejectedCitation(
-                        quote, f"not found verbatim in passage {prop.passage} ({chunk.source})"
+                        quote,
+                        f"not found verbatim in passage {prop.passage} ({named.source}) "
+                        "or any other passage given",
                     )
                 )
                 continue
+            chunk, span = found
             exact = chunk.text[span.start : span.end]
             if len(exact) < MIN_QUOTE_CHARS:
                 rejected.append(RejectedCitation(quote, "too short to show anything"))

@@ -151,6 +151,25 @@ def test_authored_reply_keeps_only_verified_quotes(llm_fc):
     assert len(server.requests) == 1
 
 
+def test_authored_quote_under_the_wrong_passage_number_is_credited_to_its_passage(llm_fc):
+    def handler(request, _n):
+        p = passage_with(request, "Foreign Ministry said last week")
+        wrong = 1 if p != 1 else 2
+        return completion(
+            {
+                "citations": [{"passage": wrong, "quote": FOREIGN_MINISTRY}],
+                "answer": f"The Foreign Ministry said so [{wrong}].",
+                "answerable": True,
+            }
+        )
+
+    fc, _ = llm_fc(handler)
+    answer = fc.ask("Who said 5 were killed?", "llm")
+    assert [c.quote for c in answer.citations] == [FOREIGN_MINISTRY]
+    assert answer.citations[0].source == "003_eedac8ea6769e308.txt"
+    assert answer.answer == "The Foreign Ministry said so [1]."
+
+
 def test_authored_verbatim_but_irrelevant_quote_is_rejected(llm_fc):
     # The small recorded model answered "Paris" with a real but unrelated sentence.
     def handler(request, _n):
