@@ -325,6 +325,14 @@ def ask(
     k: Annotated[
         int | None, typer.Option("-k", "--k", min=1, max=50, help="Passages to retrieve.")
     ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="Chat model for LLM answers (default: FACTCHECK_LLM_MODEL).",
+            show_default=False,
+        ),
+    ] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -341,7 +349,7 @@ def ask(
         from assistant.retrieval import check_question
 
         check_question(question)
-        fc = FactCheck(_settings(store=store, k=k))
+        fc = FactCheck(_settings(store=store, k=k, llm_model=model))
         _ensure_store(fc, quiet=as_json)
         answer = fc.ask(question, mode.value if mode else None)
         for notice in answer.notices:

@@ -364,6 +364,17 @@ def test_cli_llm_mode_without_a_model_says_how_to_configure(seed_fc):
     assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1
 
 
+def test_cli_model_option_reaches_the_request(seed_fc, monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://llm.test/v1")
+    server = _patch_chat(
+        monkeypatch,
+        lambda *_: completion({"citations": [], "answer": "", "answerable": False}),
+    )
+    store = str(seed_fc.settings.store)
+    CliRunner().invoke(app, ["ask", "Who said 5 were killed?", "--model", "m-2", "--store", store])
+    assert json.loads(server.requests[0].content)["model"] == "m-2"
+
+
 def test_auto_mode_uses_the_llm_only_when_configured(seed_fc, monkeypatch):
     assert seed_fc.resolve_mode("auto") == "extractive"
     configured = FactCheck(seed_fc.settings.model_copy(update={"openai_base_url": "http://x/v1"}))
