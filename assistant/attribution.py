@@ -25,6 +25,14 @@ _CITING = re.compile(
     r"(?P<verb>" + SPEECH_VERBS + r")\b"
 )
 _SUBJECT_VERB = re.compile(r"(?P<before>.*?)\b" + _AUX + r"(?P<verb>" + SPEECH_VERBS + r")\b")
+# "The death toll cited in the recordings ...": the recordings are the source.
+_CITED_IN = re.compile(
+    r"\b(?:cited|given|reported)\s+in\s+(?P<who>the\s+[a-z][\w\s-]{2,40}?)(?=\s+(?:ranges?|puts?|was|is|were)\b|[,.;])"
+)
+# "The New York Times cited a Syrian military officer as saying ...": relayed.
+_CITED_AS = re.compile(
+    r"(?P<via>[^,;:\"“”]+?)\s+(?:cited|quoted)\s+(?P<who>[^,;:\"“”]+?)\s+as\s+(?:saying|stating)\b"
+)
 _INVERTED = re.compile(
     r"[,\"”’']\s*(?P<verb>said|says|added|explained|told|wrote|asked)\s+"
     r"(?P<who>(?:the\s+|a\s+)?[A-Z][^,.;:!?\"“”]*)"
@@ -91,13 +99,25 @@ def _clean(who: str) -> str | None:
     return who
 
 
+_SKIPPABLE = re.compile(r"^\s*(?:which|who|on|in|at|during|after|before|earlier|later)\b", re.I)
+
+
 def _subject(before: str) -> str | None:
+    """The speaker just before a speech verb, skipping relative clauses and time phrases.
+
+    "Harrigian, a spokesman for U.S. Central Command, said" keeps the appositive;
+    "The Team, which monitors ..., on February 12 identified" finds "The Team".
+    """
     parts = _CLAUSE_CUT.split(before)
-    segment = parts[-1] if parts else before
-    if not segment.strip() and len(parts) >= 2:
-        # "Harrigian, a spokesman for U.S. Central Command, said": keep the appositive.
-        segment = parts[-2]
-    return _clean(segment)
+    for segment in reversed(parts or [before]):
+        if not segment.strip():
+            continue
+        found = _clean(segment)
+        if found:
+            return found
+        if not _SKIPPABLE.match(segment):
+            return None
+    return None
 
 
 def find_attributions(sentence: str) -> list[Attribution]:
@@ -117,6 +137,13 @@ def find_attributions(sentence: str) -> list[Attribution]:
         who = _clean(m.group("via"))
         if via and who:
             found.append(Attribution(who=who, via=via, verb=m.group("verb"), pos=m.start()))
+    for m in _CITED_IN.finditer(sentence):
+        found.append(Attribution(who=m.group("who").strip(), verb="cited", pos=m.start()))
+    for m in _CITED_AS.finditer(sentence):
+        via = _subject(m.group("via"))
+        who = _clean(m.group("who"))
+        if via and who:
+            found.append(Attribution(who=who, via=via, verb="cited", pos=m.start()))
     for m in _SUBJECT_VERB.finditer(sentence):
         verb, after = m.group("verb"), sentence[m.end() :].lstrip()
         if verb in _NOUN_LIKE and not re.match(r"(?:that\b|\d|the\b|on\b|to\b)", after):

@@ -254,6 +254,15 @@ def tokens(text: str, *, keep_stopwords: bool = False) -> list[Token]:
             # Fold case and apostrophes per token: the offsets stay the original's even
             # where lowercasing changes a string's length ("İ").
             word = m.group(0).lower().replace("’", "'")
+        if (
+            len(word) >= 5
+            and m.group(0)[0].isupper()
+            and word.endswith("an")
+            and word[:-1].endswith("a")
+        ):
+            # A capitalised demonym meets its country: "Russian" -> "russia", "Syrian" ->
+            # "syria", "American" -> "america" (countries ending in -a).
+            word = word[:-1]
         raw.append((word, m.start(), m.end()))
     out: list[Token] = []
     stem = _stemmer().stemWord

@@ -1,0 +1,287 @@
+"""Checking a claim against the articles: supported, refuted, conflicting or not enough info.
+
+Offline and rule-based, over the sentences retrieved for the claim:
+
+- a sentence *supports* the claim when it matches the claim closely and, where the
+  claim gives a figure, gives a compatible one ("more than 200" for "200");
+- it *contradicts* the claim when it gives a different figure for the same kind of
+  count, or when one of the two is negated and the other is not ("did not provide any
+  source" against "cited official sources");
+- when the claim names its source ("Russia's Defense Ministry confirmed ..."), only what
+  that source said decides: 200 deaths reported by Bloomberg does not make the Defense
+  Ministry's confirmation true. Other sources' figures are reported but do not decide.
+
+Supported and contradicted at once is ``conflicting``; neither is ``not_enough_info``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from assistant.answer import Assessment, Candidate, ExtractiveAnswerer
+from assistant.attribution import find_attributions
+from assistant.citations import Citation, SourceReader
+from assistant.claims import _FIGURE, _MONTH, _MONTH_AFTER, _category, _values, source_key
+from assistant.terms import terms
+
+Verdict = Literal["supported", "refuted", "conflicting", "not_enough_info"]
+
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|denied|denies|deny|"
+    r"refused|refuses|didn't|doesn't|don't|isn't|wasn't|weren't|aren't|cannot|can't|"
+    r"unable)\b|n't\b",
+    re.IGNORECASE,
+)
+# Kinds of count that can be compared: deaths, casualties and injuries are one family.
+_FAMILY = {"killed": "casualty", "wounded": "casualty", "casualties": "casualty"}
+_KIND_WORDS = {"casualty": "killed wounded casualties", "attackers": "attackers attack"}
+MAX_EVIDENCE = 4
+STRONG_MATCH = 0.75  # coverage of the claim's terms for a sentence to support it outright
+SAME_TOPIC = 0.4  # coverage above which a negated sentence contradicts (not merely mentions)
+
+
+@dataclass
+class CheckResult:
+    """A verdict in the public ``check --json`` shape."""
+
+    claim: str
+    verdict: Verdict
+    explanation: str
+    citations: list[Citation] = field(default_factory=list)
+    mode: str = "extractive"
+    notices: list[str] = field(default_factory=list)  # stderr, not JSON
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape: keep it stable, extend only."""
+        return {
+            "claim": self.claim,
+            "verdict": self.verdict,
+            "explanation": self.explanation,
+            "citations": [c.to_json() for c in self.citations],
+            "mode": self.mode,
+        }
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number in a text as an interval, with the kind of count it is (if any)."""
+
+    low: float | None
+    high: float | None
+    family: str | None
+
+    def overlaps(self, other: Figure) -> bool:
+        """True when the two intervals share a value (an open end is unbounded)."""
+        if (self.low, self.high) == (None, None) or (other.low, other.high) == (None, None):
+            return False
+        lo1 = self.low if self.low is not None else float("-inf")
+        hi1 = self.high if self.high is not None else float("inf")
+        lo2 = other.low if other.low is not None else float("-inf")
+        hi2 = other.high if other.high is not None else float("inf")
+        return lo1 <= hi2 and lo2 <= hi1
+
+    def comparable(self, other: Figure) -> bool:
+        """Both count the same kind of thing (or both count nothing named)."""
+        return self.family == other.family
+
+
+def figures(text: str) -> list[Figure]:
+    """The figures in ``text`` (dates excluded), as intervals with their kind of count."""
+    out = []
+    for m in _FIGURE.finditer(text):
+        before, after = text[: m.start()], text[m.end() :]
+        if _MONTH.search(before) or _MONTH_AFTER.match(after):
+            continue
+        if re.fullmatch(r"(?:1[89]|20)\d\d", m.group("low")) and not m.group("high"):
+            continue
+        low, high, _hedge = _values(m.group("low"), m.group("high"), m.group("hedge"))
+        what = _category(text, m.start(), m.end())
+        out.append(Figure(low, high, _FAMILY.get(what or "", what)))
+    return out
+
+
+def _own_coverage(assessment: Assessment, cand: Candidate) -> float:
+    weights = assessment.info.weights
+    total = sum(weights.values()) or 1.0
+    return sum(w for t, w in weights.items() if t in cand.own_terms) / total
+
+
+def negated(text: str) -> bool:
+    """True when the text contains a negation."""
+    return bool(_NEGATION.search(text))
+
+
+@dataclass
+class _Judged:
+    cand: Candidate
+    stance: int  # +1 supports, -1 contradicts, 0 neither
+    from_source: bool
+    why: str
+
+
+class ClaimChecker:
+    """Judges a claim against the sentences retrieved for it.
+
+    Args:
+        answerer: The extractive answerer (retrieval and sentence scoring are shared).
+        min_relevance: Below this retrieval relevance the verdict is not_enough_info.
+            Lower than for questions: a claim packs several specifics into one sentence,
+            so its best evidence matches a smaller share of its words.
+    """
+
+    def __init__(self, answerer: ExtractiveAnswerer, min_relevance: float = 0.4) -> None:
+        self.answerer = answerer
+        self.min_relevance = min_relevance
+
+    def check(self, claim: str, reader: SourceReader | None = None) -> CheckResult:
+        """Give a verdict on ``claim`` with the citations that decide it.
+
+        Raises:
+            InputError: The claim is empty.
+        """
+        return self.check_from(self.answerer.assess(claim), reader or SourceReader())
+
+    @staticmethod
+    def _from_source(source: frozenset[str], cand: Candidate, assessment: Assessment) -> bool:
+        """The sentence (or the one before it in its passage) names the claim's source."""
+        if not source:
+            return False
+        words = set(terms(cand.text))
+        earlier = [
+            c for c in assessment.candidates if c.chunk.id == cand.chunk.id and c.end <= cand.start
+        ]
+        for prev in sorted(earlier, key=lambda c: -c.start)[:1]:
+            words |= set(terms(prev.text))
+        return source <= words
+
+    def judge(
+        self, claim: str, cand: Candidate, assessment: Assessment, claim_source: frozenset[str]
+    ) -> _Judged:
+        """The stance of one evidence sentence towards the claim."""
+        from_source = self._from_source(claim_source, cand, assessment)
+        opposite = cand.coverage >= SAME_TOPIC and negated(cand.text) != negated(claim)
+        claimed = figures(claim)
+        if claimed:
+            given = figures(cand.text)
+            comparable = [g for g in given if any(c.comparable(g) for c in claimed)]
+            if any(c.overlaps(g) for c in claimed for g in comparable):
+                stance, why = 1, "gives a matching figure"
+            elif comparable:
+                stance, why = -1, "gives a different figure"
+            elif opposite:
+                stance, why = -1, "says the opposite"
+            else:
+                stance, why = 0, "gives no comparable figure"
+        elif opposite:
+            stance, why = -1, "says the opposite"
+        elif _own_coverage(assessment, cand) >= STRONG_MATCH:
+            # The sentence's own words, not its neighbours' or the title's: agreement
+            # must be stated, not pieced together.
+            stance, why = 1, "says the same"
+        else:
+            stance, why = 0, "is related"
+        return _Judged(cand, stance, from_source, why)
+
+    def _source_candidates(
+        self, who: str, assessment: Assessment, seen: set[tuple[str, int]]
+    ) -> list[Candidate]:
+        """Sentences retrieved for the claim's named source, scored against the claim."""
+        import numpy as np
+
+        # The source's name with what the claim counts ("Defense Ministry killed
+        # casualties"), and deeper than usual: the source may say it in other words.
+        kinds = {f.family for f in figures(assessment.question) if f.family}
+        words = " ".join(_KIND_WORDS.get(k, k) for k in sorted(kinds))
+        hits = self.answerer.retriever.search(f"{who} {words}".strip(), k=2 * self.answerer.k)
+        cands = [c for c in self.answerer.candidates(hits) if (c.chunk.source, c.start) not in seen]
+        qvec = np.asarray(
+            self.answerer.embeddings.embed_query(assessment.question), dtype=np.float32
+        )
+        self.answerer.score(assessment.info, cands, qvec)
+        return cands
+
+    def check_from(self, assessment: Assessment, reader: SourceReader) -> CheckResult:
+        """The verdict for an assessment already made."""
+        claim = assessment.question
+        if assessment.best_relevance < self.min_relevance:
+            return CheckResult(
+                claim,
+                "not_enough_info",
+                "No passage in the articles is close enough to this claim to judge it.",
+            )
+        best = assessment.candidates[0].score
+        evidence = [
+            c
+            for c in assessment.candidates
+            if c.relevance >= self.min_relevance and c.score >= 0.8 * best
+        ][: MAX_EVIDENCE * 2]
+        named = [a for a in find_attributions(claim) if not a.is_pronoun]
+        claim_source = source_key(named[0].via or named[0].who) if named else frozenset()
+        if named:
+            # What the named source itself said may not rank high for the whole claim:
+            # look for it directly, and judge those sentences too.
+            seen = {(c.chunk.source, c.start) for c in assessment.candidates}
+            extra = self._source_candidates(named[0].via or named[0].who, assessment, seen)
+            assessment.candidates.extend(extra)
+            claimed = figures(claim)
+            evidence += [
+                c
+                for c in extra
+                if self._from_source(claim_source, c, assessment)
+                and (
+                    c.coverage >= SAME_TOPIC
+                    or any(f.comparable(g) for f in claimed for g in figures(c.text))
+                )
+            ][:MAX_EVIDENCE]
+        judged = [self.judge(claim, c, assessment, claim_source) for c in evidence]
+        if claim_source and any(j.from_source for j in judged):
+            deciding = [j for j in judged if j.from_source and j.stance != 0]
+        else:
+            deciding = [j for j in judged if j.stance != 0]
+            if claim_source:
+                # Nothing from the named source: others' agreement does not confirm
+                # what that source said.
+                deciding = [j for j in deciding if j.stance < 0]
+        supports = [j for j in deciding if j.stance > 0]
+        contradicts = [j for j in deciding if j.stance < 0]
+        verdict: Verdict
+        if supports and contradicts:
+            verdict = "conflicting"
+        elif supports:
+            verdict = "supported"
+        elif contradicts:
+            verdict = "refuted"
+        else:
+            verdict = "not_enough_info"
+        others = [j for j in judged if j not in deciding and j.stance != 0][:1]
+        shown = (deciding[:MAX_EVIDENCE] + others)[: MAX_EVIDENCE + 1]
+        return self._explain(claim, verdict, shown, deciding, reader)
+
+    def _explain(
+        self,
+        claim: str,
+        verdict: Verdict,
+        shown: list[_Judged],
+        deciding: list[_Judged],
+        reader: SourceReader,
+    ) -> CheckResult:
+        lead = {
+            "supported": "The articles support this claim.",
+            "refuted": "The articles contradict this claim.",
+            "conflicting": "The articles disagree on this claim.",
+            "not_enough_info": "The articles say nothing that decides this claim.",
+        }[verdict]
+        parts = [lead]
+        citations: list[Citation] = []
+        for j in shown:
+            cited = reader.cite(len(citations) + 1, j.cand.text, j.cand.chunk)
+            if not isinstance(cited, Citation):
+                continue
+            citations.append(cited)
+            speaker = next((a.display() for a in j.cand.attributions if not a.is_pronoun), None)
+            who = speaker or f"a passage of {cited.source}"
+            role = "" if j in deciding else " (another source; it does not decide)"
+            parts.append(f"{who[:1].upper()}{who[1:]} {j.why}{role} [{cited.id}].")
+        return CheckResult(claim, verdict, " ".join(parts), citations)
