@@ -38,7 +38,7 @@ _INVERTED = re.compile(
     r"(?P<who>(?:the\s+|a\s+)?[A-Z][^,.;:!?\"“”]*)"
 )
 _CLAUSE_CUT = re.compile(
-    r"""(?:[,;:]|["“”]|\s[-–—]+\s|\b(?:that|while|but|when|if|as|because|although)\b)""",
+    r"""([,;:]|["“”]|\s[-–—]+\s|\b(?:that|while|but|when|if|as|because|although)\b)""",
     re.IGNORECASE,
 )
 _PARENS = re.compile(r"\s*\([^()]*\)")
@@ -106,17 +106,24 @@ def _subject(before: str) -> str | None:
     """The speaker just before a speech verb, skipping relative clauses and time phrases.
 
     "Harrigian, a spokesman for U.S. Central Command, said" keeps the appositive;
-    "The Team, which monitors ..., on February 12 identified" finds "The Team".
+    "The Team, which monitors ..., on February 12 identified" finds "The Team"; nothing
+    is taken from before a closing quote ('"...", said the general' is the inverted
+    pattern's).
     """
-    parts = _CLAUSE_CUT.split(before)
-    for segment in reversed(parts or [before]):
-        if not segment.strip():
-            continue
-        found = _clean(segment)
-        if found:
-            return found
-        if not _SKIPPABLE.match(segment):
+    parts = _CLAUSE_CUT.split(before)  # segments at even indices, separators at odd
+    i = len(parts) - 1
+    while i >= 0:
+        segment = parts[i]
+        separator = parts[i - 1] if i > 0 else ""
+        if segment.strip():
+            found = _clean(segment)
+            if found:
+                return found
+            if not _SKIPPABLE.match(segment):
+                return None
+        elif separator in ('"', "“", "”"):
             return None
+        i -= 2
     return None
 
 
