@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import StoreError
 from assistant.settings import Mode, Settings
@@ -23,9 +23,12 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.answer import Answer
+    from assistant.check import CheckResult
+    from assistant.claims import ClaimTable
     from assistant.ingest import IngestReport
     from assistant.retrieval import Hit, HybridRetriever
     from assistant.store import Store
+    from assistant.summary import Summary
 
 
 class FactCheck:
@@ -175,6 +178,78 @@ class FactCheck:
             fallback = extractive.answer_from(assessment, reader)
             fallback.notices.append(f"{exc}; showing the extractive answer")
             return fallback
+
+    def _extractive(self) -> Any:
+        from assistant.answer import ExtractiveAnswerer
+
+        return ExtractiveAnswerer(self.retriever, self.embeddings, k=max(self.settings.k, 8))
+
+    def claims(self) -> ClaimTable:
+        """Every quantitative claim in the store, merged and grouped, each cited."""
+        from assistant.claims import build_claim_table
+
+        return build_claim_table(self.store.all_chunks())
+
+    def check(self, claim: str) -> CheckResult:
+        """A verdict on ``claim`` (supported, refuted, conflicting, not_enough_info).
+
+        Raises:
+            InputError: The claim is empty.
+        """
+        from assistant.check import ClaimChecker
+
+        return ClaimChecker(self._extractive()).check(claim)
+
+    def summary(self, topic: str | None = None) -> Summary:
+        """A cited summary of the whole corpus, or of what it says about ``topic``.
+
+        Raises:
+            InputError: The topic is empty, or the articles say nothing about it.
+        """
+        from assistant.errors import InputError
+        from assistant.summary import summarize
+
+        if topic is None:
+            chunks = self.store.all_chunks()
+            return summarize(chunks, None, statements=self._key_statements(chunks))
+        from assistant.retrieval import check_question
+
+        topic = check_question(topic)
+        extractive = self._extractive()
+        extractive.k = max(extractive.k, 15)
+        assessment = extractive.assess(topic)
+        relevant = [c for c in assessment.candidates if c.relevance >= 0.4]
+        if not relevant:
+            raise InputError(f"the articles say nothing about {topic!r}")
+        chunks = list({c.chunk.id: c.chunk for c in relevant}.values())
+        statements = [(c.chunk, c.text) for c in relevant]
+        return summarize(chunks, topic, statements=statements)
+
+    def _key_statements(self, chunks: list[Any]) -> list[tuple[Any, str]]:
+        """Attributed sentences, most central first, one per speaker."""
+        import numpy as np
+
+        from assistant.attribution import find_attributions
+        from assistant.claims import source_key
+        from assistant.summary import _attributed_sentences
+
+        found = _attributed_sentences(chunks)
+        if not found:
+            return []
+        vecs = np.asarray(self.embeddings.embed_documents([t for _, t in found]))
+        centre = vecs.mean(axis=0)
+        order = np.argsort(-(vecs @ centre))
+        out: list[tuple[Any, str]] = []
+        speakers: set[frozenset[str]] = set()
+        for i in order:
+            chunk, text = found[int(i)]
+            who = next(a for a in find_attributions(text) if not a.is_pronoun)
+            key = source_key(who.via or who.who)
+            if any(key <= k or k <= key for k in speakers):  # "Mattis" is "James Mattis"
+                continue
+            speakers.add(key)
+            out.append((chunk, text))
+        return out
 
 
 __all__ = ["FactCheck", "StoreError"]

@@ -71,6 +71,7 @@ class Figure:
     low: float | None
     high: float | None
     family: str | None
+    text: str = ""
 
     def overlaps(self, other: Figure) -> bool:
         """True when the two intervals share a value (an open end is unbounded)."""
@@ -83,8 +84,15 @@ class Figure:
         return lo1 <= hi2 and lo2 <= hi1
 
     def comparable(self, other: Figure) -> bool:
-        """Both count the same kind of thing (or both count nothing named)."""
-        return self.family == other.family
+        """Both count the same kind of thing (or nothing named), and both are bounded.
+
+        "an unknown number" or "numerous" can neither confirm nor contradict a figure.
+        """
+        bounded = (self.low, self.high) != (None, None) and (other.low, other.high) != (
+            None,
+            None,
+        )
+        return bounded and self.family == other.family
 
 
 def figures(text: str) -> list[Figure]:
@@ -98,7 +106,8 @@ def figures(text: str) -> list[Figure]:
             continue
         low, high, _hedge = _values(m.group("low"), m.group("high"), m.group("hedge"))
         what = _category(text, m.start(), m.end())
-        out.append(Figure(low, high, _FAMILY.get(what or "", what)))
+        text_of = m.group(0).strip(" \"“”'")
+        out.append(Figure(low, high, _FAMILY.get(what or "", what), text_of))
     return out
 
 
@@ -166,10 +175,11 @@ class ClaimChecker:
         if claimed:
             given = figures(cand.text)
             comparable = [g for g in given if any(c.comparable(g) for c in claimed)]
-            if any(c.overlaps(g) for c in claimed for g in comparable):
-                stance, why = 1, "gives a matching figure"
+            matching = [g for g in comparable if any(c.overlaps(g) for c in claimed)]
+            if matching:
+                stance, why = 1, f"gives a matching figure ({matching[0].text})"
             elif comparable:
-                stance, why = -1, "gives a different figure"
+                stance, why = -1, f"gives a different figure ({comparable[0].text})"
             elif opposite:
                 stance, why = -1, "says the opposite"
             else:

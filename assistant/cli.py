@@ -89,6 +89,11 @@ def _user_errors() -> Iterator[None]:
         _fail(str(exc))
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    except BrokenPipeError:
+        # The reader went away (`factcheck claims --csv | head`): not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0) from None
     except Exception as exc:
         if _debug():
             raise
@@ -358,6 +363,173 @@ def ask(
             _print_json(answer.to_json())
         else:
             _render_answer(answer)
+
+    _guard(run)
+
+
+@app.command()
+def claims(
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: Annotated[
+        bool, typer.Option("--csv", help="Print CSV: one row per claim and citation.")
+    ] = False,
+) -> None:
+    """List every quantitative claim: figure, hedge, what it counts, who said it, where.
+
+    Claims about the same quantity (killed, wounded, casualties, attackers, ...) are
+    grouped, so conflicting figures stand side by side; the same claim in several
+    articles is one row with all its citations. Every quote is verified.
+    """
+
+    def run() -> None:
+        from assistant.app import FactCheck
+
+        fc = FactCheck(_settings(store=store))
+        _ensure_store(fc, quiet=as_json or as_csv)
+        table = fc.claims()
+        if as_json:
+            _print_json(table.to_json())
+            return
+        if as_csv:
+            _print_claims_csv(table)
+            return
+        _render_claims(table)
+
+    _guard(run)
+
+
+def _print_claims_csv(table: Any) -> None:
+    import csv
+
+    writer = csv.writer(sys.stdout)
+    writer.writerow(
+        ["claim", "group", "figure", "low", "high", "hedge", "what", "who", "via",
+         "citation", "source", "line", "start", "end", "quote"]
+    )  # fmt: skip
+    for i, claim in enumerate(table.claims, start=1):
+        row = claim.to_json()
+        for c in claim.citations:
+            writer.writerow(
+                [i, claim.what, claim.figure, row["low"], row["high"], claim.hedge, claim.what,
+                 claim.who, claim.via, c.id, c.source, c.line, c.start, c.end, c.quote]
+            )  # fmt: skip
+
+
+def _render_claims(table: Any) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console()
+    if not table.claims:
+        console.print("No quantitative claims found.")
+        return
+    for what, members in table.groups:
+        grid = Table(title=f"{what} ({len(members)} claims)", title_justify="left", expand=False)
+        for col in ("figure", "who", "via", "cited"):
+            grid.add_column(col, overflow="fold")
+        for i in members:
+            claim = table.claims[i]
+            cited = "".join(f"[{c.id}]" for c in claim.citations)
+            grid.add_row(claim.figure, claim.who or "-", claim.via or "-", cited)
+        console.print(grid)
+    console.print()
+    seen: set[int] = set()
+    for claim in table.claims:
+        for c in claim.citations:
+            if c.id in seen:
+                continue
+            seen.add(c.id)
+            head = Text(f"[{c.id}] ", style="bold cyan")
+            head.append(f"{c.source}:{c.line}", style="cyan")
+            console.print(head, Text(c.quote))
+
+
+@app.command()
+def summary(
+    topic: Annotated[
+        str | None, typer.Argument(help="Summarise what the articles say about this.")
+    ] = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    md: Annotated[
+        Path | None,
+        typer.Option("--md", help="Write a Markdown report (summary, claims, sources) here."),
+    ] = None,
+) -> None:
+    """A cited summary of the articles (or of TOPIC): every sentence cites its source.
+
+    It covers every distinct claim across the articles, says where sources disagree,
+    and quotes the key attributed statements. Every quote is verified.
+    """
+
+    def run() -> None:
+        from assistant import __version__
+        from assistant.app import FactCheck
+        from assistant.summary import to_markdown
+
+        fc = FactCheck(_settings(store=store))
+        _ensure_store(fc, quiet=as_json)
+        result = fc.summary(topic)
+        if md is not None:
+            try:
+                md.write_text(to_markdown(result, __version__), encoding="utf-8")
+            except OSError as exc:
+                raise FactCheckError(f"cannot write {md}: {exc.strerror or exc}") from exc
+            typer.echo(f"Wrote {md} ({len(result.sentences)} sentences).", err=True)
+        if as_json:
+            _print_json(result.to_json())
+        elif md is None:
+            from rich.text import Text
+
+            console = _console()
+            for sentence in result.sentences:
+                console.print(Text(f"- {sentence.text}"))
+            console.print()
+            for c in result.citations():
+                head = Text(f"[{c.id}] ", style="bold cyan")
+                head.append(f"{c.source}:{c.line}", style="cyan")
+                console.print(head, Text(c.quote))
+
+    _guard(run)
+
+
+@app.command()
+def check(
+    claim: Annotated[str, typer.Argument(help="A claim to check against the articles.")],
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check CLAIM: supported, refuted, conflicting or not_enough_info, with citations.
+
+    When the claim names its source ("Russia's Defense Ministry confirmed ..."), only
+    what that source said decides; other sources' figures are shown but do not.
+    """
+
+    def run() -> None:
+        from assistant.app import FactCheck
+        from assistant.retrieval import check_question
+
+        check_question(claim)
+        fc = FactCheck(_settings(store=store))
+        _ensure_store(fc, quiet=as_json)
+        result = fc.check(claim)
+        if as_json:
+            _print_json(result.to_json())
+            return
+        from rich.text import Text
+
+        console = _console()
+        style = {"supported": "bold green", "refuted": "bold red", "conflicting": "bold yellow"}
+        console.print(Text(result.verdict, style=style.get(result.verdict, "bold")))
+        console.print(Text(result.explanation))
+        if result.citations:
+            console.print()
+        for c in result.citations:
+            head = Text(f"[{c.id}] ", style="bold cyan")
+            head.append(f"{c.source}:{c.line}", style="cyan")
+            console.print(head)
+            console.print(Text("    ").append(Text(c.quote)))
 
     _guard(run)
 

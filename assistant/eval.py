@@ -6,8 +6,8 @@ Each line: ``question``, ``kind`` (who_said, number, fact, unanswerable, claim),
 ``answer_any`` (an answer is right if it contains one of these, case-insensitively) and
 ``evidence`` (``[file, quote]`` pairs; a citation is right when its span overlaps one).
 By default the corpus is ingested into a temporary store, so the figures do not depend
-on what ``vectorstore/`` holds. Claim questions count for retrieval only (claim
-checking is not built yet).
+on what ``vectorstore/`` holds. Claim questions (with a gold ``verdict``) are run
+through ``check`` and scored on the verdict.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class QuestionResult:
     citations_verbatim: int = 0
     seconds: float = 0.0
     answer: str = ""
+    verdict: str | None = None
 
 
 @dataclass
@@ -62,6 +63,7 @@ class EvalReport:
     false_abstention_rate: float | None
     verbatim_rate: float | None
     mean_ask_seconds: float | None
+    verdict_accuracy: float | None = None
     results: list[QuestionResult] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -116,7 +118,19 @@ def evaluate(
                 for g in spans
             )
         res = QuestionResult(q["id"], q["kind"], q["question"], retrieved, None, None)
-        if q["kind"] in (*ANSWER_KINDS, "unanswerable"):
+        if q["kind"] == "claim" and q.get("verdict"):
+            t0 = time.perf_counter()
+            verdict = fc.check(q["question"])
+            res.seconds = time.perf_counter() - t0
+            res.verdict = verdict.verdict
+            res.answer = verdict.explanation
+            res.correct = verdict.verdict == q["verdict"]
+            for c in verdict.citations:
+                res.citations += 1
+                text = texts.setdefault(c.source, read_source_text(corpus / c.source))
+                res.citations_verbatim += int(text[c.start : c.end] == c.quote)
+                res.citations_on_gold += int(overlaps(c.source, c.start, c.end, spans))
+        elif q["kind"] in (*ANSWER_KINDS, "unanswerable"):
             t0 = time.perf_counter()
             ans = fc.ask(q["question"], "extractive")
             res.seconds = time.perf_counter() - t0
@@ -141,6 +155,7 @@ def evaluate(
     with_gold = [r for r in results if r.retrieved_gold is not None]
     cited = [r for r in answerable if r.citations]
     timed = [r.seconds for r in results if r.abstained is not None]
+    claims = [r for r in results if r.verdict is not None]
     return EvalReport(
         questions=len(results),
         recall_at_k=_ratio(sum(bool(r.retrieved_gold) for r in with_gold), len(with_gold)),
@@ -155,6 +170,7 @@ def evaluate(
             sum(r.citations_verbatim for r in results), sum(r.citations for r in results)
         ),
         mean_ask_seconds=statistics.fmean(timed) if timed else None,
+        verdict_accuracy=_ratio(sum(bool(r.correct) for r in claims), len(claims)),
         results=results,
     )
 
@@ -169,7 +185,8 @@ def format_report(report: EvalReport, verbose: bool = False) -> str:
     if verbose:
         for r in report.results:
             mark = {True: "ok ", False: "BAD", None: "-  "}[r.correct]
-            lines.append(f"{mark} {r.id:6} {r.kind:12} {r.question[:70]}")
+            extra = f" -> {r.verdict}" if r.verdict else ""
+            lines.append(f"{mark} {r.id:6} {r.kind:12} {r.question[:70]}{extra}")
     lines += [
         f"questions:                {report.questions}",
         f"retrieval recall@{report.k}:       {_pct(report.recall_at_k)}",
@@ -178,6 +195,7 @@ def format_report(report: EvalReport, verbose: bool = False) -> str:
         f"unanswerable abstained:   {_pct(report.abstention_rate)}",
         f"answerable abstained:     {_pct(report.false_abstention_rate)}",
         f"quotes verbatim:          {_pct(report.verbatim_rate)}",
+        f"claim verdicts right:     {_pct(report.verdict_accuracy)}",
         "mean ask time:            "
         + ("n/a" if report.mean_ask_seconds is None else f"{report.mean_ask_seconds:.3f} s"),
     ]

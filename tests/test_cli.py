@@ -125,3 +125,26 @@ def test_llm_mode_is_one_line(seed_fc):
 def test_bad_setting_is_one_line(monkeypatch):
     monkeypatch.setenv("FACTCHECK_K", "lots")
     _one_line_error(runner.invoke(app, ["ask", "Who?"]), contains="invalid setting")
+
+
+def test_claims_json_and_csv(seed_fc):
+    store = str(seed_fc.settings.store)
+    data = json.loads(runner.invoke(app, ["claims", "--json", "--store", store]).stdout)
+    assert data["claims"] and data["groups"]
+    import csv
+    import io
+
+    result = runner.invoke(app, ["claims", "--csv", "--store", store])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and {"figure", "who", "via", "source", "start", "end", "quote"} <= set(rows[0])
+    for row in rows:
+        text = (SEEDS / row["source"]).read_bytes().decode("utf-8")
+        assert text[int(row["start"]) : int(row["end"])] == row["quote"]
+
+
+def test_check_json_and_empty_claim(seed_fc):
+    store = str(seed_fc.settings.store)
+    claim = "According to a Vkontakte post, the attack lasted about four hours."
+    result = runner.invoke(app, ["check", claim, "--json", "--store", store])
+    assert json.loads(result.stdout)["verdict"] == "supported"
+    _one_line_error(runner.invoke(app, ["check", "  ", "--store", store]), contains="empty")
