@@ -11,9 +11,8 @@ finds nothing relevant enough abstains before the model is called at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -196,12 +195,6 @@ def _find_in_passages(
     return None
 
 
-@dataclass
-class _Proposal:
-    passage: int
-    quote: str
-
-
 class LLMAnswerer:
     """Answers with a chat model; every proposed quote is verified before it is shown.
 
@@ -223,52 +216,16 @@ class LLMAnswerer:
         self.extractive = extractive
         self.model_name = model_name
         self.settings = settings
-        self._structured = chat_model.with_structured_output(ModelAnswer, method="json_schema")
+        self._chat = chat_model
 
     def chain_input(self, question: str, hits: Sequence[Hit]) -> str:
         """The prompt text for ``question`` over ``hits`` (from ``prompts/answer.md``)."""
         return render("answer", question=question, passages=format_passages(hits))
 
     def _ask_model(self, question: str, hits: Sequence[Hit]) -> ModelAnswer:
-        """Call the model; one retry when the reply does not fit the schema.
-
-        The openai SDK parses structured replies itself and raises on broken JSON, a
-        missing field or a reply cut off at the token limit: those are format failures.
-        """
-        import openai
-        from langchain_core.exceptions import OutputParserException
-        from langchain_core.messages import HumanMessage
-        from pydantic import ValidationError
-
-        format_errors = (
-            ValidationError,
-            OutputParserException,
-            ValueError,  # json.JSONDecodeError
-            openai.LengthFinishReasonError,
-            openai.ContentFilterFinishReasonError,
-        )
-        prompt = HumanMessage(self.chain_input(question, hits))
-        messages: list[Any] = [prompt]
-        problem = ""
-        for _attempt in range(2):
-            try:
-                parsed = self._structured.invoke(messages)
-            except format_errors as exc:
-                problem = _first_line(exc)
-            else:
-                if isinstance(parsed, ModelAnswer):
-                    return parsed
-                problem = "no answer object in the reply"
-            messages = [
-                prompt,
-                HumanMessage(
-                    f"Your previous reply could not be read ({problem}). Reply with only the "
-                    "JSON object described, complete and valid."
-                ),
-            ]
-        raise LLMFormatError(
-            f"the model's reply did not follow the answer format twice ({problem})"
-        )
+        reply = ask_structured(self._chat, ModelAnswer, self.chain_input(question, hits))
+        assert isinstance(reply, ModelAnswer)
+        return reply
 
     def answer(self, question: str, reader: SourceReader | None = None) -> Answer:
         """Answer ``question`` with the model, or abstain.
@@ -286,15 +243,7 @@ class LLMAnswerer:
         if assessment.best_relevance < self.settings.llm_min_relevance:
             return assessment.abstention("llm", self.model_name)  # no model call
         hits = assessment.hits[: self.settings.k]
-        try:
-            reply = self._ask_model(assessment.question, hits)
-        except FactCheckError:
-            raise
-        except Exception as exc:
-            message = describe_api_error(exc, self.settings)
-            if message is None:
-                raise
-            raise LLMError(message) from exc
+        reply = with_api_errors(self.settings, lambda: self._ask_model(assessment.question, hits))
         return self.verify(assessment, hits, reply, reader)
 
     # -- verification ------------------------------------------------------------------
@@ -326,49 +275,25 @@ class LLMAnswerer:
         by_passage: dict[int, list[int]] = {}
         seen: dict[tuple[str, int, int], int] = {}
         for prop in reply.citations:
-            quote = prop.quote.strip()
-            if not 1 <= prop.passage <= len(hits):
-                rejected.append(
-                    RejectedCitation(
-                        quote, f"cites passage {prop.passage}, but only 1-{len(hits)} were given"
-                    )
-                )
+            result = verify_proposal(
+                prop.passage,
+                prop.quote,
+                hits,
+                reader,
+                len(citations) + 1,
+                relevance=lambda q: self._quote_relevance(assessment, q),
+                min_relevance=self.settings.llm_min_quote_relevance,
+            )
+            if isinstance(result, RejectedCitation):
+                rejected.append(result)
                 continue
-            named = hits[prop.passage - 1].chunk
-            found = _find_in_passages(quote, hits, prop.passage)
-            if found is None:
-                rejected.append(
-                    RejectedCitation(
-                        quote,
-                        f"not found verbatim in passage {prop.passage} ({named.source}) "
-                        "or any other passage given",
-                    )
-                )
-                continue
-            chunk, span = found
-            exact = chunk.text[span.start : span.end]
-            if len(exact) < MIN_QUOTE_CHARS:
-                rejected.append(RejectedCitation(quote, "too short to show anything"))
-                continue
-            relevance = self._quote_relevance(assessment, exact)
-            if relevance < self.settings.llm_min_quote_relevance:
-                rejected.append(
-                    RejectedCitation(
-                        quote, f"verbatim but beside the question (relevance {relevance:.2f})"
-                    )
-                )
-                continue
-            cited = reader.cite(len(citations) + 1, exact, chunk)
-            if isinstance(cited, RejectedCitation):
-                rejected.append(RejectedCitation(quote, cited.reason))
-                continue
-            key = (cited.source, cited.start, cited.end)
+            key = (result.source, result.start, result.end)
             if key in seen:  # the same span twice: one citation, both markers point at it
                 by_passage.setdefault(prop.passage, []).append(seen[key])
                 continue
-            seen[key] = cited.id
-            citations.append(cited)
-            by_passage.setdefault(prop.passage, []).append(cited.id)
+            seen[key] = result.id
+            citations.append(result)
+            by_passage.setdefault(prop.passage, []).append(result.id)
 
         base = Answer(
             assessment.question,
@@ -385,6 +310,110 @@ class LLMAnswerer:
         base.abstained = False
         base.citations = citations
         return base
+
+
+def verify_proposal(
+    passage: int,
+    quote: str,
+    hits: Sequence[Hit],
+    reader: SourceReader,
+    citation_id: int,
+    *,
+    relevance: Callable[[str], float] | None = None,
+    min_relevance: float = 0.0,
+) -> Citation | RejectedCitation:
+    """Turn one quote a model proposed into a verified citation, or say why not.
+
+    The quote must stand verbatim (up to typography) in a passage given to the model
+    (the one it names, or another: models misnumber), be long enough to mean something,
+    be relevant enough (when ``relevance`` is given), and stand in the file on disk.
+    """
+    quote = quote.strip()
+    if not 1 <= passage <= len(hits):
+        return RejectedCitation(
+            quote, f"cites passage {passage}, but only 1-{len(hits)} were given"
+        )
+    named = hits[passage - 1].chunk
+    found = _find_in_passages(quote, hits, passage)
+    if found is None:
+        return RejectedCitation(
+            quote,
+            f"not found verbatim in passage {passage} ({named.source}) or any other passage given",
+        )
+    chunk, span = found
+    exact = chunk.text[span.start : span.end]
+    if len(exact) < MIN_QUOTE_CHARS:
+        return RejectedCitation(quote, "too short to show anything")
+    if relevance is not None:
+        score = relevance(exact)
+        if score < min_relevance:
+            return RejectedCitation(
+                quote, f"verbatim but beside the question (relevance {score:.2f})"
+            )
+    cited = reader.cite(citation_id, exact, chunk)
+    if isinstance(cited, RejectedCitation):
+        return RejectedCitation(quote, cited.reason)
+    return cited
+
+
+T = TypeVar("T")
+
+
+def with_api_errors(settings: Settings, call: Callable[[], T]) -> T:
+    """Run a model call, turning server failures into one-line :class:`LLMError`."""
+    try:
+        return call()
+    except FactCheckError:
+        raise
+    except Exception as exc:
+        message = describe_api_error(exc, settings)
+        if message is None:
+            raise
+        raise LLMError(message) from exc
+
+
+def ask_structured(chat_model: BaseChatModel, schema: type[BaseModel], prompt: str) -> BaseModel:
+    """Ask for a reply in ``schema``; one retry when the reply does not fit.
+
+    The openai SDK parses structured replies itself and raises on broken JSON, a missing
+    field or a reply cut off at the token limit: those are format failures.
+
+    Raises:
+        LLMFormatError: Two replies in a row did not fit the schema.
+    """
+    import openai
+    from langchain_core.exceptions import OutputParserException
+    from langchain_core.messages import HumanMessage
+    from pydantic import ValidationError
+
+    format_errors = (
+        ValidationError,
+        OutputParserException,
+        ValueError,  # json.JSONDecodeError
+        openai.LengthFinishReasonError,
+        openai.ContentFilterFinishReasonError,
+    )
+    structured = chat_model.with_structured_output(schema, method="json_schema")
+    first = HumanMessage(prompt)
+    messages: list[Any] = [first]
+    problem = ""
+    for _attempt in range(2):
+        try:
+            parsed = structured.invoke(messages)
+        except format_errors as exc:
+            problem = _first_line(exc)
+        else:
+            if isinstance(parsed, schema):
+                return parsed
+            problem = "no answer object in the reply"
+        messages = [
+            first,
+            HumanMessage(
+                f"Your previous reply could not be read ({problem}). Reply with only the "
+                "JSON object described, complete and valid."
+            ),
+        ]
+    raise LLMFormatError(f"the model's reply did not fit the answer format twice ({problem})")
 
 
 def _first_line(exc: Exception) -> str:
