@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from assistant.errors import StoreError
 from assistant.settings import Mode, Settings
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from assistant.retrieval import Hit, HybridRetriever
     from assistant.store import Store
     from assistant.summary import Summary
+
+
+R = TypeVar("R")
 
 
 class FactCheck:
@@ -134,6 +137,35 @@ class FactCheck:
             return "llm" if configured else "extractive"
         return mode
 
+    def _chat(self) -> BaseChatModel:
+        from assistant.llm import make_chat_model
+
+        return self._chat_model or make_chat_model(self.settings)  # ConfigError if none
+
+    def _with_fallback(
+        self, asked: Mode, run_llm: Callable[[], R], run_offline: Callable[[], R]
+    ) -> R:
+        """Run the LLM path; fall back to the offline result with a notice.
+
+        A reply that breaks the format twice falls back in every mode; a server failure
+        falls back in ``auto`` and is raised in ``llm``.
+        """
+        from assistant.llm import LLMError, LLMFormatError
+
+        try:
+            return run_llm()
+        except LLMFormatError as exc:
+            problem = str(exc)
+        except LLMError as exc:
+            if asked == "llm":
+                raise
+            problem = str(exc)
+        fallback = run_offline()
+        fallback.notices.append(  # type: ignore[attr-defined]
+            f"{problem}; showing the extractive result"
+        )
+        return fallback
+
     def ask(self, question: str, mode: Mode | None = None) -> Answer:
         """Answer a question with verified citations.
 
@@ -149,58 +181,86 @@ class FactCheck:
             LLMError: ``llm`` was asked for and the model server failed.
             StoreError: The store is missing or incompatible.
         """
-        from assistant.answer import ExtractiveAnswerer
         from assistant.citations import SourceReader
         from assistant.retrieval import check_question
 
         question = check_question(question)
         asked = mode or self.settings.mode
-        resolved = self.resolve_mode(asked)
-        extractive = ExtractiveAnswerer(self.retriever, self.embeddings, k=max(self.settings.k, 8))
-        if resolved == "extractive":
+        extractive = self._extractive()
+        if self.resolve_mode(asked) == "extractive":
             return extractive.answer(question)
 
-        from assistant.llm import LLMAnswerer, LLMError, LLMFormatError, make_chat_model
+        from assistant.llm import LLMAnswerer
 
-        chat = self._chat_model or make_chat_model(self.settings)  # ConfigError if none
-        llm = LLMAnswerer(extractive, chat, self.settings.llm_model, self.settings)
+        llm = LLMAnswerer(extractive, self._chat(), self.settings.llm_model, self.settings)
         assessment = extractive.assess(question)
         reader = SourceReader()
-        try:
-            return llm.answer_from(assessment, reader)
-        except LLMFormatError as exc:
-            fallback = extractive.answer_from(assessment, reader)
-            fallback.notices.append(f"{exc}; showing the extractive answer")
-            return fallback
-        except LLMError as exc:
-            if asked == "llm":
-                raise
-            fallback = extractive.answer_from(assessment, reader)
-            fallback.notices.append(f"{exc}; showing the extractive answer")
-            return fallback
+        return self._with_fallback(
+            asked,
+            lambda: llm.answer_from(assessment, reader),
+            lambda: extractive.answer_from(assessment, reader),
+        )
 
     def _extractive(self) -> Any:
         from assistant.answer import ExtractiveAnswerer
 
         return ExtractiveAnswerer(self.retriever, self.embeddings, k=max(self.settings.k, 8))
 
-    def claims(self) -> ClaimTable:
-        """Every quantitative claim in the store, merged and grouped, each cited."""
-        from assistant.claims import build_claim_table
+    def claims(self, mode: Mode | None = None) -> ClaimTable:
+        """Every quantitative claim in the store, merged and grouped, each cited.
 
-        return build_claim_table(self.store.all_chunks())
+        In LLM mode the model extracts the rows from the passages that hold figures, and
+        every row is verified like any citation.
+        """
+        from assistant.citations import SourceReader
+        from assistant.claims import build_claim_table, has_figure
 
-    def check(self, claim: str) -> CheckResult:
+        chunks = self.store.all_chunks()
+        asked = mode or self.settings.mode
+        if self.resolve_mode(asked) == "extractive":
+            return build_claim_table(chunks)
+        from assistant.llm_tasks import llm_claims
+
+        chat, reader = self._chat(), SourceReader()
+        with_figures = [c for c in chunks if has_figure(c.text)]
+        return self._with_fallback(
+            asked,
+            lambda: llm_claims(with_figures, chat, self.settings, reader)[0],
+            lambda: build_claim_table(chunks, reader),
+        )
+
+    def check(self, claim: str, mode: Mode | None = None) -> CheckResult:
         """A verdict on ``claim`` (supported, refuted, conflicting, not_enough_info).
 
         Raises:
             InputError: The claim is empty.
         """
-        from assistant.check import ClaimChecker
+        from assistant.check import CheckResult, ClaimChecker
+        from assistant.citations import SourceReader
 
-        return ClaimChecker(self._extractive()).check(claim)
+        extractive = self._extractive()
+        checker = ClaimChecker(extractive)
+        asked = mode or self.settings.mode
+        if self.resolve_mode(asked) == "extractive":
+            return checker.check(claim)
+        from assistant.llm_tasks import llm_check
 
-    def summary(self, topic: str | None = None) -> Summary:
+        chat, reader = self._chat(), SourceReader()
+        assessment = extractive.assess(claim)
+        if assessment.best_relevance < checker.min_relevance:  # no model call
+            return CheckResult(
+                assessment.question,
+                "not_enough_info",
+                "No passage in the articles is close enough to this claim to judge it.",
+                mode="llm",
+            )
+        return self._with_fallback(
+            asked,
+            lambda: llm_check(assessment, chat, self.settings, extractive, reader),
+            lambda: checker.check_from(extractive.assess(claim), reader),
+        )
+
+    def summary(self, topic: str | None = None, mode: Mode | None = None) -> Summary:
         """A cited summary of the whole corpus, or of what it says about ``topic``.
 
         Raises:
@@ -211,19 +271,43 @@ class FactCheck:
 
         if topic is None:
             chunks = self.store.all_chunks()
-            return summarize(chunks, None, statements=self._key_statements(chunks))
-        from assistant.retrieval import check_question
+            statements = self._key_statements(chunks)
+        else:
+            from assistant.retrieval import check_question
 
-        topic = check_question(topic)
-        extractive = self._extractive()
-        extractive.k = max(extractive.k, 15)
-        assessment = extractive.assess(topic)
-        relevant = [c for c in assessment.candidates if c.relevance >= 0.4]
-        if not relevant:
-            raise InputError(f"the articles say nothing about {topic!r}")
-        chunks = list({c.chunk.id: c.chunk for c in relevant}.values())
-        statements = [(c.chunk, c.text) for c in relevant]
-        return summarize(chunks, topic, statements=statements)
+            topic = check_question(topic)
+            extractive = self._extractive()
+            extractive.k = max(extractive.k, 15)
+            assessment = extractive.assess(topic)
+            relevant = [c for c in assessment.candidates if c.relevance >= 0.4]
+            if not relevant:
+                raise InputError(f"the articles say nothing about {topic!r}")
+            chunks = list({c.chunk.id: c.chunk for c in relevant}.values())
+            statements = [(c.chunk, c.text) for c in relevant]
+        offline = summarize(chunks, topic, statements=statements)
+        asked = mode or self.settings.mode
+        if self.resolve_mode(asked) == "extractive":
+            return offline
+        from assistant.citations import SourceReader
+        from assistant.llm_tasks import llm_summary
+
+        chat = self._chat()
+        passages = _summary_passages(chunks, offline)
+        table = offline.table
+        assert table is not None
+        return self._with_fallback(
+            asked,
+            lambda: llm_summary(
+                passages,
+                topic,
+                chat,
+                self.settings,
+                table,
+                offline.titles,
+                SourceReader(),
+            ),
+            lambda: offline,
+        )
 
     def _key_statements(self, chunks: list[Any]) -> list[tuple[Any, str]]:
         """Attributed sentences, most central first, one per speaker."""
@@ -250,6 +334,32 @@ class FactCheck:
             speakers.add(key)
             out.append((chunk, text))
         return out
+
+
+def _summary_passages(chunks: list[Any], offline: Summary, limit: int = 8) -> list[Any]:
+    """The passages a model summarises: each article's opening, then those with most claims.
+
+    A small model's context holds a few passages, not a corpus; the claim table (from
+    the rules) still covers every article in the report.
+    """
+    by_id = {c.id: c for c in chunks}
+    chosen: dict[str, Any] = {}
+    firsts: dict[str, Any] = {}
+    for c in sorted(chunks, key=lambda c: (c.source, c.start)):
+        firsts.setdefault(c.source, c)
+    for c in firsts.values():
+        chosen[c.id] = c
+    counts: dict[str, int] = {}
+    for claim in offline.table.claims if offline.table else []:
+        for cit in claim.citations:
+            for c in chunks:
+                if c.source == cit.source and c.start <= cit.start < c.end:
+                    counts[c.id] = counts.get(c.id, 0) + 1
+    for cid in sorted(counts, key=lambda i: -counts[i]):
+        if len(chosen) >= limit:
+            break
+        chosen.setdefault(cid, by_id[cid])
+    return sorted(list(chosen.values())[:limit], key=lambda c: (c.source, c.start))
 
 
 __all__ = ["FactCheck", "StoreError"]

@@ -22,8 +22,9 @@ from typing import Any, Literal
 
 from assistant.answer import Assessment, Candidate, ExtractiveAnswerer
 from assistant.attribution import find_attributions
-from assistant.citations import Citation, SourceReader
+from assistant.citations import Citation, RejectedCitation, SourceReader
 from assistant.claims import _FIGURE, _MONTH, _MONTH_AFTER, _category, _values, source_key
+from assistant.retrieval import Hit
 from assistant.terms import terms
 
 Verdict = Literal["supported", "refuted", "conflicting", "not_enough_info"]
@@ -51,16 +52,22 @@ class CheckResult:
     explanation: str
     citations: list[Citation] = field(default_factory=list)
     mode: str = "extractive"
+    rejected: list[RejectedCitation] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # stderr, not JSON
 
     def to_json(self) -> dict[str, Any]:
-        """The public JSON shape: keep it stable, extend only."""
+        """The public JSON shape: keep it stable, extend only.
+
+        ``rejected_citations`` extends the issue's shape, as in ``ask``: quotes a model
+        offered that did not verify (always empty offline).
+        """
         return {
             "claim": self.claim,
             "verdict": self.verdict,
             "explanation": self.explanation,
             "citations": [c.to_json() for c in self.citations],
             "mode": self.mode,
+            "rejected_citations": [r.to_json() for r in self.rejected],
         }
 
 
@@ -194,17 +201,31 @@ class ClaimChecker:
             stance, why = 0, "is related"
         return _Judged(cand, stance, from_source, why)
 
+    def source_hits(self, claim: str) -> list[Hit]:
+        """Passages that name the claim's source and speak of what it counts.
+
+        The source's name with what the claim counts ("Defense Ministry killed
+        casualties"), searched deeper than usual: what the source said may not rank high
+        for the claim as a whole. Empty when the claim names no source.
+        """
+        named = [a for a in find_attributions(claim) if not a.is_pronoun]
+        if not named:
+            return []
+        who = named[0].via or named[0].who
+        key = source_key(who)
+        kinds = {f.family for f in figures(claim) if f.family}
+        words = " ".join(_KIND_WORDS.get(k, k) for k in sorted(kinds))
+        hits = self.answerer.retriever.search(f"{who} {words}".strip(), k=2 * self.answerer.k)
+        return [h for h in hits if key <= set(terms(h.chunk.text))]
+
     def _source_candidates(
         self, who: str, assessment: Assessment, seen: set[tuple[str, int]]
     ) -> list[Candidate]:
         """Sentences retrieved for the claim's named source, scored against the claim."""
         import numpy as np
 
-        # The source's name with what the claim counts ("Defense Ministry killed
-        # casualties"), and deeper than usual: the source may say it in other words.
-        kinds = {f.family for f in figures(assessment.question) if f.family}
-        words = " ".join(_KIND_WORDS.get(k, k) for k in sorted(kinds))
-        hits = self.answerer.retriever.search(f"{who} {words}".strip(), k=2 * self.answerer.k)
+        del who  # the source is read from the claim itself
+        hits = self.source_hits(assessment.question)
         cands = [c for c in self.answerer.candidates(hits) if (c.chunk.source, c.start) not in seen]
         qvec = np.asarray(
             self.answerer.embeddings.embed_query(assessment.question), dtype=np.float32

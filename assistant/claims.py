@@ -20,7 +20,7 @@ from typing import Any
 
 from assistant.attribution import Attribution, find_attributions
 from assistant.chunking import paragraphs, split_sentences
-from assistant.citations import Citation, SourceReader
+from assistant.citations import Citation, RejectedCitation, SourceReader
 from assistant.store import StoredChunk
 from assistant.terms import NUMBER_WORDS, terms, tokens
 
@@ -137,13 +137,16 @@ class ClaimTable:
     claims: list[Claim]
     groups: list[tuple[str, list[int]]]
     mode: str = "extractive"
+    rejected: list[RejectedCitation] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # stderr, not JSON
 
     def to_json(self) -> dict[str, Any]:
-        """The public ``claims --json`` shape."""
+        """The public ``claims --json`` shape (``rejected_citations`` extends it)."""
         return {
             "claims": [c.to_json() for c in self.claims],
             "groups": [{"what": what, "claims": idx} for what, idx in self.groups],
             "mode": self.mode,
+            "rejected_citations": [r.to_json() for r in self.rejected],
         }
 
 
@@ -386,7 +389,7 @@ def merge_and_group(claims: list[Claim]) -> ClaimTable:
                 target.citations.append(cit)
                 target.sources.append(cit.source)
 
-    order = [name for name, _ in CATEGORIES]
+    order = [name for name, _ in CATEGORIES] + ["other"]
     merged.sort(
         key=lambda c: (order.index(c.what), c.low if c.low is not None else -1, c.high or 0)
     )
@@ -405,6 +408,15 @@ def merge_and_group(claims: list[Claim]) -> ClaimTable:
         if members:
             groups.append((name, members))
     return ClaimTable(merged, groups)
+
+
+def has_figure(text: str) -> bool:
+    """True when ``text`` holds a figure that counts something (a candidate claim)."""
+    return any(
+        _category(text, m.start(), m.end()) is not None
+        for m in _FIGURE.finditer(text)
+        if not _is_not_a_count(text, m, ())
+    )
 
 
 def build_claim_table(

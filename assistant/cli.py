@@ -51,6 +51,17 @@ class ModeChoice(StrEnum):
     llm = "llm"
 
 
+ModeOpt = Annotated[
+    ModeChoice | None,
+    typer.Option(
+        "--mode",
+        help=(
+            "auto (default: llm when OPENAI_API_KEY or OPENAI_BASE_URL is set, else "
+            "extractive), extractive (rules, no model) or llm."
+        ),
+        show_default=False,
+    ),
+]
 StoreOpt = Annotated[
     Path | None,
     typer.Option(
@@ -60,6 +71,19 @@ StoreOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="Chat model for LLM mode (default: FACTCHECK_LLM_MODEL).",
+        show_default=False,
+    ),
+]
+
+
+def _notices(result: Any) -> None:
+    for notice in getattr(result, "notices", []):
+        typer.echo(f"notice: {notice}", err=True)
 
 
 # -- plumbing -----------------------------------------------------------------------
@@ -357,8 +381,7 @@ def ask(
         fc = FactCheck(_settings(store=store, k=k, llm_model=model))
         _ensure_store(fc, quiet=as_json)
         answer = fc.ask(question, mode.value if mode else None)
-        for notice in answer.notices:
-            typer.echo(f"notice: {notice}", err=True)
+        _notices(answer)
         if as_json:
             _print_json(answer.to_json())
         else:
@@ -370,6 +393,8 @@ def ask(
 @app.command()
 def claims(
     store: StoreOpt = None,
+    mode: ModeOpt = None,
+    model: ModelOpt = None,
     as_json: JsonOpt = False,
     as_csv: Annotated[
         bool, typer.Option("--csv", help="Print CSV: one row per claim and citation.")
@@ -385,9 +410,10 @@ def claims(
     def run() -> None:
         from assistant.app import FactCheck
 
-        fc = FactCheck(_settings(store=store))
+        fc = FactCheck(_settings(store=store, llm_model=model))
         _ensure_store(fc, quiet=as_json or as_csv)
-        table = fc.claims()
+        table = fc.claims(mode.value if mode else None)
+        _notices(table)
         if as_json:
             _print_json(table.to_json())
             return
@@ -451,6 +477,8 @@ def summary(
         str | None, typer.Argument(help="Summarise what the articles say about this.")
     ] = None,
     store: StoreOpt = None,
+    mode: ModeOpt = None,
+    model: ModelOpt = None,
     as_json: JsonOpt = False,
     md: Annotated[
         Path | None,
@@ -468,9 +496,12 @@ def summary(
         from assistant.app import FactCheck
         from assistant.summary import to_markdown
 
-        fc = FactCheck(_settings(store=store))
+        fc = FactCheck(_settings(store=store, llm_model=model))
         _ensure_store(fc, quiet=as_json)
-        result = fc.summary(topic)
+        result = fc.summary(topic, mode.value if mode else None)
+        _notices(result)
+        for dropped in result.dropped:
+            typer.echo(f"notice: dropped (no citation verified): {dropped}", err=True)
         if md is not None:
             try:
                 md.write_text(to_markdown(result, __version__), encoding="utf-8")
@@ -498,6 +529,8 @@ def summary(
 def check(
     claim: Annotated[str, typer.Argument(help="A claim to check against the articles.")],
     store: StoreOpt = None,
+    mode: ModeOpt = None,
+    model: ModelOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check CLAIM: supported, refuted, conflicting or not_enough_info, with citations.
@@ -511,9 +544,10 @@ def check(
         from assistant.retrieval import check_question
 
         check_question(claim)
-        fc = FactCheck(_settings(store=store))
+        fc = FactCheck(_settings(store=store, llm_model=model))
         _ensure_store(fc, quiet=as_json)
-        result = fc.check(claim)
+        result = fc.check(claim, mode.value if mode else None)
+        _notices(result)
         if as_json:
             _print_json(result.to_json())
             return

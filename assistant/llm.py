@@ -249,18 +249,7 @@ class LLMAnswerer:
     # -- verification ------------------------------------------------------------------
 
     def _quote_relevance(self, assessment: Assessment, quote: str) -> float:
-        """Mean of question-term coverage and embedding similarity, as for sentences."""
-        info = assessment.info
-        own = set(terms(quote))
-        cand = Candidate(
-            chunk=assessment.hits[0].chunk, hit_rank=0, start=0, end=0, text=quote,
-            context_terms=own, own_terms=own,
-        )  # fmt: skip
-        coverage = ExtractiveAnswerer.coverage(info, cand) if info.weights else 0.0
-        emb = self.extractive.embeddings
-        q = np.asarray(emb.embed_query(assessment.question), dtype=np.float32)
-        v = np.asarray(emb.embed_documents([quote])[0], dtype=np.float32)
-        return 0.5 * coverage + 0.5 * float(q @ v)
+        return quote_relevance(self.extractive, assessment, quote)
 
     def verify(
         self,
@@ -310,6 +299,25 @@ class LLMAnswerer:
         base.abstained = False
         base.citations = citations
         return base
+
+
+def quote_relevance(answerer: ExtractiveAnswerer, assessment: Assessment, quote: str) -> float:
+    """How relevant a quote is to the question: the same measure as for sentences.
+
+    The mean of the question's term coverage (weighted by rarity) and the embedding
+    similarity; a verbatim quote far below the answer's own level is beside the point.
+    """
+    info = assessment.info
+    own = set(terms(quote))
+    cand = Candidate(
+        chunk=assessment.hits[0].chunk, hit_rank=0, start=0, end=0, text=quote,
+        context_terms=own, own_terms=own,
+    )  # fmt: skip
+    coverage = ExtractiveAnswerer.coverage(info, cand) if info.weights else 0.0
+    emb = answerer.embeddings
+    q = np.asarray(emb.embed_query(assessment.question), dtype=np.float32)
+    v = np.asarray(emb.embed_documents([quote])[0], dtype=np.float32)
+    return 0.5 * coverage + 0.5 * float(q @ v)
 
 
 def verify_proposal(

@@ -53,6 +53,7 @@ class Summary:
     table: ClaimTable | None = None
     titles: dict[str, str] = field(default_factory=dict)
     dropped: list[str] = field(default_factory=list)  # sentences whose citations all failed
+    notices: list[str] = field(default_factory=list)  # stderr, not JSON
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape: keep it stable, extend only."""

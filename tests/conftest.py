@@ -86,6 +86,11 @@ def seed_fc(tmp_path_factory: pytest.TempPathFactory) -> FactCheck:
     return fc
 
 
+from tests.llm_support import llm_fc, no_sleep  # noqa: E402  (shared fixtures)
+
+__all__ = ["llm_fc", "no_sleep"]
+
+
 def load_jsonl(path: Path) -> list[dict]:
     if not path.exists():
         pytest.skip(

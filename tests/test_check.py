@@ -52,5 +52,7 @@ def test_an_unrelated_claim_is_not_enough_info(seed_fc):
 
 def test_json_shape(seed_fc):
     data = seed_fc.check("The attack lasted about four hours.").to_json()
-    assert set(data) == {"claim", "verdict", "explanation", "citations", "mode"}
+    # The contract, plus rejected_citations (an extension, as in ask).
+    assert set(data) == {"claim", "verdict", "explanation", "citations", "mode",
+                         "rejected_citations"}  # fmt: skip
     assert data["verdict"] in ("supported", "refuted", "conflicting", "not_enough_info")

@@ -132,7 +132,9 @@ def test_a_file_changed_after_ingest_is_never_cited(tmp_path):
 
 def test_json_shape(seed_fc):
     data = seed_fc.claims().to_json()
-    assert set(data) == {"claims", "groups", "mode"} and data["mode"] == "extractive"
+    # The contract, plus rejected_citations (rows a model offered that failed).
+    assert set(data) == {"claims", "groups", "mode", "rejected_citations"}
+    assert data["mode"] == "extractive" and data["rejected_citations"] == []
     for row in data["claims"]:
         assert set(row) == {"figure", "low", "high", "hedge", "what", "who", "via", "citations"}
     for group in data["groups"]:

@@ -1,0 +1,339 @@
+"""Claims, summary and check in LLM mode: the model proposes, the code verifies.
+
+Each task asks the model for a fixed JSON shape that names, for everything it says, a
+passage and a sentence copied from it. Every such quote goes through
+:func:`assistant.llm.verify_proposal` (verbatim in a passage given, long enough, in the
+file on disk); what fails is rejected with a reason and never shown as a citation.
+
+- check: the verdict is derived again from the evidence that verified, so a model's
+  "supported" with no verified supporting quote cannot stand;
+- summary: a sentence whose citations all fail is dropped and reported;
+- claims: a row whose quote fails, or whose quote does not contain its figure, is
+  rejected; the rest are merged and grouped exactly as offline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, Field
+
+from assistant.answer import Candidate
+from assistant.check import CheckResult, Verdict
+from assistant.citations import Citation, RejectedCitation, SourceReader
+from assistant.claims import CATEGORIES, Claim, ClaimTable, merge_and_group
+from assistant.llm import (
+    QuotedEvidence,
+    ask_structured,
+    format_passages,
+    quote_relevance,
+    rewrite_markers,
+    verify_proposal,
+    with_api_errors,
+)
+from assistant.prompts import render
+from assistant.retrieval import Hit
+from assistant.store import StoredChunk
+from assistant.summary import Summary, SummarySentence
+from assistant.verify import locate
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from assistant.answer import Assessment, ExtractiveAnswerer
+    from assistant.settings import Settings
+
+CLAIM_BATCH = 4  # passages per extraction call: small models lose track past a few
+
+
+def as_hits(chunks: Sequence[StoredChunk]) -> list[Hit]:
+    """Wrap chunks as retrieval hits so they can be numbered and verified like any."""
+    return [Hit(c, 0.0, None, None, None, None) for c in chunks]
+
+
+# -- check -----------------------------------------------------------------------------
+
+
+class StancedEvidence(QuotedEvidence):
+    """A quote and whether it supports or contradicts the claim."""
+
+    stance: Literal["supports", "contradicts"]
+
+
+class ModelVerdict(BaseModel):
+    """The reply the model must give to check a claim (evidence first)."""
+
+    evidence: list[StancedEvidence] = Field(min_length=1)
+    verdict: Literal["supported", "refuted", "conflicting", "not_enough_info"]
+    explanation: str = Field(description="One or two sentences; each point ends with [n].")
+
+
+def llm_check(
+    assessment: Assessment,
+    chat: BaseChatModel,
+    settings: Settings,
+    relevance: ExtractiveAnswerer,
+    reader: SourceReader,
+) -> CheckResult:
+    """Check a claim with the model; only verified evidence decides the verdict.
+
+    Each quote must verify. A stance the rules can check is checked: a quote that gives
+    a different figure cannot support the claim, nor a matching one contradict it. The
+    same sentence given both stances counts for neither.
+    """
+    from assistant.check import ClaimChecker
+
+    claim = assessment.question
+    judge = ClaimChecker(relevance)
+    hits = list(assessment.hits[: settings.k])
+    # What the claim's named source said goes in too, even if it ranks lower.
+    known = {h.chunk.id for h in hits}
+    hits += [h for h in judge.source_hits(claim) if h.chunk.id not in known][:3]
+    prompt = render("check", claim=claim, passages=format_passages(hits))
+    reply = with_api_errors(settings, lambda: ask_structured(chat, ModelVerdict, prompt))
+    assert isinstance(reply, ModelVerdict)
+    citations: dict[tuple[str, int, int], Citation] = {}
+    rejected: list[RejectedCitation] = []
+    stances: dict[int, set[str]] = {}
+    by_passage: dict[int, list[int]] = {}
+    for ev in reply.evidence:
+        result = verify_proposal(
+            ev.passage, ev.quote, hits, reader, len(citations) + 1,
+            relevance=lambda q: quote_relevance(relevance, assessment, q),
+            min_relevance=settings.llm_min_quote_relevance,
+        )  # fmt: skip
+        if isinstance(result, RejectedCitation):
+            rejected.append(result)
+            continue
+        ruled = judge.judge(claim, _as_candidate(result, hits, assessment), assessment, frozenset())
+        by_figures = "figure (" in ruled.why  # the rules compared figures: that is checkable
+        if by_figures and (
+            (ev.stance == "supports" and ruled.stance < 0)
+            or (ev.stance == "contradicts" and ruled.stance > 0)
+        ):
+            rejected.append(
+                RejectedCitation(ev.quote, f"the figures in the quote do not {ev.stance[:-1]} it")
+            )
+            continue
+        key = (result.source, result.start, result.end)
+        cited = citations.setdefault(key, result)
+        stances.setdefault(cited.id, set()).add(ev.stance)
+        by_passage.setdefault(ev.passage, []).append(cited.id)
+    decided = {i: next(iter(s)) for i, s in stances.items() if len(s) == 1}
+    supports = [i for i, st in decided.items() if st == "supports"]
+    contradicts = [i for i, st in decided.items() if st == "contradicts"]
+    verdict: Verdict
+    if supports and contradicts:
+        verdict = "conflicting"
+    elif supports:
+        verdict = "supported"
+    elif contradicts:
+        verdict = "refuted"
+    else:
+        verdict = "not_enough_info"
+    cits = list(citations.values())
+    if verdict == reply.verdict:
+        explanation = rewrite_markers(reply.explanation, by_passage, [c.id for c in cits])
+    else:
+        explanation = _explain(verdict, supports, contradicts)
+    checked = CheckResult(claim, verdict, explanation, cits, "llm", rejected=rejected)
+    if verdict != reply.verdict:
+        checked.notices.append(
+            f"the model said {reply.verdict!r}, but its verified evidence says {verdict!r}"
+        )
+    return checked
+
+
+def _as_candidate(cit: Citation, hits: Sequence[Hit], assessment: Assessment) -> Candidate:
+    """A verified quote as a scored candidate sentence, for the rules to judge."""
+    from assistant.answer import ExtractiveAnswerer
+    from assistant.terms import terms
+
+    chunk = next(
+        h.chunk
+        for h in hits
+        if h.chunk.source == cit.source and h.chunk.start <= cit.start < h.chunk.end
+    )
+    own = set(terms(cit.quote))
+    cand = Candidate(chunk=chunk, hit_rank=0, start=cit.start, end=cit.end, text=cit.quote,
+                     context_terms=own, own_terms=own)  # fmt: skip
+    if assessment.info.weights:
+        cand.coverage = ExtractiveAnswerer.coverage(assessment.info, cand)
+    return cand
+
+
+def _explain(verdict: Verdict, supports: list[int], contradicts: list[int]) -> str:
+    lead = {
+        "supported": "The verified passages support this claim",
+        "refuted": "The verified passages contradict this claim",
+        "conflicting": "The verified passages disagree on this claim",
+        "not_enough_info": "No verified passage decides this claim",
+    }[verdict]
+    parts = [lead]
+    if supports:
+        parts.append("supporting: " + "".join(f"[{i}]" for i in sorted(supports)))
+    if contradicts:
+        parts.append("contradicting: " + "".join(f"[{i}]" for i in sorted(contradicts)))
+    return "; ".join(parts) + "."
+
+
+# -- summary ---------------------------------------------------------------------------
+
+
+class ModelSentence(BaseModel):
+    """One summary sentence and the quotes that back it."""
+
+    citations: list[QuotedEvidence] = Field(min_length=1)
+    text: str
+
+
+class ModelSummary(BaseModel):
+    """The reply the model must give to summarise."""
+
+    sentences: list[ModelSentence] = Field(min_length=1)
+
+
+def llm_summary(
+    chunks: Sequence[StoredChunk],
+    topic: str | None,
+    chat: BaseChatModel,
+    settings: Settings,
+    table: ClaimTable,
+    titles: dict[str, str],
+    reader: SourceReader,
+) -> Summary:
+    """Let the model write the summary; keep only sentences with a verified citation."""
+    hits = as_hits(chunks)
+    about = f" about {topic}" if topic else ""
+    prompt = render("summary", about=about, passages=format_passages(hits))
+    reply = with_api_errors(settings, lambda: ask_structured(chat, ModelSummary, prompt))
+    assert isinstance(reply, ModelSummary)
+    sentences: list[SummarySentence] = []
+    dropped: list[str] = []
+    ids: dict[tuple[str, int, int], int] = {
+        (c.source, c.start, c.end): c.id for claim in table.claims for c in claim.citations
+    }
+    for ms in reply.sentences:
+        cits: list[Citation] = []
+        for ev in ms.citations:
+            result = verify_proposal(ev.passage, ev.quote, hits, reader, 0)
+            if isinstance(result, Citation):
+                key = (result.source, result.start, result.end)
+                ids.setdefault(key, len(ids) + 1)
+                cits.append(
+                    Citation(
+                        ids[key],
+                        result.source,
+                        result.title,
+                        result.start,
+                        result.end,
+                        result.line,
+                        result.quote,
+                    )
+                )
+        text = re.sub(r"\s*\[\d+(?:\s*,\s*\d+)*\]", "", ms.text).strip()
+        if not cits:
+            dropped.append(text)
+            continue
+        body = text.rstrip(".")
+        same = next((x for x in sentences if x.text.startswith(body + " [")), None)
+        if same is not None:  # the model repeated itself: one sentence, all its citations
+            cits = [*same.citations, *cits]
+            sentences.remove(same)
+        unique = list({c.id: c for c in cits}.values())
+        marks = "".join(f"[{c.id}]" for c in unique)
+        sentences.append(SummarySentence(f"{body} {marks}.", unique))
+    return Summary(topic, sentences, "llm", table, titles, dropped)
+
+
+# -- claims ----------------------------------------------------------------------------
+
+
+class ModelClaim(BaseModel):
+    """One figure the model found."""
+
+    figure: str
+    low: float | None
+    high: float | None
+    hedge: str | None
+    what: str
+    who: str | None
+    via: str | None
+    passage: int
+    quote: str
+
+
+class ModelClaims(BaseModel):
+    """The reply the model must give to list claims."""
+
+    claims: list[ModelClaim]
+
+
+def _named(value: str | None) -> str | None:
+    """A source name, or None for the placeholders models write for "nobody"."""
+    if value is None or value.strip().lower() in ("", "unknown", "none", "null", "n/a", "-"):
+        return None
+    return value.strip()
+
+
+def _extract(chat: BaseChatModel, settings: Settings, prompt: str) -> ModelClaims:
+    reply = with_api_errors(settings, lambda: ask_structured(chat, ModelClaims, prompt))
+    assert isinstance(reply, ModelClaims)
+    return reply
+
+
+def llm_claims(
+    chunks: Sequence[StoredChunk],
+    chat: BaseChatModel,
+    settings: Settings,
+    reader: SourceReader,
+) -> tuple[ClaimTable, list[RejectedCitation]]:
+    """Extract claims with the model, a few passages at a time; verify every row."""
+    kinds = {name for name, _ in CATEGORIES}
+    found: list[Claim] = []
+    rejected: list[RejectedCitation] = []
+    for b in range(0, len(chunks), CLAIM_BATCH):
+        hits = as_hits(chunks[b : b + CLAIM_BATCH])
+        prompt = render("claims", passages=format_passages(hits))
+        reply = _extract(chat, settings, prompt)
+        for row in reply.claims:
+            result = verify_proposal(row.passage, row.quote, hits, reader, 0)
+            if isinstance(result, RejectedCitation):
+                rejected.append(result)
+                continue
+            if not row.figure.strip() or locate(row.figure, result.quote) is None:
+                rejected.append(
+                    RejectedCitation(row.quote, f"the figure {row.figure!r} is not in the quote")
+                )
+                continue
+            passage_text = next(h.chunk.text for h in hits if h.chunk.source == result.source
+                                and h.chunk.start <= result.start < h.chunk.end)  # fmt: skip
+            who, via = _named(row.who), _named(row.via)
+            invented = [
+                n for n in (who, via) if n and locate(n.lower(), passage_text.lower()) is None
+            ]
+            if invented:
+                rejected.append(
+                    RejectedCitation(row.quote, f"names {invented[0]!r}, who is not in the passage")
+                )
+                continue
+            what = row.what.strip().lower()
+            found.append(
+                Claim(
+                    figure=row.figure.strip(),
+                    low=row.low,
+                    high=row.high,
+                    hedge=(row.hedge or None) and row.hedge.strip().lower(),
+                    what=what if what in kinds else "other",
+                    who=who,
+                    via=via,
+                    citations=[result],
+                    sources=[result.source],
+                )
+            )
+    table = merge_and_group(found)
+    table.mode = "llm"
+    table.rejected = rejected
+    return table, rejected
