@@ -68,13 +68,9 @@ class FactCheck:
     def store(self) -> Store:
         """The opened store; raises StoreError if it is missing, empty or incompatible."""
         from assistant.embeddings import embedding_model_id
-        from assistant.store import Store
+        from assistant.store import open_store
 
-        return Store(
-            self.settings.store,
-            embedding_model_id(self.settings, self._embeddings),
-            self.settings.collection,
-        )
+        return open_store(self.settings, embedding_model_id(self.settings, self._embeddings))
 
     @cached_property
     def retriever(self) -> HybridRetriever:
@@ -88,7 +84,15 @@ class FactCheck:
             self.__dict__.pop(name, None)
 
     def store_exists(self) -> bool:
-        """True when the store folder holds a Chroma database."""
+        """True when the store exists: a local Chroma folder, or the server's collection."""
+        if self.settings.chroma_url:
+            from assistant.errors import StoreMissingError
+
+            try:
+                _ = self.store
+            except StoreMissingError:
+                return False
+            return True
         return (Path(self.settings.store) / "chroma.sqlite3").exists()
 
     def ingest(

@@ -71,6 +71,14 @@ StoreOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+ChromaOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--chroma-url",
+        help="Keep vectors in this Chroma server (http://host:port; or FACTCHECK_CHROMA_URL).",
+        show_default=False,
+    ),
+]
 ModelOpt = Annotated[
     str | None,
     typer.Option(
@@ -241,6 +249,7 @@ def ingest(
         ),
     ] = None,
     store: StoreOpt = None,
+    chroma_url: ChromaOpt = None,
     rebuild: Annotated[
         bool,
         typer.Option("--rebuild", help="Drop the store first (after changing embedding model)."),
@@ -256,7 +265,7 @@ def ingest(
     def run() -> None:
         from assistant.app import FactCheck
 
-        fc = FactCheck(_settings(store=store))
+        fc = FactCheck(_settings(store=store, chroma_url=chroma_url))
         report = _run_ingest(fc, paths, rebuild, quiet=as_json)
         if as_json:
             _print_json(
@@ -282,6 +291,7 @@ def search(
     query: Annotated[str, typer.Argument(help="Words or a question to search for.")],
     k: Annotated[int, typer.Option("-k", "--k", min=1, max=100, help="How many passages.")] = 5,
     store: StoreOpt = None,
+    chroma_url: ChromaOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Print the passages that best match QUERY (hybrid: vectors + BM25 keywords)."""
@@ -291,7 +301,7 @@ def search(
         from assistant.retrieval import check_question
 
         check_question(query)
-        fc = FactCheck(_settings(store=store))
+        fc = FactCheck(_settings(store=store, chroma_url=chroma_url))
         _ensure_store(fc, quiet=as_json)
         hits = fc.search(query, k)
         if as_json:
@@ -363,6 +373,7 @@ def ask(
         ),
     ] = None,
     store: StoreOpt = None,
+    chroma_url: ChromaOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Answer QUESTION from the articles, citing file:line and the verbatim quote.
@@ -378,7 +389,7 @@ def ask(
         from assistant.retrieval import check_question
 
         check_question(question)
-        fc = FactCheck(_settings(store=store, k=k, llm_model=model))
+        fc = FactCheck(_settings(store=store, k=k, llm_model=model, chroma_url=chroma_url))
         _ensure_store(fc, quiet=as_json)
         answer = fc.ask(question, mode.value if mode else None)
         _notices(answer)
@@ -393,6 +404,7 @@ def ask(
 @app.command()
 def claims(
     store: StoreOpt = None,
+    chroma_url: ChromaOpt = None,
     mode: ModeOpt = None,
     model: ModelOpt = None,
     as_json: JsonOpt = False,
@@ -410,7 +422,7 @@ def claims(
     def run() -> None:
         from assistant.app import FactCheck
 
-        fc = FactCheck(_settings(store=store, llm_model=model))
+        fc = FactCheck(_settings(store=store, llm_model=model, chroma_url=chroma_url))
         _ensure_store(fc, quiet=as_json or as_csv)
         table = fc.claims(mode.value if mode else None)
         _notices(table)
@@ -477,6 +489,7 @@ def summary(
         str | None, typer.Argument(help="Summarise what the articles say about this.")
     ] = None,
     store: StoreOpt = None,
+    chroma_url: ChromaOpt = None,
     mode: ModeOpt = None,
     model: ModelOpt = None,
     as_json: JsonOpt = False,
@@ -496,7 +509,7 @@ def summary(
         from assistant.app import FactCheck
         from assistant.summary import to_markdown
 
-        fc = FactCheck(_settings(store=store, llm_model=model))
+        fc = FactCheck(_settings(store=store, llm_model=model, chroma_url=chroma_url))
         _ensure_store(fc, quiet=as_json)
         result = fc.summary(topic, mode.value if mode else None)
         _notices(result)
@@ -529,6 +542,7 @@ def summary(
 def check(
     claim: Annotated[str, typer.Argument(help="A claim to check against the articles.")],
     store: StoreOpt = None,
+    chroma_url: ChromaOpt = None,
     mode: ModeOpt = None,
     model: ModelOpt = None,
     as_json: JsonOpt = False,
@@ -544,7 +558,7 @@ def check(
         from assistant.retrieval import check_question
 
         check_question(claim)
-        fc = FactCheck(_settings(store=store, llm_model=model))
+        fc = FactCheck(_settings(store=store, llm_model=model, chroma_url=chroma_url))
         _ensure_store(fc, quiet=as_json)
         result = fc.check(claim, mode.value if mode else None)
         _notices(result)

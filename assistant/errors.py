@@ -27,6 +27,10 @@ class StoreError(FactCheckError):
     """The vector store is missing, empty, corrupt or incompatible."""
 
 
+class StoreMissingError(StoreError):
+    """There is no store yet (no folder, or no collection on the server): ingest first."""
+
+
 class EmbeddingMismatchError(StoreError):
     """The store was built with another embedding model than the one configured."""
 

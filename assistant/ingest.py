@@ -19,7 +19,7 @@ from assistant.chunking import chunk_text
 from assistant.corpus import Article, read_articles
 from assistant.embeddings import embedding_model_id, make_embeddings
 from assistant.settings import Settings
-from assistant.store import SourceRecord, Store, StoredChunk
+from assistant.store import SourceRecord, StoredChunk, open_store
 
 EMBED_BATCH = 256  # chunks embedded and written per step: bounds memory, saves progress
 
@@ -95,10 +95,7 @@ def ingest(
     t0 = time.perf_counter()
     read = read_articles(paths, on_skip=on_skip)
     model_id = embedding_model_id(settings, embeddings)
-    if rebuild:
-        store = Store.rebuild(settings.store, model_id, settings.collection)
-    else:
-        store = Store(settings.store, model_id, settings.collection, create=True)
+    store = open_store(settings, model_id, create=True, rebuild=rebuild)
     existing: dict[str, SourceRecord] = store.sources()
     report = IngestReport(files=len(read.articles), skipped=read.skipped)
 

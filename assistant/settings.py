@@ -43,6 +43,16 @@ class Settings(BaseSettings):
     openai_embedding_model: str = Field(default="text-embedding-3-small")
     embedding_batch_size: int = Field(default=32, ge=1, le=2048)
 
+    chroma_url: str | None = Field(
+        default=None,
+        description="A Chroma server (http://host:port): vectors live there, not in `store`.",
+    )
+    chroma_token: SecretStr | None = Field(default=None, description="Chroma auth token.")
+    chroma_token_header: str = Field(
+        default="Authorization",
+        description='Header for the token: "Authorization" (sent as Bearer) or "X-Chroma-Token".',
+    )
+
     mode: Mode = Field(default="auto", description="Answer mode: auto, extractive or llm.")
     k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
 

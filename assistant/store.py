@@ -11,12 +11,51 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assistant.errors import EmbeddingMismatchError, StoreError
+from assistant.errors import EmbeddingMismatchError, StoreError, StoreMissingError
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 SCHEMA_VERSION = 1
 _ADD_BATCH = 2000  # below Chroma's max batch size, and bounds memory per call
+
+
+@dataclass(frozen=True)
+class ChromaServer:
+    """Where a Chroma server is, and how to authenticate to it (the token is secret)."""
+
+    url: str
+    token: str | None = None
+    token_header: str = "Authorization"
+
+    def client(self) -> Any:
+        """A ``chromadb.HttpClient`` for this server; telemetry off."""
+        from urllib.parse import urlsplit
+
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        parts = urlsplit(self.url if "://" in self.url else f"http://{self.url}")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise StoreError(f"not a Chroma server URL: {self.url} (expected http://host:port)")
+        ssl = parts.scheme == "https"
+        headers = {}
+        if self.token:
+            value = (
+                f"Bearer {self.token}"
+                if self.token_header.lower() == "authorization"
+                else self.token
+            )
+            headers[self.token_header] = value
+        return chromadb.HttpClient(
+            host=parts.hostname,
+            port=parts.port or (443 if ssl else 8000),
+            ssl=ssl,
+            headers=headers or None,
+            settings=ChromaSettings(anonymized_telemetry=False),
+        )
 
 
 def _persistent_client(path: Path) -> Any:
@@ -99,20 +138,46 @@ class Store:
     """
 
     def __init__(
-        self, path: Path, model_id: str, collection: str = "articles", *, create: bool = False
+        self,
+        path: Path,
+        model_id: str,
+        collection: str = "articles",
+        *,
+        create: bool = False,
+        server: ChromaServer | None = None,
     ) -> None:
         self.path = Path(path)
         self.model_id = model_id
         self.collection_name = collection
-        if not create and not (self.path / "chroma.sqlite3").exists():
-            raise StoreError(f"no store at {self.path}: run `factcheck ingest` first")
-        if create:
-            # The store holds the text of everything ingested: keep it private.
-            self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.server = server
+        if server is None:
+            if not create and not (self.path / "chroma.sqlite3").exists():
+                raise StoreMissingError(f"no store at {self.path}: run `factcheck ingest` first")
+            if create:
+                # The store holds the text of everything ingested: keep it private.
+                self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._client = self._open_client()
         self._collection = self._open_collection(create)
 
+    @property
+    def where(self) -> str:
+        """The store's location, for messages (a path, or the server's URL)."""
+        return self.server.url if self.server else str(self.path)
+
     def _open_client(self) -> Any:
+        if self.server is not None:
+            try:
+                client = self.server.client()
+                client.heartbeat()
+                return client
+            except StoreError:
+                raise
+            except Exception as exc:
+                detail = (str(exc).strip().splitlines() or [""])[0][:160]
+                raise StoreError(
+                    f"cannot reach the Chroma server at {self.server.url} "
+                    f"({type(exc).__name__}: {detail}): is it running? (FACTCHECK_CHROMA_URL)"
+                ) from exc
         try:
             return _persistent_client(self.path)
         except Exception as exc:  # chromadb raises many types for a damaged folder
@@ -131,7 +196,9 @@ class Store:
             ) from exc
         if self.collection_name not in existing:
             if not create:
-                raise StoreError(f"the store at {self.path} is empty: run `factcheck ingest`")
+                raise StoreMissingError(
+                    f"the store at {self.where} is empty: run `factcheck ingest`"
+                )
             return self._client.create_collection(
                 self.collection_name,
                 embedding_function=None,
@@ -146,32 +213,39 @@ class Store:
         built_with = meta.get("embedding_model")
         if built_with != self.model_id:
             raise EmbeddingMismatchError(
-                f"the store at {self.path} was built with embedding model {built_with!r}, "
+                f"the store at {self.where} was built with embedding model {built_with!r}, "
                 f"but {self.model_id!r} is configured: re-ingest with "
                 "`factcheck ingest --rebuild` or switch FACTCHECK_EMBEDDING back"
             )
         if meta.get("schema_version") != SCHEMA_VERSION:
             raise StoreError(
-                f"the store at {self.path} is from another version of factcheck; rebuild it "
+                f"the store at {self.where} is from another version of factcheck; rebuild it "
                 "with `factcheck ingest --rebuild`"
             )
         return collection
 
     @classmethod
-    def rebuild(cls, path: Path, model_id: str, collection: str = "articles") -> Store:
+    def rebuild(
+        cls,
+        path: Path,
+        model_id: str,
+        collection: str = "articles",
+        server: ChromaServer | None = None,
+    ) -> Store:
         """Drop the collection (whatever model built it) and start an empty one."""
         path = Path(path)
-        if (path / "chroma.sqlite3").exists():
+        if server is not None or (path / "chroma.sqlite3").exists():
             try:
-                client = _persistent_client(path)
+                client = server.client() if server else _persistent_client(path)
                 if collection in {c.name for c in client.list_collections()}:
                     client.delete_collection(collection)
             except Exception as exc:
+                where = server.url if server else str(path)
                 raise StoreError(
-                    f"cannot rebuild the store at {path} ({type(exc).__name__}); delete the "
-                    "folder and run `factcheck ingest` again"
+                    f"cannot rebuild the store at {where} ({type(exc).__name__}); delete it "
+                    "and run `factcheck ingest` again"
                 ) from exc
-        return cls(path, model_id, collection, create=True)
+        return cls(path, model_id, collection, create=True, server=server)
 
     # -- reading ---------------------------------------------------------------------
 
@@ -248,3 +322,21 @@ class Store:
             self._collection.update(
                 ids=[c.id for c in part], metadatas=[c.metadata() for c in part]
             )
+
+
+def server_of(settings: Settings) -> ChromaServer | None:
+    """The Chroma server the settings name, if any."""
+    if not settings.chroma_url:
+        return None
+    token = settings.chroma_token.get_secret_value() if settings.chroma_token else None
+    return ChromaServer(settings.chroma_url, token, settings.chroma_token_header)
+
+
+def open_store(
+    settings: Settings, model_id: str, *, create: bool = False, rebuild: bool = False
+) -> Store:
+    """Open the store the settings name: a local folder, or a Chroma server."""
+    server = server_of(settings)
+    if rebuild:
+        return Store.rebuild(settings.store, model_id, settings.collection, server)
+    return Store(settings.store, model_id, settings.collection, create=create, server=server)
