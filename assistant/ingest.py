@@ -140,6 +140,9 @@ def ingest(
                 on_progress(len(batch))
     store.update_metadata(to_update)
     store.delete(to_delete)
+    # Bring the keyword index back in line if an earlier run was interrupted between
+    # writing vectors and keywords (or the store predates the index).
+    store.sync_keywords()
     report.removed = len(to_delete)
     report.seconds = time.perf_counter() - t0
     return report

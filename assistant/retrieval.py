@@ -13,7 +13,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict, PrivateAttr
+from pydantic import ConfigDict
 
 from assistant.errors import InputError
 from assistant.lexical import LexicalIndex
@@ -81,15 +81,13 @@ class HybridRetriever(BaseRetriever):
     embeddings: Embeddings
     k: int = 5
     depth: int = 50
-    _lexical: LexicalIndex | None = PrivateAttr(default=None)
 
     @property
     def lexical(self) -> LexicalIndex:
-        """The keyword index, built from the store on first use."""
-        if self._lexical is None:
-            store: Store = self.store
-            self._lexical = LexicalIndex(store.all_chunks())
-        return self._lexical
+        """The store's persisted keyword index."""
+        store: Store = self.store
+        index: LexicalIndex = store.keywords
+        return index
 
     def search(
         self, query: str, k: int | None = None, *, query_vector: list[float] | None = None
@@ -116,8 +114,7 @@ class HybridRetriever(BaseRetriever):
         for rank, (chunk, sim) in enumerate(dense, start=1):
             entry = fused.setdefault(chunk.id, {"chunk": chunk, "score": 0.0})
             entry.update(score=entry["score"] + 1.0 / (RRF_K + rank), dense=sim, drank=rank)
-        for rank, (pos, bm25) in enumerate(lexical, start=1):
-            chunk = self.lexical.chunks[pos]
+        for rank, (chunk, bm25) in enumerate(lexical, start=1):
             entry = fused.setdefault(chunk.id, {"chunk": chunk, "score": 0.0})
             entry.update(score=entry["score"] + 1.0 / (RRF_K + rank), bm25=bm25, brank=rank)
         ranked = sorted(fused.values(), key=lambda e: (-e["score"], e["chunk"].id))

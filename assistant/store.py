@@ -58,6 +58,16 @@ class ChromaServer:
         )
 
 
+def keyword_path(path: Path, server: ChromaServer | None, collection: str) -> Path:
+    """Where the keyword index of a store lives (always a local file)."""
+    if server is None:
+        return Path(path) / "keyword.sqlite3"
+    import hashlib
+
+    tag = hashlib.sha256(f"{server.url}|{collection}".encode()).hexdigest()
+    return Path(path) / f"keyword-{tag[:16]}.sqlite3"
+
+
 def _persistent_client(path: Path) -> Any:
     """A Chroma client for ``path``, always with the same settings.
 
@@ -158,6 +168,60 @@ class Store:
                 self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._client = self._open_client()
         self._collection = self._open_collection(create)
+        self._keywords: Any = None
+
+    # -- the keyword index beside the vectors ----------------------------------------
+
+    @property
+    def keyword_path(self) -> Path:
+        """The keyword index file: in the store folder (a local cache in server mode)."""
+        return keyword_path(self.path, self.server, self.collection_name)
+
+    def _open_keywords(self) -> Any:
+        if self._keywords is None:
+            from assistant.lexical import LexicalIndex
+
+            self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._keywords = LexicalIndex(self.keyword_path)
+        return self._keywords
+
+    @property
+    def keywords(self) -> Any:
+        """The BM25 index (:class:`assistant.lexical.LexicalIndex`), in step with the vectors.
+
+        Opened on first use. When its size differs from the collection's (an ingest was
+        interrupted, another machine ingested into the server, or the store predates the
+        index), it is repaired from the collection before it is used.
+        """
+        if self._keywords is None:
+            index = self._open_keywords()
+            if len(index) != self.count():
+                self.sync_keywords()
+        return self._keywords
+
+    def sync_keywords(self) -> tuple[int, int]:
+        """Make the keyword index hold exactly the collection's chunks (compared by id).
+
+        Returns:
+            (chunks added to the index, chunks removed from it).
+        """
+        index = self._open_keywords()
+        in_vectors = set(self._collection.get(include=[])["ids"])
+        in_index = index.ids()
+        missing = sorted(in_vectors - in_index)
+        extra = in_index - in_vectors
+        for b in range(0, len(missing), _ADD_BATCH):
+            got = self._collection.get(
+                ids=missing[b : b + _ADD_BATCH], include=["documents", "metadatas"]
+            )
+            index.add(
+                [
+                    StoredChunk.from_record(i, d, m)
+                    for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+                ]
+            )
+        index.delete(extra)
+        return (len(missing), len(extra))
 
     @property
     def where(self) -> str:
@@ -239,6 +303,9 @@ class Store:
                 client = server.client() if server else _persistent_client(path)
                 if collection in {c.name for c in client.list_collections()}:
                     client.delete_collection(collection)
+                index_file = keyword_path(path, server, collection)
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{index_file}{suffix}").unlink(missing_ok=True)
             except Exception as exc:
                 where = server.url if server else str(path)
                 raise StoreError(
@@ -299,7 +366,7 @@ class Store:
     # -- writing ---------------------------------------------------------------------
 
     def add(self, chunks: Sequence[StoredChunk], vectors: Sequence[Sequence[float]]) -> None:
-        """Add (or overwrite) chunks with their vectors."""
+        """Add (or overwrite) chunks with their vectors, and to the keyword index."""
         for b in range(0, len(chunks), _ADD_BATCH):
             part = chunks[b : b + _ADD_BATCH]
             self._collection.upsert(
@@ -308,12 +375,14 @@ class Store:
                 metadatas=[c.metadata() for c in part],
                 embeddings=[list(v) for v in vectors[b : b + _ADD_BATCH]],
             )
+            self.keywords.add(part)
 
     def delete(self, ids: Iterable[str]) -> None:
         """Remove chunks by id."""
         ids = list(ids)
         for b in range(0, len(ids), _ADD_BATCH):
             self._collection.delete(ids=ids[b : b + _ADD_BATCH])
+            self.keywords.delete(ids[b : b + _ADD_BATCH])
 
     def update_metadata(self, chunks: Sequence[StoredChunk]) -> None:
         """Rewrite the metadata of chunks already stored, keeping their vectors."""
@@ -322,6 +391,7 @@ class Store:
             self._collection.update(
                 ids=[c.id for c in part], metadatas=[c.metadata() for c in part]
             )
+            self.keywords.add(part)
 
 
 def server_of(settings: Settings) -> ChromaServer | None:

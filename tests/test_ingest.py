@@ -163,3 +163,54 @@ def test_a_deleted_source_is_rejected(tmp_path, corpus, fake_embeddings):
     (corpus / chunk.source).unlink()
     result = SourceReader().cite(1, chunk.text, chunk)
     assert isinstance(result, RejectedCitation) and "missing" in result.reason
+
+
+def test_keyword_index_is_persisted_beside_the_vectors_and_matches_them(
+    tmp_path, corpus, fake_embeddings
+):
+    fc = _fc(tmp_path, fake_embeddings)
+    fc.ingest([corpus])
+    store = fc.store
+    assert store.keyword_path.exists() and store.keyword_path.parent == tmp_path / "store"
+    assert store.keywords.ids() == {c.id for c in store.all_chunks()}
+
+
+def test_adding_an_article_adds_only_its_chunks_to_the_keyword_index(
+    tmp_path, corpus, fake_embeddings
+):
+    fc = _fc(tmp_path, fake_embeddings)
+    fc.ingest([corpus])
+    before = len(fc.store.keywords)
+    (corpus / "new.txt").write_text("New\n\nOfficials said 7 soldiers were killed.", "utf-8")
+    report = fc.ingest([corpus])
+    assert report.embedded == len(fc.store.keywords) - before == 1
+    hits = fc.store.keywords.search("seven soldiers killed", 1)
+    assert hits[0][0].source == "new.txt"
+
+
+@pytest.mark.parametrize("damage", ["lost", "stale"])
+def test_an_interrupted_ingest_is_repaired_by_the_next(tmp_path, corpus, fake_embeddings, damage):
+    fc = _fc(tmp_path, fake_embeddings)
+    fc.ingest([corpus])
+    index = fc.store.keywords
+    if damage == "lost":  # killed after writing vectors, before writing keywords
+        index.delete(sorted(index.ids())[:5])
+    else:  # killed after deleting vectors, before deleting keywords
+        ghost = fc.store.all_chunks()[0]
+        index.add([type(ghost)(**{**ghost.__dict__, "id": "ghost"})])
+    assert index.ids() != {c.id for c in fc.store.all_chunks()}
+
+    fc.ingest([corpus])
+
+    assert fc.store.keywords.ids() == {c.id for c in fc.store.all_chunks()}
+
+
+def test_a_store_without_a_keyword_index_gets_one_on_first_query(tmp_path, corpus, fake_embeddings):
+    fc = _fc(tmp_path, fake_embeddings)
+    fc.ingest([corpus])
+    path = fc.store.keyword_path
+    fc.store.keywords.close()
+    path.unlink()
+    fresh = _fc(tmp_path, fake_embeddings)
+    assert fresh.search("Wagner Group", 3)
+    assert path.exists() and len(fresh.store.keywords) == fresh.store.count()

@@ -36,24 +36,24 @@ def test_gold_evidence_is_in_the_top_5(seed_fc, q):
 
 def test_number_words_and_digits_find_each_other():
     index = LexicalIndex(
-        [
+        chunks=[
             _chunk(0, "Officials said five citizens had been killed."),
             _chunk(1, "The convoy had 12 trucks and a tanker."),
             _chunk(2, "Reports put the toll at 200 fighters."),
         ]
     )
-    assert index.search("5 citizens", 3)[0][0] == 0
-    assert index.search("twelve trucks", 3)[0][0] == 1
-    assert index.search("two hundred fighters", 3)[0][0] == 2
+    assert index.search("5 citizens", 3)[0][0].id == "c0"
+    assert index.search("twelve trucks", 3)[0][0].id == "c1"
+    assert index.search("two hundred fighters", 3)[0][0].id == "c2"
 
 
 def test_punctuation_and_case_do_not_block_matches():
-    index = LexicalIndex([_chunk(0, "Nobody was KILLED there."), _chunk(1, "A calm day.")])
-    assert [pos for pos, _ in index.search("killed?", 2)] == [0]
+    index = LexicalIndex(chunks=[_chunk(0, "Nobody was KILLED there."), _chunk(1, "A calm day.")])
+    assert [c.id for c, _ in index.search("killed?", 2)] == ["c0"]
 
 
 def test_a_query_of_only_stopwords_finds_nothing_by_keyword():
-    index = LexicalIndex([_chunk(0, "Something happened.")])
+    index = LexicalIndex(chunks=[_chunk(0, "Something happened.")])
     assert index.search("what is the", 5) == []
 
 

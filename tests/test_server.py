@@ -75,7 +75,10 @@ def test_ingest_ask_and_claims_against_a_chroma_server(chroma_url, tmp_path):
     assert "Ingested 5 files" in first.stdout
     again = runner.invoke(app, ["ingest", str(corpus), *url, "--json"])
     assert json.loads(again.stdout)["embedded"] == 0  # incremental on the server too
-    assert not (tmp_path / "store").exists()  # nothing stored locally
+    # No vectors locally: only the keyword index, a cache the server's contents rebuild.
+    local = tmp_path / "store"
+    assert not (local / "chroma.sqlite3").exists()
+    assert [p.name.startswith("keyword-") for p in local.glob("*.sqlite3")] == [True]
 
     answer = runner.invoke(app, ["ask", "Who said 5 were killed?", *url, "--json"])
     assert answer.exit_code == 0, answer.output
