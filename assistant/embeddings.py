@@ -66,7 +66,7 @@ class LocalMiniLMEmbeddings(Embeddings):
 
     model_id = LOCAL_MODEL_ID
 
-    def __init__(self, batch_size: int = 32, threads: int | None = None) -> None:
+    def __init__(self, batch_size: int = 16, threads: int | None = None) -> None:
         self.batch_size = batch_size
         self.threads = threads
         self._session: Any = None

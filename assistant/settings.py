@@ -41,7 +41,8 @@ class Settings(BaseSettings):
         default="local", description="`local` (packaged MiniLM, offline) or `openai`."
     )
     openai_embedding_model: str = Field(default="text-embedding-3-small")
-    embedding_batch_size: int = Field(default=32, ge=1, le=2048)
+    # 16: padding to the longest text in a batch wastes less than at 32 (109 vs 98 chunks/s).
+    embedding_batch_size: int = Field(default=16, ge=1, le=2048)
 
     chroma_url: str | None = Field(
         default=None,

@@ -1,0 +1,360 @@
+"""Benchmarks: ingest throughput, search/ask latency, memory, store size, vs. a baseline.
+
+    python -m benchmarks.run                      # 1k, 10k and 100k chunks
+    python -m benchmarks.run --sizes 1000 10000   # a quicker run
+
+Prints a table and writes ``benchmarks/results.json``. Each size runs in its own
+subprocess (so peak memory is per size) on a generated corpus with varied vocabulary and
+numbers. In the same process, on the same corpus, a plain LangChain pipeline
+(``RecursiveCharacterTextSplitter`` + ``langchain_chroma.Chroma``, the same embedding
+model) is measured as the baseline, and our figures are reported as ratios to it.
+Latencies are warm and in-process: the first query of each kind is not timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+CHUNKS_PER_ARTICLE = 10
+
+_PLACES = [
+    "Deir al-Zor",
+    "Raqqa",
+    "Aleppo",
+    "Homs",
+    "Idlib",
+    "Palmyra",
+    "Hama",
+    "Latakia",
+    "Kobani",
+    "Manbij",
+    "Tabqa",
+    "Qamishli",
+    "Hasakah",
+    "Daraa",
+    "Tartus",
+]
+_SOURCES = [
+    "the Defense Ministry",
+    "Reuters",
+    "a local official",
+    "the coalition",
+    "Interfax",
+    "the Foreign Ministry",
+    "witnesses",
+    "a monitoring group",
+    "state media",
+    "an unnamed officer",
+    "the governor",
+    "Bloomberg",
+    "activists",
+    "the army",
+]
+_VERBS = ["killed", "wounded", "evacuated", "detained", "displaced", "injured", "missing"]
+_NOUNS = [
+    "fighters",
+    "civilians",
+    "soldiers",
+    "contractors",
+    "workers",
+    "residents",
+    "militiamen",
+    "volunteers",
+    "engineers",
+    "medics",
+]
+_HEDGES = ["", "more than ", "about ", "as many as ", "at least ", "nearly ", "up to "]
+_SYLLABLES = ["ka", "ro", "mi", "sel", "dan", "vor", "tu", "lek", "san", "pri", "gol", "ven",
+              "tra", "bel", "nok", "shi", "zar", "mun", "ost", "lia"]  # fmt: skip
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4)))
+
+
+def generate_corpus(folder: Path, n_chunks: int, seed: int = 7) -> int:
+    """Write articles of ~10 paragraphs (one chunk each) with varied words and figures."""
+    rng = random.Random(seed)
+    lexicon = [_word(rng) for _ in range(20000)]  # Zipf-ish reuse below: real term statistics
+    folder.mkdir(parents=True, exist_ok=True)
+    articles = max(1, n_chunks // CHUNKS_PER_ARTICLE)
+    for a in range(articles):
+        paras = [f"Report {a}: clashes near {rng.choice(_PLACES)} ({_word(rng).title()})"]
+        for _ in range(CHUNKS_PER_ARTICLE):
+            n = int(rng.paretovariate(1.2) * 3)
+            topic = " ".join(lexicon[min(int(rng.paretovariate(0.9)) - 1, 19999)] for _ in range(6))
+            paras.append(
+                f"{rng.choice(_SOURCES).capitalize()} said {rng.choice(_HEDGES)}{n} "
+                f"{rng.choice(_NOUNS)} were {rng.choice(_VERBS)} near {rng.choice(_PLACES)} "
+                f"on day {rng.randint(1, 28)} of the {topic} operation. "
+                f"According to {rng.choice(_SOURCES)}, the "
+                f"{' '.join(rng.sample(lexicon[:3000], 5))} "
+                f"convoy of {rng.randint(2, 400)} vehicles was {rng.choice(_VERBS)} later."
+            )
+        (folder / f"article_{a:06d}.txt").write_text("\n\n".join(paras) + "\n", encoding="utf-8")
+    return articles
+
+
+def _queries(rng: random.Random, n: int) -> list[str]:
+    return [
+        f"How many {rng.choice(_NOUNS)} were {rng.choice(_VERBS)} near {rng.choice(_PLACES)} "
+        f"according to {rng.choice(_SOURCES)}?"
+        for _ in range(n)
+    ]
+
+
+def _pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
+
+
+def _du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class _TimedEmbeddings:
+    """Wraps an embedding model to count the seconds spent embedding."""
+
+    def __init__(self, inner: Any) -> None:
+        from langchain_core.embeddings import Embeddings
+
+        self.inner = inner
+        self.seconds = 0.0
+        outer = self
+
+        class Timed(Embeddings):
+            model_id = inner.model_id
+
+            def embed_documents(self, texts: list[str]) -> list[list[float]]:
+                t = time.perf_counter()
+                out = inner.embed_documents(texts)
+                outer.seconds += time.perf_counter() - t
+                return out
+
+            def embed_query(self, text: str) -> list[float]:
+                return inner.embed_query(text)
+
+        self.model = Timed()
+
+
+def measure_one(n_chunks: int, queries: int) -> dict[str, Any]:
+    """Run every measurement at one size (call in a fresh process)."""
+    from assistant.app import FactCheck
+    from assistant.embeddings import LocalMiniLMEmbeddings
+    from assistant.settings import Settings
+
+    rng = random.Random(11)
+    work = Path(tempfile.mkdtemp(prefix=f"fc-bench-{n_chunks}-"))
+    try:
+        corpus = work / "corpus"
+        articles = generate_corpus(corpus, n_chunks)
+        base_model = LocalMiniLMEmbeddings()
+        base_model.embed_query("warm up")
+        timed = _TimedEmbeddings(base_model)
+        fc = FactCheck(Settings(store=work / "store"), embeddings=timed.model)
+
+        t = time.perf_counter()
+        report = fc.ingest([corpus])
+        ingest_s = time.perf_counter() - t
+        store_s = ingest_s - timed.seconds
+
+        t = time.perf_counter()
+        again = fc.ingest([corpus])
+        reingest_s = time.perf_counter() - t
+
+        extra = corpus / "article_extra.txt"
+        shutil.copy(corpus / "article_000000.txt", extra)
+        extra.write_text(extra.read_text("utf-8").replace("Report 0", "Report extra"), "utf-8")
+        t = time.perf_counter()
+        added = fc.ingest([corpus])
+        add_one_s = time.perf_counter() - t
+
+        qs = _queries(rng, queries + 1)
+        fc.search(qs[0], 5)
+        search_ms = []
+        for q in qs[1:]:
+            t = time.perf_counter()
+            fc.search(q, 5)
+            search_ms.append(1000 * (time.perf_counter() - t))
+        fc.ask(qs[0], "extractive")
+        ask_ms = []
+        for q in qs[1:]:
+            t = time.perf_counter()
+            fc.ask(q, "extractive")
+            ask_ms.append(1000 * (time.perf_counter() - t))
+        ours = {
+            "chunks": report.chunks,
+            "articles": articles,
+            "ingest_s": ingest_s,
+            "ingest_chunks_per_s": report.chunks / ingest_s,
+            "embed_chunks_per_s": report.embedded / timed.seconds if timed.seconds else None,
+            "store_s": store_s,
+            "reingest_unchanged_s": reingest_s,
+            "reingest_embedded": again.embedded,
+            "add_one_article_s": add_one_s,
+            "add_one_article_embedded": added.embedded,
+            "search_p50_ms": statistics.median(search_ms),
+            "search_p95_ms": _pct(search_ms, 95),
+            "ask_p50_ms": statistics.median(ask_ms),
+            "ask_p95_ms": _pct(ask_ms, 95),
+            "store_mb": _du(work / "store") / 2**20,
+            "peak_mb": _peak_mb(),
+        }
+        ours["baseline"] = _baseline(corpus, work / "baseline", base_model, qs)
+        return ours
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _baseline(corpus: Path, folder: Path, model: Any, qs: list[str]) -> dict[str, Any]:
+    """A plain LangChain pipeline on the same corpus and the same embedding model."""
+    from langchain_chroma import Chroma
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    t = time.perf_counter()
+    splitter = RecursiveCharacterTextSplitter(chunk_size=800, chunk_overlap=0)
+    texts: list[str] = []
+    metas: list[dict[str, Any]] = []
+    for path in sorted(corpus.glob("*.txt")):
+        for piece in splitter.split_text(path.read_text("utf-8")):
+            texts.append(piece)
+            metas.append({"source": path.name})
+    from chromadb.config import Settings as ChromaSettings
+
+    db = Chroma(
+        collection_name="baseline",
+        embedding_function=model,
+        persist_directory=str(folder),
+        client_settings=ChromaSettings(anonymized_telemetry=False, is_persistent=True,
+                                       persist_directory=str(folder)),
+    )  # fmt: skip
+    for b in range(0, len(texts), 2000):
+        db.add_texts(texts[b : b + 2000], metadatas=metas[b : b + 2000])
+    ingest_s = time.perf_counter() - t
+    db.similarity_search(qs[0], k=5)
+    search_ms = []
+    for q in qs[1:]:
+        t = time.perf_counter()
+        db.similarity_search(q, k=5)
+        search_ms.append(1000 * (time.perf_counter() - t))
+    return {
+        "chunks": len(texts),
+        "ingest_s": ingest_s,
+        "ingest_chunks_per_s": len(texts) / ingest_s,
+        "search_p50_ms": statistics.median(search_ms),
+        "search_p95_ms": _pct(search_ms, 95),
+        "store_mb": _du(folder) / 2**20,
+        "peak_mb": _peak_mb(),
+    }
+
+
+def cli_startup_s(runs: int = 7) -> float:
+    """Median wall time of `factcheck --help` in a fresh process."""
+    exe = Path(sys.executable).with_name("factcheck")
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([str(exe), "--help"], capture_output=True, check=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def _table(results: dict[str, Any]) -> str:
+    rows = [
+        ("chunks", "chunks", "{:,.0f}"),
+        ("ingest chunks/s", "ingest_chunks_per_s", "{:.0f}"),
+        ("embedding chunks/s", "embed_chunks_per_s", "{:.0f}"),
+        ("store writes (s)", "store_s", "{:.1f}"),
+        ("re-ingest unchanged (s)", "reingest_unchanged_s", "{:.2f}"),
+        ("add one article (s)", "add_one_article_s", "{:.2f}"),
+        ("search p50 / p95 (ms)", ("search_p50_ms", "search_p95_ms"), "{:.1f} / {:.1f}"),
+        ("extractive ask p50 / p95 (ms)", ("ask_p50_ms", "ask_p95_ms"), "{:.0f} / {:.0f}"),
+        ("store on disk (MB)", "store_mb", "{:.1f}"),
+        ("peak memory (MB)", "peak_mb", "{:.0f}"),
+        ("baseline ingest chunks/s", ("baseline", "ingest_chunks_per_s"), "{:.0f}"),
+        ("baseline search p50 (ms)", ("baseline", "search_p50_ms"), "{:.1f}"),
+        ("ingest ratio (ours/baseline)", "ratio_ingest", "{:.2f}"),
+        ("search p50 ratio (ours/baseline)", "ratio_search_p50", "{:.2f}"),
+        ("store size ratio (ours/baseline)", "ratio_store", "{:.2f}"),
+    ]
+    sizes = list(results["sizes"])
+    out = ["| measure | " + " | ".join(f"{int(s):,} chunks" for s in sizes) + " |",
+           "|---|" + "---|" * len(sizes)]  # fmt: skip
+    for label, key, fmt in rows:
+        cells = []
+        for s in sizes:
+            r = results["sizes"][s]
+            if isinstance(key, tuple) and key[0] == "baseline":
+                cells.append(fmt.format(r["baseline"][key[1]]))
+            elif isinstance(key, tuple):
+                cells.append(fmt.format(*(r[k] for k in key)))
+            else:
+                v = r.get(key)
+                cells.append("n/a" if v is None else fmt.format(v))
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    out.append(f"\nCLI start-up (`factcheck --help`, median): {results['cli_startup_s']:.3f} s")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; print the table and write JSON."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--queries", type=int, default=50)
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: one size
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(measure_one(args.one, args.queries)))
+        return 0
+    results: dict[str, Any] = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "sizes": {},
+    }
+    for n in args.sizes:
+        print(f"measuring {n:,} chunks ...", file=sys.stderr, flush=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks.run", "--one", str(n), "--queries",
+             str(args.queries)],
+            capture_output=True, text=True, check=False, cwd=HERE.parent,
+        )  # fmt: skip
+        if proc.returncode != 0:
+            print(proc.stderr[-3000:], file=sys.stderr)
+            return 1
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        b = r["baseline"]
+        r["ratio_ingest"] = r["ingest_chunks_per_s"] / b["ingest_chunks_per_s"]
+        r["ratio_search_p50"] = r["search_p50_ms"] / b["search_p50_ms"]
+        r["ratio_store"] = r["store_mb"] / b["store_mb"] if b["store_mb"] else None
+        results["sizes"][str(n)] = r
+        args.out.write_text(json.dumps(results, indent=2))  # keep partial results
+    results["cli_startup_s"] = cli_startup_s()
+    args.out.write_text(json.dumps(results, indent=2))
+    print(_table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
