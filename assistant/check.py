@@ -124,6 +124,17 @@ def _own_coverage(assessment: Assessment, cand: Candidate) -> float:
     return sum(w for t, w in weights.items() if t in cand.own_terms) / total
 
 
+def verdict_of(supported: bool, contradicted: bool) -> Verdict:
+    """The verdict from whether any deciding evidence supports or contradicts."""
+    if supported and contradicted:
+        return "conflicting"
+    if supported:
+        return "supported"
+    if contradicted:
+        return "refuted"
+    return "not_enough_info"
+
+
 def negated(text: str) -> bool:
     """True when the text contains a negation."""
     return bool(_NEGATION.search(text))
@@ -275,17 +286,9 @@ class ClaimChecker:
                 # Nothing from the named source: others' agreement does not confirm
                 # what that source said.
                 deciding = [j for j in deciding if j.stance < 0]
-        supports = [j for j in deciding if j.stance > 0]
-        contradicts = [j for j in deciding if j.stance < 0]
-        verdict: Verdict
-        if supports and contradicts:
-            verdict = "conflicting"
-        elif supports:
-            verdict = "supported"
-        elif contradicts:
-            verdict = "refuted"
-        else:
-            verdict = "not_enough_info"
+        verdict = verdict_of(
+            any(j.stance > 0 for j in deciding), any(j.stance < 0 for j in deciding)
+        )
         others = [j for j in judged if j not in deciding and j.stance != 0][:1]
         shown = (deciding[:MAX_EVIDENCE] + others)[: MAX_EVIDENCE + 1]
         return self._explain(claim, verdict, shown, deciding, reader)

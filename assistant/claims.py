@@ -113,8 +113,6 @@ class Claim:
     who: str | None
     via: str | None
     citations: list[Citation] = field(default_factory=list)
-    # Not in the JSON: the article(s) and the sentence, for merging and rendering.
-    sources: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape of a claim."""
@@ -333,7 +331,6 @@ def _claims_in(
                 who=who,
                 via=via,
                 citations=[cited],
-                sources=[chunk.source],
             )
         )
     return out
@@ -387,7 +384,6 @@ def merge_and_group(claims: list[Claim]) -> ClaimTable:
                 for x in target.citations
             ):
                 target.citations.append(cit)
-                target.sources.append(cit.source)
 
     order = [name for name, _ in CATEGORIES] + ["other"]
     merged.sort(

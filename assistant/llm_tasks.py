@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, Field
 
 from assistant.answer import Candidate
-from assistant.check import CheckResult, Verdict
+from assistant.check import CheckResult, Verdict, verdict_of
 from assistant.citations import Citation, RejectedCitation, SourceReader
 from assistant.claims import CATEGORIES, Claim, ClaimTable, merge_and_group
 from assistant.llm import (
@@ -124,15 +124,7 @@ def llm_check(
     decided = {i: next(iter(s)) for i, s in stances.items() if len(s) == 1}
     supports = [i for i, st in decided.items() if st == "supports"]
     contradicts = [i for i, st in decided.items() if st == "contradicts"]
-    verdict: Verdict
-    if supports and contradicts:
-        verdict = "conflicting"
-    elif supports:
-        verdict = "supported"
-    elif contradicts:
-        verdict = "refuted"
-    else:
-        verdict = "not_enough_info"
+    verdict = verdict_of(bool(supports), bool(contradicts))
     cits = list(citations.values())
     if verdict == reply.verdict:
         explanation = rewrite_markers(reply.explanation, by_passage, [c.id for c in cits])
@@ -330,7 +322,6 @@ def llm_claims(
                     who=who,
                     via=via,
                     citations=[result],
-                    sources=[result.source],
                 )
             )
     table = merge_and_group(found)

@@ -174,7 +174,8 @@ def measure_one(n_chunks: int, queries: int) -> dict[str, Any]:
         t = time.perf_counter()
         report = fc.ingest([corpus])
         ingest_s = time.perf_counter() - t
-        store_s = ingest_s - timed.seconds
+        embed_s = timed.seconds  # now: asks later embed sentences through the same model
+        store_s = ingest_s - embed_s
 
         t = time.perf_counter()
         again = fc.ingest([corpus])
@@ -205,7 +206,7 @@ def measure_one(n_chunks: int, queries: int) -> dict[str, Any]:
             "articles": articles,
             "ingest_s": ingest_s,
             "ingest_chunks_per_s": report.chunks / ingest_s,
-            "embed_chunks_per_s": report.embedded / timed.seconds if timed.seconds else None,
+            "embed_chunks_per_s": report.embedded / embed_s if embed_s else None,
             "store_s": store_s,
             "reingest_unchanged_s": reingest_s,
             "reingest_embedded": again.embedded,
@@ -282,7 +283,7 @@ def _table(results: dict[str, Any]) -> str:
         ("chunks", "chunks", "{:,.0f}"),
         ("ingest chunks/s", "ingest_chunks_per_s", "{:.0f}"),
         ("embedding chunks/s", "embed_chunks_per_s", "{:.0f}"),
-        ("store writes (s)", "store_s", "{:.1f}"),
+        ("chunking + store writes (s)", "store_s", "{:.1f}"),
         ("re-ingest unchanged (s)", "reingest_unchanged_s", "{:.2f}"),
         ("add one article (s)", "add_one_article_s", "{:.2f}"),
         ("search p50 / p95 (ms)", ("search_p50_ms", "search_p95_ms"), "{:.1f} / {:.1f}"),
