@@ -18,7 +18,7 @@ import pytest
 import assistant.llm as llm_module
 from assistant.app import FactCheck
 
-SECRET = "sk-authored-fixture-SECRET-0123456789abcdef"
+SECRET = "fake-api-key-for-tests-0123456789abcdef"  # not a credential: checked never shown
 FOREIGN_MINISTRY = (
     "While the Kremlin has repeatedly denied having any connection to the fighters, the "
     'Foreign Ministry said last week that five Russian citizens had "presumably" been killed.'
