@@ -261,7 +261,8 @@ class FactCheck:
         return self._with_fallback(
             asked,
             lambda: llm_check(assessment, chat, self.settings, extractive, reader),
-            lambda: checker.check_from(extractive.assess(claim), reader),
+            # The LLM path reads the assessment without changing it: reuse it.
+            lambda: checker.check_from(assessment, reader),
         )
 
     def summary(self, topic: str | None = None, mode: Mode | None = None) -> Summary:

@@ -217,6 +217,15 @@ def _highlight(quote: str, match_terms: frozenset[str]) -> Any:
     return text
 
 
+def _citation_head(c: Any) -> Any:
+    """Render "[n] file:line", the way every command shows where a quote stands."""
+    from rich.text import Text
+
+    head = Text(f"[{c.id}] ", style="bold cyan")
+    head.append(f"{c.source}:{c.line}", style="cyan")
+    return head
+
+
 def _render_answer(answer: Answer) -> None:
     from rich.text import Text
 
@@ -226,8 +235,7 @@ def _render_answer(answer: Answer) -> None:
     if answer.citations:
         console.print()
     for c in answer.citations:
-        head = Text(f"[{c.id}] ", style="bold cyan")
-        head.append(f"{c.source}:{c.line}", style="cyan")
+        head = _citation_head(c)
         head.append(f"  chars {c.start}-{c.end}  {c.title}", style="dim")
         console.print(head)
         body = Text("    ")
@@ -478,8 +486,7 @@ def _render_claims(table: Any) -> None:
             if c.id in seen:
                 continue
             seen.add(c.id)
-            head = Text(f"[{c.id}] ", style="bold cyan")
-            head.append(f"{c.source}:{c.line}", style="cyan")
+            head = _citation_head(c)
             console.print(head, Text(c.quote))
 
 
@@ -531,8 +538,7 @@ def summary(
                 console.print(Text(f"- {sentence.text}"))
             console.print()
             for c in result.citations():
-                head = Text(f"[{c.id}] ", style="bold cyan")
-                head.append(f"{c.source}:{c.line}", style="cyan")
+                head = _citation_head(c)
                 console.print(head, Text(c.quote))
 
     _guard(run)
@@ -574,8 +580,7 @@ def check(
         if result.citations:
             console.print()
         for c in result.citations:
-            head = Text(f"[{c.id}] ", style="bold cyan")
-            head.append(f"{c.source}:{c.line}", style="cyan")
+            head = _citation_head(c)
             console.print(head)
             console.print(Text("    ").append(Text(c.quote)))
 
