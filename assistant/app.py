@@ -103,6 +103,7 @@ class FactCheck:
         on_skip: Callable[[Path, str], None] | None = None,
         on_total: Callable[[int], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
+        on_wait: Callable[[], None] | None = None,
     ) -> IngestReport:
         """Ingest articles (default: the configured corpus folder) into the store.
 
@@ -121,6 +122,7 @@ class FactCheck:
                 on_skip=on_skip,
                 on_total=on_total,
                 on_progress=on_progress,
+                on_wait=on_wait,
             )
         finally:
             self._reset()

@@ -183,6 +183,9 @@ def _run_ingest(fc: FactCheck, paths: list[Path] | None, rebuild: bool, quiet: b
             on_skip=_warn_skip,
             on_total=lambda n: progress.update(task, total=n),
             on_progress=lambda n: progress.advance(task, n),
+            on_wait=lambda: typer.echo(
+                "Another ingest is writing to this store: waiting for it to finish...", err=True
+            ),
         )
 
 

@@ -37,3 +37,7 @@ class EmbeddingMismatchError(StoreError):
 
 class ModelIntegrityError(FactCheckError):
     """The packaged embedding model is missing or does not match its checksum."""
+
+
+class StoreBusyError(StoreError):
+    """Another process is writing to the store (an ingest holds its lock)."""

@@ -16,10 +16,11 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from assistant.chunking import chunk_text
-from assistant.corpus import Article, read_articles
+from assistant.corpus import Article, ReadResult, read_articles
 from assistant.embeddings import embedding_model_id, make_embeddings
+from assistant.lexical import FileRecord, LexicalIndex
 from assistant.settings import Settings
-from assistant.store import SourceRecord, StoredChunk, open_store
+from assistant.store import Store, StoredChunk, open_store
 
 EMBED_BATCH = 256  # chunks embedded and written per step: bounds memory, saves progress
 
@@ -71,6 +72,7 @@ def ingest(
     on_skip: Callable[[Path, str], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> IngestReport:
     """Bring the store in line with the articles under ``paths``.
 
@@ -82,6 +84,7 @@ def ingest(
         on_skip: Called with (path, reason) for each file skipped.
         on_total: Called once with the number of chunks that need embedding.
         on_progress: Called with the number of chunks just embedded and stored.
+        on_wait: Called if another ingest is writing to the store and this one waits.
 
     Returns:
         A report of what changed.
@@ -90,29 +93,55 @@ def ingest(
         InputError: A path does not exist.
         NoArticlesError: No readable article was found.
         StoreError: The store cannot be opened or was built with another model.
+        StoreBusyError: Another ingest held the store for too long.
 
     """
     t0 = time.perf_counter()
     read = read_articles(paths, on_skip=on_skip)
     model_id = embedding_model_id(settings, embeddings)
     store = open_store(settings, model_id, create=True, rebuild=rebuild)
-    existing: dict[str, SourceRecord] = store.sources()
     report = IngestReport(files=len(read.articles), skipped=read.skipped)
+    with store.writing(on_wait) as index:
+        _apply(read, store, index, report, embeddings, settings, on_total, on_progress)
+    report.seconds = time.perf_counter() - t0
+    return report
 
+
+def _apply(
+    read: ReadResult,
+    store: Store,
+    index: LexicalIndex,
+    report: IngestReport,
+    embeddings: Embeddings | None,
+    settings: Settings,
+    on_total: Callable[[int], None] | None,
+    on_progress: Callable[[int], None] | None,
+) -> None:
+    # The manifest says which files are fully in the store at which hash: those cost
+    # one hash of the file, not a chunking or a read of their chunks.
+    done = index.files()
     to_embed: list[StoredChunk] = []
     to_delete: list[str] = []
     to_update: list[StoredChunk] = []
+    finished: list[FileRecord] = []
     seen_sources: set[str] = set()
     for article in read.articles:
         seen_sources.add(article.source)
+        root = str(article.root)
+        record = done.get(article.source)
+        if record and record.sha256 == article.sha256 and record.root == root:
+            report.unchanged_files += 1
+            report.chunks += record.chunks
+            continue
         chunks = _stored_chunks(article)
         report.chunks += len(chunks)
-        old = existing.get(article.source)
-        old_ids = set(old.chunk_ids) if old else set()
+        finished.append(FileRecord(article.source, root, article.sha256, len(chunks)))
+        old_ids = index.chunk_ids(article.source)
         new_ids = {c.id for c in chunks}
-        if old and old.file_sha256 == article.sha256 and old_ids == new_ids:
+        stored = index.file_of(chunks[0].id) if chunks else None  # (root, sha256)
+        if old_ids == new_ids and (stored is None or stored[1] == article.sha256):
             report.unchanged_files += 1
-            if old.root != str(article.root):  # the folder moved: nothing to re-embed
+            if stored is not None and stored[0] != root:  # the folder moved: no re-embedding
                 to_update.extend(chunks)
             continue
         to_embed.extend(c for c in chunks if c.id not in old_ids)
@@ -121,9 +150,13 @@ def ingest(
 
     # A file that is gone from (or no longer readable in) a folder we just listed.
     listed = {str(r) for r in read.listed_roots}
-    for source, record in existing.items():
-        if source not in seen_sources and record.root in listed:
-            to_delete.extend(record.chunk_ids)
+    gone = [
+        source
+        for source, root in index.source_roots().items()
+        if source not in seen_sources and root in listed
+    ]
+    for source in gone:
+        to_delete.extend(index.chunk_ids(source))
 
     if on_total:
         on_total(len(to_embed))
@@ -140,9 +173,6 @@ def ingest(
                 on_progress(len(batch))
     store.update_metadata(to_update)
     store.delete(to_delete)
-    # Bring the keyword index back in line if an earlier run was interrupted between
-    # writing vectors and keywords (or the store predates the index).
-    store.sync_keywords()
+    # Only now is each changed file wholly in the store: record it in the manifest.
+    index.record_files(finished, removed=gone)
     report.removed = len(to_delete)
-    report.seconds = time.perf_counter() - t0
-    return report

@@ -6,6 +6,11 @@ each chunk is stored as its normalised terms (:mod:`assistant.terms`), so "5" fi
 transactions, so the index lives in a file beside the vectors and grows with them: one
 new article costs one article's work, and an interrupted ingest leaves a consistent
 index that the next ingest brings back in line with the vectors.
+
+The same file keeps the ingest manifest (which files are fully ingested, at which
+hash), so re-ingesting an unchanged corpus reads no chunk from Chroma, and a few
+markers (``dirty``, ``generation``) that tell when the index may be out of step with
+the vectors and must be repaired from them.
 """
 
 from __future__ import annotations
@@ -13,17 +18,42 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from assistant.store import StoredChunk
 from assistant.terms import terms
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _COLUMNS = ("id", "source", "root", "title", "start", "end", "line", "text", "file_sha256")
+_SELECT = ", ".join(f'd."{c}"' for c in _COLUMNS)
+# A question term found in more chunks than this is dropped from the BM25 query when
+# rarer terms remain: FTS5 scores every chunk matching any term, so one common word
+# would make a query at 100k chunks score tens of thousands of rows, for a term whose
+# idf adds almost nothing to the ranking. Small corpora never reach the limit.
+COMMON_DF = 5000
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """A file fully ingested: where it was, its hash, and how many chunks it gave."""
+
+    source: str
+    root: str
+    sha256: str
+    chunks: int
+
+
+def _row_to_chunk(r: Sequence[Any]) -> StoredChunk:
+    return StoredChunk(
+        id=r[0], source=r[1], root=r[2], title=r[3], start=int(r[4]), end=int(r[5]),
+        line=int(r[6]), text=r[7], file_sha256=r[8],
+    )  # fmt: skip
 
 
 class LexicalIndex:
-    """BM25 keyword search and document frequencies for weighting terms.
+    """BM25 keyword search, document frequencies for weighting terms, and the manifest.
 
     Args:
         path: The index file; None keeps it in memory (tests, small throwaway corpora).
@@ -33,43 +63,79 @@ class LexicalIndex:
     def __init__(self, path: Path | None = None, chunks: Iterable[StoredChunk] = ()) -> None:
         self.path = path
         # check_same_thread=False: LangChain may call a retriever from a worker thread.
-        self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL") if path else None
-        cols = ", ".join(f'"{c}" UNINDEXED' for c in _COLUMNS)
-        with self._db:
-            self._db.execute(
-                f"CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5({cols}, body, "
-                "tokenize=\"unicode61 tokenchars '.'\")"
-            )
-            self._db.execute(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(chunks, 'row')"
-            )
-            self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            self._db.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
-            )
+        # timeout: another process may be writing (an ingest); wait for it rather than fail.
+        self._db = sqlite3.connect(
+            str(path) if path else ":memory:", check_same_thread=False, timeout=30.0
+        )
+        if path:
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._create()
         self._df_cache: dict[str, int] = {}
         self._count: int | None = None
         if chunks:
             self.add(list(chunks))
 
+    def _create(self) -> None:
+        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
+        version = None
+        if "meta" in tables:
+            row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            version = row[0] if row else None
+        with self._db:
+            if tables and version != SCHEMA_VERSION:
+                # An index from another version: it is derived data, so start it afresh;
+                # the store refills it from the vectors.
+                for name in ("vocab", "fts", "chunks", "docs", "files", "meta"):
+                    self._db.execute(f"DROP TABLE IF EXISTS {name}")
+            cols = ", ".join(
+                f'"{c}" INTEGER' if c in ("start", "end", "line") else f'"{c}" TEXT'
+                for c in _COLUMNS[1:]
+            )
+            self._db.execute(
+                f"CREATE TABLE IF NOT EXISTS docs (rowid INTEGER PRIMARY KEY, "
+                f"id TEXT UNIQUE NOT NULL, {cols})"
+            )
+            self._db.execute("CREATE INDEX IF NOT EXISTS docs_source ON docs(source)")
+            self._db.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, "
+                "tokenize=\"unicode61 tokenchars '.'\")"
+            )
+            self._db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row')")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, root TEXT, "
+                "sha256 TEXT, chunks INTEGER)"
+            )
+            self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+            )
+
     # -- writing ---------------------------------------------------------------------
+
+    def _delete_ids(self, ids: Sequence[str]) -> None:
+        rows = [(i,) for i in ids]
+        self._db.executemany(
+            "DELETE FROM fts WHERE rowid = (SELECT rowid FROM docs WHERE id = ?)", rows
+        )
+        self._db.executemany("DELETE FROM docs WHERE id = ?", rows)
 
     def add(self, chunks: Sequence[StoredChunk]) -> None:
         """Add chunks (replacing any with the same id), in one transaction."""
         if not chunks:
             return
         with self._db:
-            self._db.executemany("DELETE FROM chunks WHERE id = ?", [(c.id,) for c in chunks])
-            self._db.executemany(
-                f"INSERT INTO chunks ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in _COLUMNS)}, "
-                "body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
+            self._delete_ids([c.id for c in chunks])
+            for c in chunks:
+                cur = self._db.execute(
+                    f"INSERT INTO docs ({', '.join(f'{chr(34)}{n}{chr(34)}' for n in _COLUMNS)}) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (c.id, c.source, c.root, c.title, c.start, c.end, c.line, c.text,
-                     c.file_sha256, " ".join(terms(c.text)) or "\x00")
-                    for c in chunks
-                ],
-            )  # fmt: skip
+                     c.file_sha256),
+                )  # fmt: skip
+                self._db.execute(
+                    "INSERT INTO fts (rowid, body) VALUES (?, ?)",
+                    (cur.lastrowid, " ".join(terms(c.text)) or "\x00"),
+                )
         self._invalidate()
 
     def delete(self, ids: Iterable[str]) -> None:
@@ -78,7 +144,7 @@ class LexicalIndex:
         if not ids:
             return
         with self._db:
-            self._db.executemany("DELETE FROM chunks WHERE id = ?", [(i,) for i in ids])
+            self._delete_ids(ids)
         self._invalidate()
 
     def _invalidate(self) -> None:
@@ -89,15 +155,77 @@ class LexicalIndex:
         """Close the database file."""
         self._db.close()
 
+    # -- the manifest and markers -------------------------------------------------------
+
+    def files(self) -> dict[str, FileRecord]:
+        """Every file recorded as fully ingested."""
+        return {
+            r[0]: FileRecord(r[0], r[1], r[2], int(r[3]))
+            for r in self._db.execute("SELECT source, root, sha256, chunks FROM files")
+        }
+
+    def record_files(self, records: Iterable[FileRecord], removed: Iterable[str] = ()) -> None:
+        """Record files as fully ingested (and forget removed ones), in one transaction."""
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                [(r.source, r.root, r.sha256, r.chunks) for r in records],
+            )
+            self._db.executemany("DELETE FROM files WHERE source = ?", [(s,) for s in removed])
+
+    def chunk_ids(self, source: str) -> set[str]:
+        """The ids of one source's chunks."""
+        return {r[0] for r in self._db.execute("SELECT id FROM docs WHERE source = ?", (source,))}
+
+    def file_of(self, chunk_id: str) -> tuple[str, str] | None:
+        """(root, file hash) recorded with a chunk, or None if the chunk is not here."""
+        row = self._db.execute(
+            "SELECT root, file_sha256 FROM docs WHERE id = ?", (chunk_id,)
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
+
+    def source_roots(self) -> dict[str, str]:
+        """Every source in the index, with the folder it was ingested from."""
+        return dict(self._db.execute("SELECT source, min(root) FROM docs GROUP BY source"))
+
+    def sources(self) -> dict[str, tuple[str, str, set[str]]]:
+        """Every source in the index: (root, file hash, chunk ids)."""
+        out: dict[str, tuple[str, str, set[str]]] = {}
+        for chunk_id, source, root, sha in self._db.execute(
+            "SELECT id, source, root, file_sha256 FROM docs"
+        ):
+            out.setdefault(source, (root, sha, set()))[2].add(chunk_id)
+        return out
+
+    def forget_unbacked_files(self) -> None:
+        """Drop manifest rows that the chunks no longer bear out (after a repair)."""
+        with self._db:
+            self._db.execute(
+                "DELETE FROM files WHERE NOT EXISTS (SELECT 1 FROM docs WHERE "
+                "docs.source = files.source AND docs.file_sha256 = files.sha256) "
+                "OR EXISTS (SELECT 1 FROM docs WHERE docs.source = files.source AND "
+                "docs.file_sha256 != files.sha256)"
+            )
+
+    def get_marker(self, key: str) -> str | None:
+        """A value from the index's own metadata (``dirty``, ``generation``)."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_markers(self, **values: str) -> None:
+        """Set metadata values, in one transaction (committed before returning)."""
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(values.items()))
+
     # -- reading ---------------------------------------------------------------------
 
     def ids(self) -> set[str]:
         """Every chunk id in the index."""
-        return {row[0] for row in self._db.execute("SELECT id FROM chunks")}
+        return {row[0] for row in self._db.execute("SELECT id FROM docs")}
 
     def __len__(self) -> int:
         if self._count is None:
-            self._count = int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+            self._count = int(self._db.execute("SELECT count(*) FROM docs").fetchone()[0])
         return self._count
 
     def df(self, term: str) -> int:
@@ -117,25 +245,29 @@ class LexicalIndex:
         df = max(self.df(term), 1)
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
+    def query_terms(self, query: str) -> list[str]:
+        """The query's terms that are in the index, without the very common ones.
+
+        A term in more than :data:`COMMON_DF` chunks is left out while a rarer term
+        remains; if every term is that common, the rarest one is kept.
+        """
+        wanted = [t for t in dict.fromkeys(terms(query)) if self.df(t) > 0]
+        rare = [t for t in wanted if self.df(t) <= COMMON_DF]
+        if rare or not wanted:
+            return rare
+        return [min(wanted, key=self.df)]
+
     def search(self, query: str, k: int) -> list[tuple[StoredChunk, float]]:
         """Top ``k`` chunks for ``query`` with their BM25 scores (higher is better)."""
-        wanted = [t for t in dict.fromkeys(terms(query)) if self.df(t) > 0]
+        wanted = self.query_terms(query)
         if not wanted or k <= 0:
             return []
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in wanted)
-        cols = ", ".join(f'"{c}"' for c in _COLUMNS)
         rows = self._db.execute(
-            f"SELECT {cols}, bm25(chunks) FROM chunks WHERE chunks MATCH ? "
-            "ORDER BY bm25(chunks), id LIMIT ?",
+            f"SELECT {_SELECT}, r.score FROM (SELECT rowid, bm25(fts) AS score FROM fts "
+            "WHERE fts MATCH ? ORDER BY score, rowid LIMIT ?) AS r "
+            "JOIN docs AS d ON d.rowid = r.rowid ORDER BY r.score, r.rowid",
             (match, k),
         ).fetchall()
-        return [
-            (
-                StoredChunk(
-                    id=r[0], source=r[1], root=r[2], title=r[3], start=int(r[4]),
-                    end=int(r[5]), line=int(r[6]), text=r[7], file_sha256=r[8],
-                ),
-                -float(r[9]),  # FTS5's bm25() is lower-is-better
-            )
-            for r in rows
-        ]  # fmt: skip
+        # FTS5's bm25() is lower-is-better.
+        return [(_row_to_chunk(r), -float(r[9])) for r in rows]

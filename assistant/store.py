@@ -8,18 +8,20 @@ refused instead of returning meaningless neighbours.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import EmbeddingMismatchError, StoreError, StoreMissingError
+from assistant.errors import EmbeddingMismatchError, StoreBusyError, StoreError, StoreMissingError
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
 
 SCHEMA_VERSION = 1
 _ADD_BATCH = 2000  # below Chroma's max batch size, and bounds memory per call
+LOCK_WAIT_SECONDS = 600.0  # how long a second ingest waits for the first to finish
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,40 @@ def keyword_path(path: Path, server: ChromaServer | None, collection: str) -> Pa
 
     tag = hashlib.sha256(f"{server.url}|{collection}".encode()).hexdigest()
     return Path(path) / f"keyword-{tag[:16]}.sqlite3"
+
+
+@contextmanager
+def _write_lock(
+    folder: Path,
+    lock_file: Path,
+    where: str,
+    *,
+    wait: bool,
+    on_wait: Callable[[], None] | None = None,
+) -> Iterator[None]:
+    from filelock import FileLock, Timeout
+
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    lock = FileLock(str(lock_file))
+    try:
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if not wait:
+                raise
+            if on_wait:
+                on_wait()
+            lock.acquire(timeout=LOCK_WAIT_SECONDS)
+    except Timeout as exc:
+        raise StoreBusyError(
+            f"another factcheck ingest is writing to the store at {where}"
+            + (f" (waited {LOCK_WAIT_SECONDS:.0f} s)" if wait else "")
+            + "; try again when it has finished"
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _persistent_client(path: Path) -> Any:
@@ -168,6 +204,7 @@ class Store:
                 self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._client = self._open_client()
         self._collection = self._open_collection(create)
+        self._generation = int((self._collection.metadata or {}).get("generation", 0))
         self._keywords: Any = None
 
     # -- the keyword index beside the vectors ----------------------------------------
@@ -195,9 +232,80 @@ class Store:
         """
         if self._keywords is None:
             index = self._open_keywords()
-            if len(index) != self.count():
-                self.sync_keywords()
+            if self._out_of_step(index):
+                # Repair only when no ingest is running: a running one owns the index
+                # and will leave it in step when it finishes.
+                try:
+                    with self.lock(wait=False):
+                        if self._out_of_step(index):
+                            self.sync_keywords()
+                except StoreBusyError:
+                    pass
         return self._keywords
+
+    def _out_of_step(self, index: Any) -> bool:
+        return bool(
+            index.get_marker("dirty") == "1"
+            or index.get_marker("generation") != str(self.generation)
+            or len(index) != self.count()
+        )
+
+    @property
+    def generation(self) -> int:
+        """How many ingests have completed on this collection (from its metadata)."""
+        return self._generation
+
+    @property
+    def lock_path(self) -> Path:
+        """The lock file that lets one ingest at a time write to this store."""
+        return Path(f"{self.keyword_path}.lock")
+
+    @contextmanager
+    def lock(self, *, wait: bool = True) -> Iterator[None]:
+        """Hold the store's write lock (one writer at a time, across processes).
+
+        Args:
+            wait: Wait up to :data:`LOCK_WAIT_SECONDS` for another writer; otherwise
+                fail at once.
+
+        Raises:
+            StoreBusyError: Another process holds the lock (after waiting, if asked).
+        """
+        with _write_lock(self.path, self.lock_path, self.where, wait=wait):
+            yield
+
+    @contextmanager
+    def writing(self, on_wait: Callable[[], None] | None = None) -> Iterator[Any]:
+        """Write to the store: lock it, and keep the keyword index's markers honest.
+
+        Yields the keyword index, repaired first if an earlier run left it out of step.
+        While the block runs the index is marked dirty, so a run killed part-way is
+        repaired by the next one; on success the collection's generation is bumped and
+        recorded in the index, which tells other machines sharing a Chroma server that
+        their local index needs refreshing.
+
+        Args:
+            on_wait: Called once if another writer holds the lock and this one waits.
+
+        Raises:
+            StoreBusyError: Another ingest kept the store locked too long.
+        """
+        with _write_lock(self.path, self.lock_path, self.where, wait=True, on_wait=on_wait):
+            index = self._open_keywords()
+            if self._out_of_step(index):
+                self.sync_keywords()
+            index.set_markers(dirty="1")
+            yield index
+            self._set_generation(self._generation + 1)
+            index.set_markers(dirty="0", generation=str(self._generation))
+
+    def _set_generation(self, generation: int) -> None:
+        meta = {
+            k: v for k, v in (self._collection.metadata or {}).items() if not k.startswith("hnsw:")
+        }
+        meta["generation"] = generation
+        self._collection.modify(metadata=meta)
+        self._generation = generation
 
     def sync_keywords(self) -> tuple[int, int]:
         """Make the keyword index hold exactly the collection's chunks (compared by id).
@@ -206,6 +314,7 @@ class Store:
             (chunks added to the index, chunks removed from it).
         """
         index = self._open_keywords()
+        index.set_markers(dirty="1")
         in_vectors = set(self._collection.get(include=[])["ids"])
         in_index = index.ids()
         missing = sorted(in_vectors - in_index)
@@ -221,6 +330,8 @@ class Store:
                 ]
             )
         index.delete(extra)
+        index.forget_unbacked_files()
+        index.set_markers(dirty="0", generation=str(self.generation))
         return (len(missing), len(extra))
 
     @property
@@ -298,20 +409,22 @@ class Store:
     ) -> Store:
         """Drop the collection (whatever model built it) and start an empty one."""
         path = Path(path)
+        where = server.url if server else str(path)
+        index_file = keyword_path(path, server, collection)
         if server is not None or (path / "chroma.sqlite3").exists():
-            try:
-                client = server.client() if server else _persistent_client(path)
-                if collection in {c.name for c in client.list_collections()}:
-                    client.delete_collection(collection)
-                index_file = keyword_path(path, server, collection)
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{index_file}{suffix}").unlink(missing_ok=True)
-            except Exception as exc:
-                where = server.url if server else str(path)
-                raise StoreError(
-                    f"cannot rebuild the store at {where} ({type(exc).__name__}); delete it "
-                    "and run `factcheck ingest` again"
-                ) from exc
+            # Not while another ingest writes: it would write into a dropped collection.
+            with _write_lock(path, Path(f"{index_file}.lock"), where, wait=True):
+                try:
+                    client = server.client() if server else _persistent_client(path)
+                    if collection in {c.name for c in client.list_collections()}:
+                        client.delete_collection(collection)
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(f"{index_file}{suffix}").unlink(missing_ok=True)
+                except Exception as exc:
+                    raise StoreError(
+                        f"cannot rebuild the store at {where} ({type(exc).__name__}); delete "
+                        "it and run `factcheck ingest` again"
+                    ) from exc
         return cls(path, model_id, collection, create=True, server=server)
 
     # -- reading ---------------------------------------------------------------------
@@ -322,14 +435,9 @@ class Store:
 
     def sources(self) -> dict[str, SourceRecord]:
         """Every source in the store, with its root, file hash and chunk ids."""
-        got = self._collection.get(include=["metadatas"])
-        acc: dict[str, tuple[str, str, list[str]]] = {}
-        for chunk_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
-            src = str(meta["source"])
-            entry = acc.setdefault(src, (str(meta["root"]), str(meta["file_sha256"]), []))
-            entry[2].append(chunk_id)
         return {
-            src: SourceRecord(src, root, sha, tuple(ids)) for src, (root, sha, ids) in acc.items()
+            src: SourceRecord(src, root, sha, tuple(sorted(ids)))
+            for src, (root, sha, ids) in self.keywords.sources().items()
         }
 
     def all_chunks(self) -> list[StoredChunk]:
