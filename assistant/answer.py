@@ -232,14 +232,37 @@ class ExtractiveAnswerer:
                 got += 0.8 * w
         return got / info.total
 
-    def score(self, info: QuestionInfo, cands: list[Candidate], qvec: np.ndarray) -> None:
-        """Fill in each candidate's coverage, similarity, relevance and ranking score."""
+    def score(
+        self,
+        info: QuestionInfo,
+        cands: list[Candidate],
+        qvec: np.ndarray,
+        floor: float | None = None,
+    ) -> None:
+        """Fill in each candidate's coverage, similarity, relevance and ranking score.
+
+        Args:
+            info: The analysed question.
+            cands: The candidate sentences (changed in place).
+            qvec: The question's unit vector.
+            floor: The lowest relevance the caller will use. A sentence whose term
+                coverage keeps it below ``floor`` even at perfect similarity (1.0) is
+                not embedded (embedding sentences is most of an answer's time); its
+                similarity is left at 0, so its relevance stays below the floor, as it
+                would have anyway. None embeds every sentence.
+        """
         if not cands:
             return
-        vecs = np.asarray(self.embeddings.embed_documents([c.text for c in cands]))
-        for cand, sim in zip(cands, vecs @ qvec, strict=True):
-            cand.dense = float(sim)
+        for cand in cands:
             cand.coverage = self.coverage(info, cand) if info.weights else 0.0
+        embed = [
+            c for c in cands if floor is None or not info.weights or 0.5 * c.coverage + 0.5 >= floor
+        ]
+        if embed:
+            vecs = np.asarray(self.embeddings.embed_documents([c.text for c in embed]))
+            for cand, sim in zip(embed, vecs @ qvec, strict=True):
+                cand.dense = float(sim)
+        for cand in cands:
             cand.relevance = 0.5 * cand.coverage + 0.5 * cand.dense if info.weights else cand.dense
             # Ranking also prefers sentences of the kind of answer asked for.
             bonus = 0.0
@@ -254,8 +277,13 @@ class ExtractiveAnswerer:
 
     # -- answering ---------------------------------------------------------------
 
-    def assess(self, question: str) -> Assessment:
+    def assess(self, question: str, floor: float | None = None) -> Assessment:
         """Retrieve passages for ``question`` and score every sentence in them.
+
+        Args:
+            question: The question (or claim, or topic).
+            floor: The lowest relevance the caller will act on (default: this
+                answerer's ``min_relevance``); see :meth:`score`.
 
         Raises:
             InputError: The question is empty.
@@ -265,7 +293,7 @@ class ExtractiveAnswerer:
         hits = self.retriever.search(question, k=self.k, query_vector=qvec.tolist())
         info = analyse_question(question, self.retriever.lexical)
         cands = self.candidates(hits)
-        self.score(info, cands, qvec)
+        self.score(info, cands, qvec, self.min_relevance if floor is None else floor)
         cands.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
         return Assessment(question, info, hits, cands)
 

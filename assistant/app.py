@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 
 R = TypeVar("R")
+# A sentence at least this relevant to a summary topic is one of its statements.
+TOPIC_RELEVANCE = 0.4
 
 
 class FactCheck:
@@ -199,7 +201,10 @@ class FactCheck:
         from assistant.llm import LLMAnswerer
 
         llm = LLMAnswerer(extractive, self._chat(), self.settings.llm_model, self.settings)
-        assessment = extractive.assess(question)
+        # One assessment serves both answers (the fallback reuses it): score down to
+        # the lower of their two gates.
+        floor = min(extractive.min_relevance, self.settings.llm_min_relevance)
+        assessment = extractive.assess(question, floor=floor)
         reader = SourceReader()
         return self._with_fallback(
             asked,
@@ -252,7 +257,7 @@ class FactCheck:
         from assistant.llm_tasks import llm_check
 
         chat, reader = self._chat(), SourceReader()
-        assessment = extractive.assess(claim)
+        assessment = extractive.assess(claim, floor=checker.min_relevance)
         if assessment.best_relevance < checker.min_relevance:  # no model call
             return CheckResult(
                 assessment.question,
@@ -285,8 +290,8 @@ class FactCheck:
             topic = check_question(topic)
             extractive = self._extractive()
             extractive.k = max(extractive.k, 15)
-            assessment = extractive.assess(topic)
-            relevant = [c for c in assessment.candidates if c.relevance >= 0.4]
+            assessment = extractive.assess(topic, floor=TOPIC_RELEVANCE)
+            relevant = [c for c in assessment.candidates if c.relevance >= TOPIC_RELEVANCE]
             if not relevant:
                 raise InputError(f"the articles say nothing about {topic!r}")
             chunks = list({c.chunk.id: c.chunk for c in relevant}.values())

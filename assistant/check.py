@@ -168,7 +168,8 @@ class ClaimChecker:
         Raises:
             InputError: The claim is empty.
         """
-        return self.check_from(self.answerer.assess(claim), reader or SourceReader())
+        assessment = self.answerer.assess(claim, floor=self.min_relevance)
+        return self.check_from(assessment, reader or SourceReader())
 
     @staticmethod
     def _from_source(source: frozenset[str], cand: Candidate, assessment: Assessment) -> bool:
@@ -241,7 +242,7 @@ class ClaimChecker:
         qvec = np.asarray(
             self.answerer.embeddings.embed_query(assessment.question), dtype=np.float32
         )
-        self.answerer.score(assessment.info, cands, qvec)
+        self.answerer.score(assessment.info, cands, qvec, floor=self.min_relevance)
         return cands
 
     def check_from(self, assessment: Assessment, reader: SourceReader) -> CheckResult:

@@ -235,7 +235,7 @@ class LLMAnswerer:
             LLMError: The model server failed (see :func:`describe_api_error`).
             LLMFormatError: The reply did not fit the schema twice.
         """
-        assessment = self.extractive.assess(question)
+        assessment = self.extractive.assess(question, floor=self.settings.llm_min_relevance)
         return self.answer_from(assessment, reader or SourceReader())
 
     def answer_from(self, assessment: Assessment, reader: SourceReader) -> Answer:

@@ -92,3 +92,55 @@ def test_quotes_that_no_longer_verify_are_rejected_not_shown(tmp_path, corpus, f
     _assert_citations_stand(after, root=corpus)
     if not after.citations:
         assert after.abstained
+
+
+@pytest.mark.parametrize("q", load_jsonl(DEV), ids=lambda q: q["id"])
+def test_sentences_below_the_floor_are_not_embedded_and_nothing_above_it_changes(seed_fc, q):
+    answerer = seed_fc._extractive()
+    texts: list[str] = []
+    real = answerer.embeddings
+
+    class Counting:
+        def embed_documents(self, batch):
+            texts.extend(batch)
+            return real.embed_documents(batch)
+
+        def embed_query(self, text):
+            return real.embed_query(text)
+
+    answerer.embeddings = Counting()
+    full = answerer.assess(q["question"], floor=0.0)  # 0.5 * coverage + 0.5 >= 0: all
+    embedded_all = len(texts)
+    texts.clear()
+    lean = answerer.assess(q["question"])
+    assert len(texts) <= embedded_all
+    floor = answerer.min_relevance
+    above = [
+        (c.chunk.id, c.start, round(c.relevance, 6))
+        for c in full.candidates
+        if c.relevance >= floor
+    ]
+    assert [
+        (c.chunk.id, c.start, round(c.relevance, 6))
+        for c in lean.candidates
+        if c.relevance >= floor
+    ] == above
+    assert answerer.answer_from(lean).to_json() == answerer.answer_from(full).to_json()
+
+
+def test_an_answer_embeds_fewer_sentences_than_it_reads(seed_fc):
+    answerer = seed_fc._extractive()
+    count = {"n": 0}
+    real = answerer.embeddings
+
+    class Counting:
+        def embed_documents(self, batch):
+            count["n"] += len(batch)
+            return real.embed_documents(batch)
+
+        def embed_query(self, text):
+            return real.embed_query(text)
+
+    answerer.embeddings = Counting()
+    assessment = answerer.assess("What did the Kremlin say about the weather in Moscow?")
+    assert 0 < count["n"] < len(assessment.candidates)

@@ -57,6 +57,23 @@ def test_a_query_of_only_stopwords_finds_nothing_by_keyword():
     assert index.search("what is the", 5) == []
 
 
+def test_a_query_scores_its_rarest_terms_within_the_postings_budget(monkeypatch):
+    from assistant import lexical
+
+    # "convoy" in every chunk, "tanker" in half, "ambush" in one.
+    texts = [f"A convoy {'tanker ' if i % 2 else ''}moved on day {i}." for i in range(10)]
+    texts[3] = "A convoy tanker was hit in an ambush."
+    index = LexicalIndex(chunks=[_chunk(i, t) for i, t in enumerate(texts)])
+    assert index.query_terms("ambush tanker convoy") == ["ambush", "tanker", "convoy"]
+
+    monkeypatch.setattr(lexical, "POSTINGS_BUDGET", 6)  # room for ambush (1) + tanker (5)
+    assert index.query_terms("ambush tanker convoy") == ["ambush", "tanker"]
+    assert index.search("ambush tanker convoy", 1)[0][0].id == "c3"
+
+    monkeypatch.setattr(lexical, "POSTINGS_BUDGET", 0)  # the rarest term is always kept
+    assert index.query_terms("convoy tanker") == ["tanker"]
+
+
 def test_fusion_returns_k_hits_in_score_order(seed_fc):
     hits = seed_fc.search("Novaya Gazeta 13 Russians killed", 4)
     assert len(hits) == 4
