@@ -46,6 +46,18 @@ class RejectedCitation:
         return asdict(self)
 
 
+def _inside(root: Path, source: str) -> bool:
+    """Whether ``source`` names a file that really is inside ``root`` (links resolved)."""
+    relative = Path(source)
+    if relative.is_absolute() or ".." in relative.parts:
+        return False
+    try:
+        (root / relative).resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
 class SourceReader:
     """Reads source files as ingested, once each, and verifies quotes against them."""
 
@@ -76,6 +88,9 @@ class SourceReader:
 
         """
         path = Path(chunk.root) / chunk.source
+        if not _inside(Path(chunk.root), chunk.source):
+            # A tampered store, or a file replaced by a link: never read or show it.
+            return RejectedCitation(quote, "the source is outside the ingested folder")
         text = self.text(path)
         if text is None:
             return RejectedCitation(quote, f"source file {chunk.source} is missing or unreadable")

@@ -15,6 +15,7 @@ from pathlib import Path
 from assistant.errors import InputError, NoArticlesError
 
 ARTICLE_SUFFIXES = (".txt", ".md")
+DEFAULT_MAX_BYTES = 10 * 2**20
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,10 @@ class ReadResult:
     listed_roots: list[Path] = field(default_factory=list)
 
 
+class _TooLarge(Exception):
+    pass
+
+
 def title_of(text: str) -> str:
     """Return the first non-empty line of ``text``, without Markdown heading marks."""
     for line in text.splitlines():
@@ -78,14 +83,20 @@ def read_source_text(path: Path) -> str:
     return decode_article(path.read_bytes())
 
 
-def _candidates(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[Path]]:
-    """Expand the given paths into (root, file) pairs, and the folders that were listed."""
+def _candidates(
+    paths: Iterable[Path], missing: list[Path]
+) -> tuple[list[tuple[Path, Path]], list[Path]]:
+    """Expand the given paths into (root, file) pairs, and the folders that were listed.
+
+    Paths that do not exist are appended to ``missing``.
+    """
     pairs: list[tuple[Path, Path]] = []
     roots: list[Path] = []
     for raw in paths:
         path = Path(raw).expanduser()
         if not path.exists():
-            raise InputError(f"path does not exist: {raw}")
+            missing.append(Path(raw))
+            continue
         path = path.resolve()
         if path.is_dir():
             roots.append(path)
@@ -101,31 +112,51 @@ def _candidates(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[Pa
     return pairs, roots
 
 
+def _outside(root: Path, file: Path) -> bool:
+    """Whether ``file`` (e.g. through a symbolic link) really lives outside ``root``."""
+    try:
+        file.resolve().relative_to(root)
+    except ValueError:
+        return True
+    return False
+
+
 def read_articles(
     paths: Iterable[Path],
     *,
     on_skip: Callable[[Path, str], None] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> ReadResult:
     """Read every ``.txt``/``.md`` article under ``paths``.
 
-    Folders are searched recursively. An unreadable, binary, non-UTF-8 or empty file is
-    skipped (reported through ``on_skip`` and in the result) and the rest are read.
+    Folders are searched recursively. A path that does not exist, and an unreadable,
+    binary, non-UTF-8, empty or oversized file, or a link to a file outside its folder,
+    is skipped (reported through ``on_skip`` and in the result); the rest are read.
 
     Args:
         paths: Files or folders.
         on_skip: Called with (path, reason) for each skipped file, e.g. to print a warning.
+        max_bytes: Files larger than this are skipped without being read, so memory
+            stays bounded whatever is in the folder.
 
     Returns:
         The articles, the skipped files and the folders that were listed.
 
     Raises:
-        InputError: A path does not exist.
+        InputError: No path exists.
         NoArticlesError: No readable article was found.
 
     """
     paths = list(paths)
-    pairs, roots = _candidates(paths)
+    missing: list[Path] = []
+    pairs, roots = _candidates(paths, missing)
+    if missing and len(missing) == len(paths):
+        raise InputError(f"path does not exist: {', '.join(str(p) for p in missing)}")
     result = ReadResult(listed_roots=roots)
+    for path in missing:
+        result.skipped.append((path, "does not exist"))
+        if on_skip is not None:
+            on_skip(path, "does not exist")
     seen: set[Path] = set()
     for root, file in pairs:
         if file in seen:
@@ -135,10 +166,20 @@ def read_articles(
         text = ""
         if file.suffix.lower() not in ARTICLE_SUFFIXES:
             reason = "not a .txt or .md file"
+        elif _outside(root, file):
+            reason = f"links to a file outside {root}"
         else:
             try:
+                size = file.stat().st_size
+                if size > max_bytes:
+                    raise _TooLarge(
+                        f"{size / 2**20:.1f} MB is over the {max_bytes / 2**20:g} MB limit "
+                        "(FACTCHECK_MAX_FILE_MB)"
+                    )
                 data = file.read_bytes()
                 text = decode_article(data)
+            except _TooLarge as exc:
+                reason = str(exc)
             except UnicodeDecodeError:
                 reason = "not UTF-8 text"
             except ValueError as exc:

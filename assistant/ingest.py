@@ -97,14 +97,43 @@ def ingest(
 
     """
     t0 = time.perf_counter()
-    read = read_articles(paths, on_skip=on_skip)
+    read = read_articles(paths, on_skip=on_skip, max_bytes=int(settings.max_file_mb * 2**20))
     model_id = embedding_model_id(settings, embeddings)
     store = open_store(settings, model_id, create=True, rebuild=rebuild)
-    report = IngestReport(files=len(read.articles), skipped=read.skipped)
+    report = IngestReport(skipped=read.skipped)
     with store.writing(on_wait) as index:
+        for article, first in _duplicates(read, index):
+            reason = f"same text as {first} (already ingested)"
+            report.skipped.append((article.path, reason))
+            if on_skip:
+                on_skip(article.path, reason)
+            read.articles.remove(article)
+        report.files = len(read.articles)
         _apply(read, store, index, report, embeddings, settings, on_total, on_progress)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _duplicates(read: ReadResult, index: LexicalIndex) -> list[tuple[Article, str]]:
+    """Articles whose bytes equal an earlier one's, each with the file it repeats.
+
+    The earlier one is first in this run's order, or a file ingested from another
+    folder that is still on disk. Ingesting both would cite the same passage twice.
+    """
+    listed = {str(r) for r in read.listed_roots}
+    present = {a.source for a in read.articles}
+    first: dict[str, str] = {
+        r.sha256: f"{r.root}/{r.source}"
+        for r in index.files().values()
+        if r.source not in present and r.root not in listed and (Path(r.root) / r.source).is_file()
+    }
+    out: list[tuple[Article, str]] = []
+    for article in read.articles:
+        if article.sha256 in first:
+            out.append((article, first[article.sha256]))
+        else:
+            first[article.sha256] = str(article.path)
+    return out
 
 
 def _apply(

@@ -296,6 +296,10 @@ class LLMAnswerer:
         if not reply.answerable or not citations:
             return base
         base.answer = rewrite_markers(reply.answer, by_passage, [c.id for c in citations])
+        if not re.sub(_MARKERS, "", base.answer).strip(" .,;:"):
+            # Every sentence of the model's text rested on quotes that did not verify:
+            # show the verified quotes themselves.
+            base.answer = " ".join(f"“{c.quote}” [{c.id}]" for c in citations)
         base.abstained = False
         base.citations = citations
         return base
@@ -432,8 +436,11 @@ def _first_line(exc: Exception) -> str:
 def rewrite_markers(text: str, by_passage: dict[int, list[int]], all_ids: list[int]) -> str:
     """Replace passage markers [n] with the ids of their verified citations.
 
-    A marker whose passage has no verified citation is removed; a verified citation the
-    text never points at gets its marker appended, so every citation is referenced.
+    A marker whose passage has no verified citation is removed, and a sentence whose
+    markers are all removed is dropped: it rested only on quotes that did not verify
+    (an invented quote, or one a hostile article asked the model to make up), so it
+    must not stand in the answer as if sourced. A verified citation the text never
+    points at gets its marker appended, so every citation is referenced.
     """
 
     def repl(m: re.Match[str]) -> str:
@@ -444,7 +451,13 @@ def rewrite_markers(text: str, by_passage: dict[int, list[int]], all_ids: list[i
                     ids.append(i)
         return "".join(f"[{i}]" for i in ids)
 
-    out = _MARKERS.sub(repl, text)
+    kept = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+        rewritten = _MARKERS.sub(repl, sentence)
+        if _MARKERS.search(sentence) and not re.search(r"\[\d+\]", rewritten):
+            continue
+        kept.append(rewritten)
+    out = " ".join(kept)
     out = re.sub(r"\s+([.,;:!?])", r"\1", out)  # no space left before punctuation
     out = re.sub(r"[ \t]{2,}", " ", out).strip()
     used = {int(i) for i in re.findall(r"\[(\d+)\]", out)}

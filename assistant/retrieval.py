@@ -54,12 +54,27 @@ class Hit:
         )
 
 
+# A question (or claim, or topic) longer than this is refused rather than truncated:
+# the embedding model reads only its first 256 tokens (about 1,000 characters), so a
+# silently shortened question would be answered as a different one.
+MAX_QUESTION_CHARS = 2000
+
+
 def check_question(question: str) -> str:
-    """Return the question stripped, or raise when there is nothing to ask."""
+    """Return the question stripped, or raise when there is nothing usable to ask.
+
+    Raises:
+        InputError: The question is empty, blank or longer than MAX_QUESTION_CHARS.
+    """
     q = question.strip()
     if not q:
         raise InputError(
             'the question is empty: ask something, e.g. factcheck ask "Who said 5 were killed?"'
+        )
+    if len(q) > MAX_QUESTION_CHARS:
+        raise InputError(
+            f"the question is {len(q):,} characters long; the limit is "
+            f"{MAX_QUESTION_CHARS:,}: ask about one thing at a time"
         )
     return q
 

@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     # 16: padding to the longest text in a batch wastes less than at 32 (109 vs 98 chunks/s).
     embedding_batch_size: int = Field(default=16, ge=1, le=2048)
 
+    max_file_mb: float = Field(
+        default=10.0,
+        gt=0,
+        description="Articles larger than this (MB) are skipped with a warning, unread.",
+    )
+
     chroma_url: str | None = Field(
         default=None,
         description="A Chroma server (http://host:port): vectors live there, not in `store`.",

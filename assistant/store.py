@@ -104,6 +104,41 @@ def _write_lock(
         lock.release()
 
 
+def _set_aside(path: Path) -> Path:
+    """Rename a damaged store folder out of the way (kept, not deleted)."""
+    import time
+
+    aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    try:
+        path.rename(aside)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot rebuild the damaged store at {path} ({exc.strerror}); move or delete "
+            "it and run `factcheck ingest` again"
+        ) from exc
+    _forget_client(path)
+    return aside
+
+
+def _forget_client(path: Path) -> None:
+    """Drop Chroma's in-process cache of the client for ``path``.
+
+    Chroma keeps one "system" per path per process, and one that failed to open stays
+    cached, so every later client for the path fails the same way. Its public
+    ``clear_system_cache()`` drops every path (breaking other open stores), so this
+    removes just ours from the private cache, and does nothing if that has changed.
+    """
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        system = SharedSystemClient._identifier_to_system.pop(str(path), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+        if system is not None:
+            system.stop()
+    except Exception:  # best effort: only a retry in the same process needs it
+        pass
+
+
 def _persistent_client(path: Path) -> Any:
     """A Chroma client for ``path``, always with the same settings.
 
@@ -216,10 +251,19 @@ class Store:
 
     def _open_keywords(self) -> Any:
         if self._keywords is None:
+            import sqlite3
+
             from assistant.lexical import LexicalIndex
 
             self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
-            self._keywords = LexicalIndex(self.keyword_path)
+            try:
+                self._keywords = LexicalIndex(self.keyword_path)
+            except sqlite3.DatabaseError:
+                # The index is derived from the vectors: a damaged file is replaced by
+                # an empty one, which is then refilled from the collection.
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{self.keyword_path}{suffix}").unlink(missing_ok=True)
+                self._keywords = LexicalIndex(self.keyword_path)
         return self._keywords
 
     @property
@@ -421,10 +465,13 @@ class Store:
                     for suffix in ("", "-wal", "-shm"):
                         Path(f"{index_file}{suffix}").unlink(missing_ok=True)
                 except Exception as exc:
-                    raise StoreError(
-                        f"cannot rebuild the store at {where} ({type(exc).__name__}); delete "
-                        "it and run `factcheck ingest` again"
-                    ) from exc
+                    if server is not None:
+                        raise StoreError(
+                            f"cannot rebuild the store at {where} ({type(exc).__name__}); "
+                            "check the server, then run `factcheck ingest --rebuild` again"
+                        ) from exc
+                    # A local store Chroma cannot open: keep it aside, start afresh.
+                    _set_aside(path)
         return cls(path, model_id, collection, create=True, server=server)
 
     # -- reading ---------------------------------------------------------------------

@@ -114,12 +114,19 @@ def test_a_file_listed_twice_is_read_once(tmp_path: Path) -> None:
     assert [a.source for a in result.articles] == ["a.txt"]
 
 
-def test_missing_path_raises_input_error(tmp_path: Path) -> None:
+def test_missing_path_alone_raises_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         read_articles([tmp_path / "nope"])
+
+
+def test_a_missing_path_beside_good_ones_is_skipped_with_a_reason(tmp_path: Path) -> None:
     _write(tmp_path / "in" / "a.txt", "Title")
-    with pytest.raises(InputError):
-        read_articles([tmp_path / "in", tmp_path / "missing.txt"])
+    skipped: list[tuple[Path, str]] = []
+    result = read_articles(
+        [tmp_path / "in", tmp_path / "missing.txt"], on_skip=lambda p, r: skipped.append((p, r))
+    )
+    assert [a.source for a in result.articles] == ["a.txt"]
+    assert skipped == result.skipped == [(tmp_path / "missing.txt", "does not exist")]
 
 
 def test_a_folder_without_articles_raises_no_articles_error(tmp_path: Path) -> None:

@@ -311,7 +311,8 @@ def test_auto_mode_uses_the_llm_only_when_configured(seed_fc, monkeypatch):
     ("text", "by_passage", "ids", "expected"),
     [
         ("A [2]. B [3].", {2: [1], 3: [2]}, [1, 2], "A [1]. B [2]."),
-        ("A [2]. B [7].", {2: [1]}, [1], "A [1]. B."),
+        ("A [2]. B [7].", {2: [1]}, [1], "A [1]."),  # B rested on an unverified quote
+        ("A [2, 7]. B [7]! C.", {2: [1]}, [1], "A [1]. C."),
         ("A [2, 3].", {2: [1], 3: [2, 3]}, [1, 2, 3], "A [1][2][3]."),
         ("No markers.", {1: [1]}, [1], "No markers. [1]"),
     ],
