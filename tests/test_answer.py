@@ -94,13 +94,12 @@ def test_quotes_that_no_longer_verify_are_rejected_not_shown(tmp_path, corpus, f
         assert after.abstained
 
 
-@pytest.mark.parametrize("q", load_jsonl(DEV), ids=lambda q: q["id"])
-def test_sentences_below_the_floor_are_not_embedded_and_nothing_above_it_changes(seed_fc, q):
-    answerer = seed_fc._extractive()
+def _recording_sentences(answerer: ExtractiveAnswerer) -> list[str]:
+    """Make ``answerer`` note every text it embeds as a passage; returns the list."""
     texts: list[str] = []
     real = answerer.embeddings
 
-    class Counting:
+    class Recording:
         def embed_documents(self, batch):
             texts.extend(batch)
             return real.embed_documents(batch)
@@ -108,7 +107,14 @@ def test_sentences_below_the_floor_are_not_embedded_and_nothing_above_it_changes
         def embed_query(self, text):
             return real.embed_query(text)
 
-    answerer.embeddings = Counting()
+    answerer.embeddings = Recording()
+    return texts
+
+
+@pytest.mark.parametrize("q", load_jsonl(DEV), ids=lambda q: q["id"])
+def test_sentences_below_the_floor_are_not_embedded_and_nothing_above_it_changes(seed_fc, q):
+    answerer = seed_fc._extractive()
+    texts = _recording_sentences(answerer)
     full = answerer.assess(q["question"], floor=0.0)  # 0.5 * coverage + 0.5 >= 0: all
     embedded_all = len(texts)
     texts.clear()
@@ -130,17 +136,6 @@ def test_sentences_below_the_floor_are_not_embedded_and_nothing_above_it_changes
 
 def test_an_answer_embeds_fewer_sentences_than_it_reads(seed_fc):
     answerer = seed_fc._extractive()
-    count = {"n": 0}
-    real = answerer.embeddings
-
-    class Counting:
-        def embed_documents(self, batch):
-            count["n"] += len(batch)
-            return real.embed_documents(batch)
-
-        def embed_query(self, text):
-            return real.embed_query(text)
-
-    answerer.embeddings = Counting()
+    texts = _recording_sentences(answerer)
     assessment = answerer.assess("What did the Kremlin say about the weather in Moscow?")
-    assert 0 < count["n"] < len(assessment.candidates)
+    assert 0 < len(texts) < len(assessment.candidates)
