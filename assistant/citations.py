@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from assistant.chunking import LineIndex
-from assistant.corpus import read_source_text
+from assistant.corpus import is_within, read_source_text
 from assistant.store import StoredChunk
 from assistant.verify import locate, stands_at
 
@@ -46,18 +46,6 @@ class RejectedCitation:
         return asdict(self)
 
 
-def _inside(root: Path, source: str) -> bool:
-    """Whether ``source`` names a file that really is inside ``root`` (links resolved)."""
-    relative = Path(source)
-    if relative.is_absolute() or ".." in relative.parts:
-        return False
-    try:
-        (root / relative).resolve().relative_to(root.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
-
-
 class SourceReader:
     """Reads source files as ingested, once each, and verifies quotes against them."""
 
@@ -88,7 +76,7 @@ class SourceReader:
 
         """
         path = Path(chunk.root) / chunk.source
-        if not _inside(Path(chunk.root), chunk.source):
+        if not is_within(Path(chunk.root), chunk.source):
             # A tampered store, or a file replaced by a link: never read or show it.
             return RejectedCitation(quote, "the source is outside the ingested folder")
         text = self.text(path)

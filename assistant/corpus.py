@@ -52,10 +52,6 @@ class ReadResult:
     listed_roots: list[Path] = field(default_factory=list)
 
 
-class _TooLarge(Exception):
-    pass
-
-
 def title_of(text: str) -> str:
     """Return the first non-empty line of ``text``, without Markdown heading marks."""
     for line in text.splitlines():
@@ -112,13 +108,13 @@ def _candidates(
     return pairs, roots
 
 
-def _outside(root: Path, file: Path) -> bool:
-    """Whether ``file`` (e.g. through a symbolic link) really lives outside ``root``."""
+def is_within(root: Path, relative: str | Path) -> bool:
+    """Whether ``root / relative`` really is inside ``root``, links and ``..`` resolved."""
     try:
-        file.resolve().relative_to(root)
-    except ValueError:
-        return True
-    return False
+        (root / relative).resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 def read_articles(
@@ -166,20 +162,19 @@ def read_articles(
         text = ""
         if file.suffix.lower() not in ARTICLE_SUFFIXES:
             reason = "not a .txt or .md file"
-        elif _outside(root, file):
+        elif not is_within(root, file.relative_to(root)):
             reason = f"links to a file outside {root}"
         else:
             try:
                 size = file.stat().st_size
                 if size > max_bytes:
-                    raise _TooLarge(
+                    reason = (
                         f"{size / 2**20:.1f} MB is over the {max_bytes / 2**20:g} MB limit "
                         "(FACTCHECK_MAX_FILE_MB)"
                     )
-                data = file.read_bytes()
-                text = decode_article(data)
-            except _TooLarge as exc:
-                reason = str(exc)
+                else:
+                    data = file.read_bytes()
+                    text = decode_article(data)
             except UnicodeDecodeError:
                 reason = "not UTF-8 text"
             except ValueError as exc:
@@ -187,7 +182,7 @@ def read_articles(
             except OSError as exc:
                 reason = f"cannot read it ({exc.strerror or exc})"
             else:
-                if not text.strip():
+                if reason is None and not text.strip():
                     reason = "empty file"
         if reason is not None:
             result.skipped.append((file, reason))
