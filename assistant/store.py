@@ -231,16 +231,21 @@ class Store:
         self.model_id = model_id
         self.collection_name = collection
         self.server = server
-        if server is None:
-            if not create and not (self.path / "chroma.sqlite3").exists():
-                raise StoreMissingError(f"no store at {self.path}: run `factcheck ingest` first")
-            if create:
-                # The store holds the text of everything ingested: keep it private.
-                self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self._client = self._open_client()
-        self._collection = self._open_collection(create)
-        self._generation = int((self._collection.metadata or {}).get("generation", 0))
         self._keywords: Any = None
+        new = server is None and not (self.path / "chroma.sqlite3").exists()
+        if new and not create:
+            raise StoreMissingError(f"no store at {self.path}: run `factcheck ingest` first")
+        if new:
+            # Two processes creating one store at once would both run Chroma's table
+            # migrations, and one would fail: the first creates it, the other waits.
+            # (The folder holds the text of everything ingested: _write_lock makes it 0700.)
+            with _write_lock(self.path, self.lock_path, self.where, wait=True):
+                self._client = self._open_client()
+                self._collection = self._open_collection(create)
+        else:
+            self._client = self._open_client()
+            self._collection = self._open_collection(create)
+        self._generation = int((self._collection.metadata or {}).get("generation", 0))
 
     # -- the keyword index beside the vectors ----------------------------------------
 
@@ -418,7 +423,9 @@ class Store:
                 raise StoreMissingError(
                     f"the store at {self.where} is empty: run `factcheck ingest`"
                 )
-            return self._client.create_collection(
+            # get_or_create: another ingest may create it between our look and now; if
+            # so, its metadata (not ours) is checked below.
+            collection = self._client.get_or_create_collection(
                 self.collection_name,
                 embedding_function=None,
                 metadata={
@@ -427,7 +434,8 @@ class Store:
                     "hnsw:space": "cosine",
                 },
             )
-        collection = self._client.get_collection(self.collection_name, embedding_function=None)
+        else:
+            collection = self._client.get_collection(self.collection_name, embedding_function=None)
         meta = collection.metadata or {}
         built_with = meta.get("embedding_model")
         if built_with != self.model_id:
