@@ -11,7 +11,7 @@ similarity to the question. Nothing here knows any particular question.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -20,8 +20,11 @@ from langchain_core.embeddings import Embeddings
 from assistant.attribution import Attribution, find_attributions
 from assistant.chunking import split_sentences
 from assistant.citations import Citation, RejectedCitation, SourceReader
+from assistant.dedup import near_duplicates
 from assistant.lexical import LexicalIndex
+from assistant.question import QuestionAnalysis, analyse
 from assistant.retrieval import Hit, HybridRetriever, check_question
+from assistant.shortanswer import ShortAnswers, find_short_answers, violates
 from assistant.store import StoredChunk
 from assistant.terms import is_number, terms, tokens
 
@@ -75,6 +78,10 @@ class Answer:
     # for stderr (e.g. "fell back to the extractive answer").
     match_terms: frozenset[str] = frozenset()
     notices: list[str] = field(default_factory=list)
+    # Short answers first (the span that answers, who says so, its citation ids), and
+    # whether the sources give incompatible answers.
+    answers: list[ShortAnswer] = field(default_factory=list)
+    disagreement: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape: keep it stable, extend only."""
@@ -86,7 +93,22 @@ class Answer:
             "model": self.model,
             "citations": [c.to_json() for c in self.citations],
             "rejected_citations": [r.to_json() for r in self.rejected_citations],
+            "answers": [a.to_json() for a in self.answers],
+            "disagreement": self.disagreement,
         }
+
+
+@dataclass
+class ShortAnswer:
+    """The span that answers ("Tampa, Florida"), who says so, and the citations behind it."""
+
+    text: str
+    who: str | None
+    citations: list[int]
+
+    def to_json(self) -> dict[str, Any]:
+        """The short answer in the public ``--json`` shape."""
+        return {"text": self.text, "who": self.who, "citations": list(self.citations)}
 
 
 @dataclass
@@ -144,6 +166,7 @@ class Assessment:
     info: QuestionInfo
     hits: list[Hit]
     candidates: list[Candidate]  # best first
+    qa: QuestionAnalysis = field(default_factory=lambda: analyse(""))
 
     @property
     def best_relevance(self) -> float:
@@ -295,7 +318,7 @@ class ExtractiveAnswerer:
         cands = self.candidates(hits)
         self.score(info, cands, qvec, self.min_relevance if floor is None else floor)
         cands.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
-        return Assessment(question, info, hits, cands)
+        return Assessment(question, info, hits, cands, analyse(question))
 
     def answer(self, question: str, reader: SourceReader | None = None) -> Answer:
         """Answer ``question`` from the store, or abstain.
@@ -306,17 +329,29 @@ class ExtractiveAnswerer:
         return self.answer_from(self.assess(question), reader)
 
     def answer_from(self, assessment: Assessment, reader: SourceReader | None = None) -> Answer:
-        """The extractive answer for an assessment already made."""
-        if assessment.best_relevance < self.min_relevance:
+        """The extractive answer for an assessment already made.
+
+        Sentences that break the question's constraints (another year) are set aside.
+        A question that wants a kind of answer (a person, a date, a place, a figure, a
+        named thing) is answered by the entities of that kind in the best sentences, or
+        not at all; "who said" by the speakers; anything else by the best sentences.
+        """
+        reader = reader or SourceReader()
+        qa = assessment.qa
+        usable = [c for c in assessment.candidates if not violates(qa, c)]
+        if not usable or (
+            usable[0].relevance < self.min_relevance
+            and (max(c.relevance for c in usable) < self.min_relevance)
+        ):
             return assessment.abstention("extractive")
-        chosen = self.select(assessment.info, assessment.candidates)
-        return self.render(
-            assessment.question,
-            assessment.info,
-            chosen,
-            assessment.candidates,
-            reader or SourceReader(),
-        )
+        usable.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
+        if qa.labels and not qa.wants_speaker:
+            short = find_short_answers(qa, usable, self.min_relevance)
+            if not short.groups:
+                return assessment.abstention("extractive")
+            return self.render_short(assessment, short, usable, reader)
+        chosen = self.select(assessment.info, usable)
+        return self.render(assessment.question, assessment.info, chosen, usable, reader)
 
     def select(self, info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
         """The best sentence plus others that say the same thing in other words or places.
@@ -367,6 +402,29 @@ class ExtractiveAnswerer:
                     return prev_named[0].display()
         return None
 
+    def _cite_all(
+        self, chosen: list[Candidate], reader: SourceReader, first_id: int
+    ) -> tuple[list[tuple[Candidate, Citation]], list[RejectedCitation]]:
+        """Verify the chosen sentences; a near-duplicate becomes a place of the one before."""
+        cited: list[tuple[Candidate, Citation]] = []
+        rejected: list[RejectedCitation] = []
+        for cand in chosen:
+            twin = next(
+                (i for i, (c, _) in enumerate(cited) if near_duplicates(c.text, cand.text)), None
+            )
+            if twin is not None:
+                place = reader.place(cand.text, cand.chunk)
+                kept = cited[twin][1]
+                if place is not None and (place.source, place.start) != (kept.source, kept.start):
+                    cited[twin] = (cited[twin][0], kept.with_places([place]))
+                continue
+            result = reader.cite(first_id + len(cited), cand.text, cand.chunk)
+            if isinstance(result, RejectedCitation):
+                rejected.append(result)
+                continue
+            cited.append((cand, result))
+        return cited, rejected
+
     def render(
         self,
         question: str,
@@ -378,21 +436,11 @@ class ExtractiveAnswerer:
         """Verify each chosen sentence against its file and compose the answer text.
 
         ``context`` is every candidate sentence, used to resolve "he said" to the
-        speaker named earlier in the same passage.
+        speaker named earlier in the same passage. Each short answer is the speaker of a
+        cited sentence (for "who said" questions) or, when no one is named, the quote.
         """
-        citations: list[Citation] = []
-        rejected: list[RejectedCitation] = []
-        parts: list[str] = []
-        for cand in chosen:
-            result = reader.cite(len(citations) + 1, cand.text, cand.chunk)
-            if isinstance(result, RejectedCitation):
-                rejected.append(result)
-                continue
-            citations.append(result)
-            who = self._who(info, cand, context)
-            lead = f"{who[:1].upper()}{who[1:]}: " if who else ""
-            parts.append(f"{lead}“{result.quote}” [{result.id}]")
-        if not citations:
+        cited, rejected = self._cite_all(chosen, reader, 1)
+        if not cited:
             return Answer(
                 question,
                 ABSTAIN_TEXT,
@@ -401,12 +449,89 @@ class ExtractiveAnswerer:
                 rejected_citations=rejected,
                 match_terms=frozenset(info.weights),
             )
+        parts: list[str] = []
+        answers: list[ShortAnswer] = []
+        for cand, cit in cited:
+            who = self._who(info, cand, context)
+            lead = f"{who[:1].upper()}{who[1:]}: " if who else ""
+            parts.append(f"{lead}“{cit.quote}” [{cit.id}]")
+            same = next((a for a in answers if who and a.who == who), None)
+            if same is not None:
+                same.citations.append(cit.id)
+            else:
+                answers.append(ShortAnswer(who or cit.quote, who, [cit.id]))
         return Answer(
             question=question,
             answer=" ".join(parts),
             abstained=False,
             mode="extractive",
+            citations=[c for _, c in cited],
+            rejected_citations=rejected,
+            match_terms=frozenset(info.weights),
+            answers=answers,
+        )
+
+    def render_short(
+        self,
+        assessment: Assessment,
+        short: ShortAnswers,
+        context: list[Candidate],
+        reader: SourceReader,
+    ) -> Answer:
+        """The answer led by its short answers; disagreeing sources are named first."""
+        info = assessment.info
+        shown = [short.groups[0], *short.rivals]
+        citations: list[Citation] = []
+        rejected: list[RejectedCitation] = []
+        answers: list[ShortAnswer] = []
+        quotes: list[str] = []
+        for n, group in enumerate(shown):
+            # The answer's best sentences (a rival's best one), strongest first.
+            spans = sorted(group.spans, key=lambda s: -s.score)
+            sentences = list({id(s.cand): s.cand for s in spans}.values())
+            limit = MAX_CITATIONS - len(short.rivals) if n == 0 else 1
+            cited, bad = self._cite_all(sentences[: max(limit, 1) * 2], reader, len(citations) + 1)
+            cited = cited[: max(limit, 1)]
+            for i, (_, cit) in enumerate(cited):  # renumber after dropped twins
+                cited[i] = (cited[i][0], replace(cit, id=len(citations) + i + 1))
+            rejected += bad
+            if not cited:
+                continue
+            who = self._who(info, cited[0][0], context)
+            ids = [c.id for _, c in cited]
+            answers.append(ShortAnswer(group.text, who, ids))
+            for cand, cit in cited:
+                speaker = self._who(info, cand, context)
+                lead = f"{speaker[:1].upper()}{speaker[1:]}: " if speaker else ""
+                quotes.append(f"{lead}“{cit.quote}” [{cit.id}]")
+            citations += [c for _, c in cited]
+        if not answers:
+            return Answer(
+                assessment.question,
+                ABSTAIN_TEXT,
+                True,
+                "extractive",
+                rejected_citations=rejected,
+                match_terms=frozenset(info.weights),
+            )
+
+        def named(a: ShortAnswer) -> str:
+            marks = "".join(f"[{i}]" for i in a.citations)
+            return f"{a.text} ({a.who}) {marks}" if a.who else f"{a.text} {marks}"
+
+        disagreement = len(answers) > 1
+        if disagreement:
+            lead = "The sources disagree: " + "; ".join(named(a) for a in answers) + "."
+        else:
+            lead = named(answers[0]) + "."
+        return Answer(
+            question=assessment.question,
+            answer=" ".join([lead, *quotes]),
+            abstained=False,
+            mode="extractive",
             citations=citations,
             rejected_citations=rejected,
             match_terms=frozenset(info.weights),
+            answers=answers,
+            disagreement=disagreement,
         )

@@ -8,7 +8,7 @@ never shown as a citation.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from assistant.chunking import LineIndex
@@ -18,8 +18,27 @@ from assistant.verify import locate, stands_at
 
 
 @dataclass(frozen=True)
+class Place:
+    """Another verified place where a citation's text stands (a near-duplicate passage)."""
+
+    source: str
+    start: int
+    end: int
+    line: int
+    quote: str
+
+    def to_json(self) -> dict[str, object]:
+        """The place in the public ``--json`` shape."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Citation:
-    """A verified quote: ``text_of(source)[start:end] == quote``. ``id`` is the [n] marker."""
+    """A verified quote: ``text_of(source)[start:end] == quote``. ``id`` is the [n] marker.
+
+    ``also_in`` lists other places that say the same with small edits (a wire story
+    reprinted), each verified like the citation itself, so one sentence is cited once.
+    """
 
     id: int
     source: str
@@ -28,10 +47,17 @@ class Citation:
     end: int
     line: int
     quote: str
+    also_in: tuple[Place, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         """The citation in the public ``--json`` shape."""
-        return asdict(self)
+        out = asdict(self)
+        out["also_in"] = [p.to_json() for p in self.also_in]
+        return out
+
+    def with_places(self, places: list[Place]) -> Citation:
+        """This citation with ``places`` added to ``also_in``."""
+        return replace(self, also_in=(*self.also_in, *places))
 
 
 @dataclass(frozen=True)
@@ -98,3 +124,10 @@ class SourceReader:
             line=lines.line_of(span.start),
             quote=exact,
         )
+
+    def place(self, quote: str, chunk: StoredChunk) -> Place | None:
+        """Verify ``quote`` as another place of a citation; None when it does not verify."""
+        cited = self.cite(0, quote, chunk)
+        if not isinstance(cited, Citation):
+            return None
+        return Place(cited.source, cited.start, cited.end, cited.line, cited.quote)

@@ -1,0 +1,147 @@
+"""Question analysis: the kind of answer a question wants, and what constrains it.
+
+"Who won the women's singles Wimbledon in 2019?" wants a person (or a team, or a
+country) and is constrained to 2019: a sentence about 2018 is not an answer, however
+well it matches otherwise. "Super Bowl 2021 location" wants a place; "What was Tesla's
+revenue in Q1 2021?" a figure for Q1 2021. Rules over the question's words, no model:
+a question is short, and its form ("who", "when", "how many") is regular.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.attribution import SPEECH_VERBS
+from assistant.terms import is_number, terms
+
+AnswerType = Literal["person", "date", "place", "figure", "thing", "open"]
+
+# spaCy labels that can answer each kind of question. The small model mislabels names
+# ("Bianca Andreescu" as a place, "Ashleigh Barty" as an organisation), so "who" takes
+# any name; which of several names answers is decided by where it stands.
+LABELS: dict[str, frozenset[str]] = {
+    "person": frozenset({"PERSON", "ORG", "GPE", "NORP"}),
+    "date": frozenset({"DATE"}),
+    "place": frozenset({"GPE", "LOC", "FAC"}),
+    "figure": frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT"}),
+    "thing": frozenset(
+        {"PERSON", "ORG", "GPE", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT", "FAC", "LAW", "LOC"}
+    ),
+}
+
+_PERSON_NOUNS = (
+    r"person|people|man|woman|actor|actress|player|team|company|firm|group|organi[sz]ation|"
+    r"official|newspaper|outlet|agency|ministry|media|source|politician|spokes(?:man|woman|person)|"
+    r"president|director|ceo|chief|leader|candidate|country|nation|club|singer|author|writer|"
+    r"winner|colonel|general|minister|reporter|journalist|commentator|commander|band|artist"
+)
+_PLACE_NOUNS = (
+    r"city|country|place|venue|stadium|town|state|region|province|location|site|river|"
+    r"mountain|lake|sea|border|where"
+)
+_DATE_NOUNS = r"date|day|year|month|time"
+_FIGURE_NOUNS = (
+    r"number|toll|figure|count|amount|revenue|price|cost|population|total|size|score|"
+    r"percentage|share|sales|profit|income|budget|salary|age|rate|death toll"
+)
+
+_MODS = r"(?:[\w'-]+ ){0,3}"  # up to three words between "which" and its noun
+_WHO = re.compile(rf"^\s*(?:who|whom|whose)\b|\bwhich {_MODS}(?:{_PERSON_NOUNS})\b", re.I)
+_WHEN = re.compile(
+    rf"^\s*when\b|\b(?:what|which|on what|in what) {_MODS}(?:{_DATE_NOUNS})\b"
+    rf"|^\s*what (?:is|was|are|were) the {_MODS}(?:{_DATE_NOUNS})\b"
+    r"|\b(?:release|premiere|launch|air|birth|founding) date\b|\bwhat year\b",
+    re.I,
+)
+_WHERE = re.compile(
+    rf"^\s*where\b|\b(?:what|which|in what|near what|near which) {_MODS}(?:{_PLACE_NOUNS})\b"
+    r"|\blocation\b"
+    r"|\bwhere\b",
+    re.I,
+)
+_HOW_MANY = re.compile(
+    rf"\bhow (?:many|much|long|old|far|big|large)\b|\b(?:what|which) (?:was |is |were |are )?"
+    rf"(?:the )?{_MODS}(?:{_FIGURE_NOUNS})\b",
+    re.I,
+)
+_WHICH_THING = re.compile(
+    r"^\s*(?:which|what)\b\s+(?!is\b|was\b|are\b|were\b|did\b|does\b)\w+", re.I
+)
+_NAME_OF = re.compile(r"\bthe name of\b|\bwhat (?:is|was) (?:the )?(?:name|title)\b", re.I)
+_SPEECH = re.compile(
+    rf"\b(?:{SPEECH_VERBS}|say|according to|refrain\w*|doubt\w*|comment\w*)\b", re.I
+)
+_LONG_OLD = re.compile(r"\bhow (?:long|old)\b", re.I)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """What a question asks for.
+
+    Attributes:
+        type: The kind of answer: person (or organisation), date, place, figure, a named
+            thing, or ``open`` (an explanation or description: no entity answers it).
+        labels: The entity labels that can answer it (empty when ``open``).
+        wants_speaker: "Who said ...": the answer is whoever made the statement.
+        years: Years the question names; a passage about other years does not answer.
+        numbers: Other numbers it names ("Q1", "season 4", "92nd"), as terms.
+        quoted: Phrases it quotes, which a passage must contain.
+        terms: The question's own terms: an entity made only of them is not an answer.
+    """
+
+    text: str
+    type: AnswerType
+    labels: frozenset[str]
+    wants_speaker: bool = False
+    years: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+    quoted: tuple[str, ...] = ()
+    terms: frozenset[str] = field(default_factory=frozenset)
+
+
+def answer_type(question: str) -> AnswerType:
+    """The kind of answer ``question`` wants (see :class:`QuestionAnalysis`)."""
+    if _WHO.search(question):
+        return "person"
+    if _HOW_MANY.search(question):
+        return "figure"
+    if _WHEN.search(question):
+        return "date"
+    if _WHERE.search(question):
+        return "place"
+    if _NAME_OF.search(question) or _WHICH_THING.search(question):
+        return "thing"
+    return "open"
+
+
+def analyse(question: str) -> QuestionAnalysis:
+    """Analyse ``question``: its answer type and constraints."""
+    kind = answer_type(question)
+    years = frozenset(_YEAR.findall(question))
+    qterms = frozenset(terms(question))
+    numbers = frozenset(t for t in qterms if is_number(t) and t not in years)
+    # Alphanumeric designations ("Q1", "LV") are constraints too; terms() keeps them
+    # whole when they mix letters and digits.
+    numbers |= frozenset(t for t in qterms if re.fullmatch(r"[a-z]+\d+|\d+[a-z]+", t))
+    labels = LABELS.get(kind, frozenset())
+    if kind == "figure" and _LONG_OLD.search(question):  # "four hours", "35 years old"
+        labels |= {"DATE", "TIME"}
+    return QuestionAnalysis(
+        text=question,
+        type=kind,
+        labels=labels,
+        wants_speaker=kind == "person" and bool(_SPEECH.search(question)),
+        years=years,
+        numbers=numbers,
+        quoted=tuple(m.group(1).strip() for m in _QUOTED.finditer(question)),
+        terms=qterms,
+    )
+
+
+def years_in(text: str) -> set[str]:
+    """The years (1800-2099) written in ``text``."""
+    return set(_YEAR.findall(text))

@@ -1,0 +1,276 @@
+"""Short answers: the span that answers, grouped across sources, and whether sources disagree.
+
+Given the analysed question and the scored candidate sentences, this finds in each
+sentence the entities of the kind the question wants (a person for "who", a date for
+"when", ...), drops those the question itself names and those in sentences that break
+its constraints (another year), and groups the rest across sentences: "Joe Biden" and
+"Biden" are one answer, "Dec 1, 2017" and "December 1, 2017" one date, "$10.4 billion"
+one figure. An answer's score is its best sentence's relevance, raised when the entity
+stands close to the question's words, plus a little for each further passage that gives
+it. Sources *disagree* when another answer of the same kind comes from a sentence that
+matches the question about as well as the best one's, and is not compatible with it
+(another name, a figure whose interval does not overlap, another date).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from assistant.nlp import Entity, entities_many
+from assistant.question import QuestionAnalysis, years_in
+from assistant.terms import terms, tokens
+
+if TYPE_CHECKING:
+    from assistant.answer import Candidate
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH_WORD = re.compile(
+    r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?", re.I
+)
+_SCALE = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "k": 1e3,
+    "m": 1e6,
+    "bn": 1e9,
+}
+_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|trillion|bn|k|m)?\b", re.I)
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "dozens": 24,
+    "hundred": 100, "hundreds": 200,
+}  # fmt: skip
+_STOP = frozenset({"the", "a", "an", "of", "and", "'s", "’s", "s"})
+# How many candidate sentences are tagged: the best ones by score. Tagging costs about
+# 2 ms a sentence, and an answer sits in the best few dozen sentences or nowhere.
+MAX_TAGGED = 24
+
+
+@dataclass
+class Span:
+    """One typed entity in one candidate sentence."""
+
+    cand: Candidate
+    entity: Entity
+    score: float
+
+
+@dataclass
+class AnswerGroup:
+    """One answer, as given by one or more sentences."""
+
+    text: str
+    label: str
+    spans: list[Span] = field(default_factory=list)
+    score: float = 0.0
+
+    @property
+    def best(self) -> Span:
+        """The highest-scoring sentence that gives this answer."""
+        return max(self.spans, key=lambda s: s.score)
+
+    @property
+    def passages(self) -> set[str]:
+        """The passages (chunk ids) that give this answer."""
+        return {s.cand.chunk.id for s in self.spans}
+
+
+@dataclass
+class ShortAnswers:
+    """The answers found, best first; ``disagreement`` when rivals stand against the first."""
+
+    groups: list[AnswerGroup]
+    rivals: list[AnswerGroup]
+
+    @property
+    def disagreement(self) -> bool:
+        """True when sources give incompatible answers."""
+        return bool(self.rivals)
+
+
+def violates(qa: QuestionAnalysis, cand: Candidate) -> bool:
+    """The sentence (or, when it names no year, its passage) breaks the question's constraints.
+
+    A sentence that names years, none of them the question's, is about another time. A
+    phrase the question quotes must stand in the passage.
+    """
+    if qa.years:
+        years = years_in(cand.text) or years_in(cand.chunk.text)
+        if years and not years & qa.years:
+            return True
+    low = cand.chunk.text.lower()
+    return any(q.lower() not in low for q in qa.quoted)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[\w’']+", text.lower()) if w not in _STOP)
+
+
+def _date_key(text: str) -> tuple[int | None, int | None, int | None] | None:
+    """(year, month, day) for a written date, None when it has no month and no year."""
+    month_m = _MONTH_WORD.search(text)
+    month = _MONTHS[month_m.group(1).lower()] if month_m else None
+    years = re.findall(r"\b(1[89]\d\d|20\d\d)\b", text)
+    year = int(years[0]) if years else None
+    rest = _MONTH_WORD.sub(" ", re.sub(r"\b(1[89]\d\d|20\d\d)\b", " ", text))
+    days = [int(d) for d in re.findall(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", rest) if 1 <= int(d) <= 31]
+    day = days[0] if days and month else None
+    if month is None and year is None:
+        return None
+    return (year, month, day)
+
+
+def figure_value(text: str) -> float | None:
+    """The value of a written figure ("$10.4 billion", "five", "1,200"), or None."""
+    m = _NUMBER.search(text)
+    if m:
+        value = float(m.group(1).replace(",", ""))
+        scale = (m.group(2) or "").lower()
+        return value * _SCALE.get(scale, 1.0)
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if word in _WORD_NUMBERS:
+            return float(_WORD_NUMBERS[word])
+    return None
+
+
+def compatible(a: AnswerGroup, b: AnswerGroup) -> bool:
+    """The two answers can both be true: the same name, date or figure in other words."""
+    if a.label == "DATE" or b.label == "DATE":
+        ka, kb = _date_key(a.text), _date_key(b.text)
+        if ka is None or kb is None:
+            return _words(a.text) == _words(b.text)
+        return all(x is None or y is None or x == y for x, y in zip(ka, kb, strict=True))
+    va, vb = figure_value(a.text), figure_value(b.text)
+    if (
+        a.label in {"CARDINAL", "MONEY", "QUANTITY", "PERCENT"}
+        and va is not None
+        and vb is not None
+    ):
+        return math.isclose(va, vb, rel_tol=0.02)
+    wa, wb = _words(a.text), _words(b.text)
+    return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
+
+
+def _usable(qa: QuestionAnalysis, ent: Entity, sentence: str) -> bool:
+    """The entity can answer: right kind, not named by the question, not a model number."""
+    if ent.label not in qa.labels:
+        return False
+    ent_terms = set(terms(ent.text))
+    if ent_terms and ent_terms <= qa.terms:
+        return False  # "Instagram" does not answer "Who acquired Instagram?"
+    if ent.label == "DATE":
+        if not re.search(r"\d", ent.text) and not _MONTH_WORD.search(ent.text):
+            return qa.type != "date"  # "today", "spring": no date at all
+        if ent.text.strip() in qa.years:
+            return False
+    if ent.label == "CARDINAL":
+        before = sentence[: ent.start]
+        # "Pixel 6", "iPhone 11": a number glued to a name is part of the name.
+        if re.search(r"[A-Z][\w-]*\s$", before) and not re.search(r"[.!?]\s$", before):
+            return False
+        if re.fullmatch(r"(1[89]|20)\d\d", ent.text.strip()):
+            return False
+    return True
+
+
+def _proximity(qa: QuestionAnalysis, cand: Candidate, ent: Entity) -> float:
+    """1 when the entity stands next to the question's words, falling off with distance."""
+    where = [t.start for t in tokens(cand.text) if t.term in qa.terms]
+    if not where:
+        return 0.0
+    centre = (ent.start + ent.end) / 2
+    dist = min(abs(w - centre) for w in where)
+    return 1.0 / (1.0 + dist / 40.0)
+
+
+def _group(spans: Sequence[Span]) -> list[AnswerGroup]:
+    groups: list[AnswerGroup] = []
+    for span in sorted(spans, key=lambda s: -s.score):
+        probe = AnswerGroup(span.entity.text, span.entity.label, [span])
+        for g in groups:
+            if compatible(g, probe):
+                g.spans.append(span)
+                break
+        else:
+            groups.append(probe)
+    for g in groups:
+        # Show the most common way of writing it; ties go to the longer (fuller) form.
+        counts: dict[str, int] = {}
+        for s in g.spans:
+            counts[s.entity.text] = counts.get(s.entity.text, 0) + 1
+        g.text = max(counts, key=lambda t: (counts[t], len(t)))
+        g.score = g.best.score + 0.05 * math.log2(len(g.passages))
+    return sorted(groups, key=lambda g: -g.score)
+
+
+def find_short_answers(
+    qa: QuestionAnalysis, cands: Sequence[Candidate], min_relevance: float
+) -> ShortAnswers:
+    """Typed answers in the candidate sentences, grouped, best first, with rivals.
+
+    Args:
+        qa: The analysed question (``qa.labels`` empty: nothing is typed; no answers).
+        cands: Candidate sentences, best first, with relevance filled in.
+        min_relevance: Sentences below this relevance are not read.
+    """
+    if not qa.labels:
+        return ShortAnswers([], [])
+    pool = [c for c in cands if c.relevance >= min_relevance and not violates(qa, c)]
+    pool = pool[:MAX_TAGGED]
+    spans: list[Span] = []
+    ents_of: dict[int, list[Entity]] = {}
+    for cand, ents in zip(pool, entities_many([c.text for c in pool]), strict=True):
+        ents_of[id(cand)] = ents
+        for ent in ents:
+            if _usable(qa, ent, cand.text):
+                score = cand.relevance * (0.8 + 0.2 * _proximity(qa, cand, ent))
+                if ent.label == "NORP" and qa.type == "person":
+                    score *= 0.8  # "Russian" rarely answers "who"
+                spans.append(Span(cand, ent, score))
+    groups = _group(spans)
+    if not groups:
+        return ShortAnswers([], [])
+    top = groups[0]
+    top_best = top.best
+    rivals = []
+    for g in groups[1:]:
+        best = g.best
+        if compatible(top, g) or best.cand.chunk.id in top.passages:
+            continue
+        named_there = [
+            AnswerGroup(e.text, e.label)
+            for e in ents_of.get(id(best.cand), [])
+            if e is not best.entity
+        ]
+        if any(compatible(top, other) for other in named_there):
+            continue  # the sentence names the answer too: this is another role, not a rival
+        if best.cand.relevance < 0.9 * top_best.cand.relevance or g.score < 0.75 * top.score:
+            continue
+        rivals.append(g)
+    return ShortAnswers(groups, rivals[:3])
