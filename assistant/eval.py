@@ -1,6 +1,13 @@
 """Evaluate retrieval and answers on a JSONL question set.
 
-    python -m assistant.eval [QUESTIONS.jsonl] [--corpus seeds] [--json]
+    python -m assistant.eval [QUESTIONS.jsonl] [--corpus seeds] [--rgb [FILE]]
+        [--ways noise,counterfactual,rejection] [--json] [-v]
+
+With no file given it runs both the seeds dev set (``../shared/eval/dev.jsonl`` on
+``seeds/``) and the RGB set (``../shared/eval/rgb-dev.jsonl``, see ``eval_rgb``). A
+fresh clone has no ``../shared``: then it says what it skipped and evaluates the
+held-out questions shipped in ``tests/data/heldout.jsonl`` instead. A file named on the
+command line runs alone and must exist.
 
 Each line: ``question``, ``kind`` (who_said, number, fact, unanswerable, claim),
 ``answer_any`` (an answer is right if it contains one of these, case-insensitively) and
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -25,10 +33,15 @@ from typing import Any
 from assistant.app import FactCheck
 from assistant.corpus import read_source_text
 from assistant.errors import FactCheckError
+from assistant.eval_rgb import WAYS, RGBReport, evaluate_rgb, format_rgb
 from assistant.settings import Settings
 from assistant.verify import locate
 
-DEFAULT_QUESTIONS = Path("../shared/eval/dev.jsonl")
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+DEFAULT_RGB = ROOT.parent / "shared" / "eval" / "rgb-dev.jsonl"
+HELDOUT_QUESTIONS = ROOT / "tests" / "data" / "heldout.jsonl"
 ANSWER_KINDS = ("who_said", "number", "fact")
 
 
@@ -202,35 +215,152 @@ def format_report(report: EvalReport, verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _shown(path: Path) -> str:
+    """``path`` as a user would type it from the current folder."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _ways(text: str) -> tuple[str, ...]:
+    """Parse ``--ways``: a comma-separated subset of noise, counterfactual, rejection."""
+    ways = tuple(w.strip() for w in text.split(",") if w.strip())
+    unknown = [w for w in ways if w not in WAYS]
+    if unknown or not ways:
+        raise argparse.ArgumentTypeError(
+            f"unknown way {', '.join(unknown) or '(none)'}; choose from {', '.join(WAYS)}"
+        )
+    return ways
+
+
+@dataclass
+class _Plan:
+    """What one run evaluates, and what it skipped (with why)."""
+
+    questions: Path | None = None
+    rgb: Path | None = None
+    rgb_requested: bool = False
+    skipped: list[str] = field(default_factory=list)
+
+
+def _plan(questions: Path | None, rgb: Path | None) -> _Plan:
+    """Decide which sets to run.
+
+    With neither given, run the seeds dev set and rgb-dev; a default file that is absent
+    (a fresh clone has no ``../shared``) is skipped with a note, and the dev set falls
+    back to the held-out questions shipped in ``tests/data``. Files given explicitly
+    must exist.
+
+    Raises:
+        FactCheckError: A file given on the command line does not exist, or none of
+            the default files does.
+    """
+    for given in (questions, rgb):
+        if given is not None and not given.is_file():
+            raise FactCheckError(f"{_shown(given)} not found")
+    if questions is not None or rgb is not None:
+        return _Plan(questions, rgb, rgb_requested=rgb is not None)
+    plan = _Plan(rgb_requested=True)
+    why = "(it lies beside the development checkout only)"
+    if DEFAULT_QUESTIONS.is_file():
+        plan.questions = DEFAULT_QUESTIONS
+    elif HELDOUT_QUESTIONS.is_file():
+        plan.questions = HELDOUT_QUESTIONS
+        plan.skipped.append(
+            f"skipped dev: {_shown(DEFAULT_QUESTIONS)} not found {why}; "
+            f"evaluating the shipped {_shown(HELDOUT_QUESTIONS)} instead"
+        )
+    else:
+        plan.skipped.append(
+            f"skipped dev: neither {_shown(DEFAULT_QUESTIONS)} nor "
+            f"{_shown(HELDOUT_QUESTIONS)} found"
+        )
+    if DEFAULT_RGB.is_file():
+        plan.rgb = DEFAULT_RGB
+    else:
+        plan.skipped.append(f"skipped rgb-dev: {_shown(DEFAULT_RGB)} not found {why}")
+    if plan.questions is None and plan.rgb is None:
+        raise FactCheckError("nothing to evaluate: " + "; ".join(plan.skipped))
+    return plan
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
     parser = argparse.ArgumentParser(
-        prog="python -m assistant.eval", description=__doc__.split("\n")[0]
+        prog="python -m assistant.eval",
+        description=__doc__.split("\n")[0],
+        epilog="With no file given, runs the seeds dev set and rgb-dev "
+        f"({_shown(DEFAULT_QUESTIONS)}, {_shown(DEFAULT_RGB)}); without them "
+        f"(a fresh clone), the shipped {_shown(HELDOUT_QUESTIONS)}.",
     )
-    parser.add_argument("questions", nargs="?", type=Path, default=DEFAULT_QUESTIONS)
-    parser.add_argument("--corpus", type=Path, default=Path("seeds"), help="folder to ingest")
+    parser.add_argument(
+        "questions", nargs="?", type=Path, help="a question set (JSONL) on --corpus"
+    )
+    parser.add_argument(
+        "--rgb",
+        nargs="?",
+        type=Path,
+        const=DEFAULT_RGB,
+        metavar="FILE",
+        help=f"an RGB-format file (alone: {_shown(DEFAULT_RGB)})",
+    )
+    parser.add_argument(
+        "--ways",
+        type=_ways,
+        default=WAYS,
+        help=f"comma-separated RGB ways (default: {','.join(WAYS)})",
+    )
+    parser.add_argument("--corpus", type=Path, default=SEEDS, help="folder to ingest")
     parser.add_argument("--store", type=Path, help="use this store instead of a temporary one")
     parser.add_argument("-k", type=int, default=5, help="retrieval cut-off for recall")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--json", action="store_true", help="print the report(s) as JSON")
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per question")
     args = parser.parse_args(argv)
+    report: EvalReport | None = None
+    rgb_report: RGBReport | None = None
     try:
-        questions = load_questions(args.questions)
-        with tempfile.TemporaryDirectory(prefix="factcheck-eval-") as tmp:
-            store = args.store or Path(tmp) / "store"
-            fc = FactCheck(Settings(store=store, corpus=args.corpus))
-            fc.ingest([args.corpus])
-            report = evaluate(fc, questions, args.corpus, args.k)
+        plan = _plan(args.questions, args.rgb)
+        for note in plan.skipped:
+            print(note, file=sys.stderr)
+        if plan.questions is not None:
+            questions = load_questions(plan.questions)
+            with tempfile.TemporaryDirectory(prefix="factcheck-eval-") as tmp:
+                store = args.store or Path(tmp) / "store"
+                fc = FactCheck(Settings(store=store, corpus=args.corpus))
+                fc.ingest([args.corpus])
+                report = evaluate(fc, questions, args.corpus, args.k)
+        if plan.rgb is not None:
+            rgb_report = evaluate_rgb(plan.rgb, args.ways)
     except FactCheckError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"error: {exc.strerror or exc}: {exc.filename}", file=sys.stderr)
         return 1
+    except (ValueError, KeyError, TypeError) as exc:  # malformed JSONL
+        print(f"error: malformed question file: {exc!r}", file=sys.stderr)
+        return 1
     if args.json:
-        print(json.dumps(report.to_json(), indent=2))
-    else:
-        print(format_report(report, args.verbose))
+        data: dict[str, Any] = report.to_json() if report else {}
+        if plan.questions is not None:
+            data["questions_file"] = _shown(plan.questions)
+        if plan.rgb_requested:
+            rgb_data = rgb_report.to_json() if rgb_report else None
+            if rgb_data is not None and plan.rgb is not None:
+                rgb_data.update(file=_shown(plan.rgb), ways=list(args.ways))
+            data["rgb"] = rgb_data  # None: rgb-dev was skipped (see "skipped")
+        data["skipped"] = plan.skipped
+        print(json.dumps(data, indent=2))
+        return 0
+    parts = []
+    if report is not None and plan.questions is not None:
+        head = f"== {_shown(plan.questions)} on {_shown(args.corpus)} =="
+        parts.append(f"{head}\n{format_report(report, args.verbose)}")
+    if rgb_report is not None and plan.rgb is not None:
+        head = f"== {_shown(plan.rgb)} ({', '.join(args.ways)}) =="
+        parts.append(f"{head}\n{format_rgb(rgb_report, args.verbose)}")
+    print("\n\n".join(parts))
     return 0
 
 

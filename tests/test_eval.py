@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+import assistant.eval as eval_module
 from assistant.eval import evaluate, main
 from tests.conftest import DEV, HELDOUT, SEEDS, load_jsonl
 
+# ../shared lies beside the development checkout only; a fresh clone has none.
+needs_shared = pytest.mark.skipif(
+    not DEV.is_file(), reason=f"{DEV} is absent (../shared is not part of the repository)"
+)
 
+
+@needs_shared
 def test_dev_figures_meet_the_aims(seed_fc):
     report = evaluate(seed_fc, load_jsonl(DEV), SEEDS)
     assert report.recall_at_k is not None and report.recall_at_k >= 0.95
@@ -25,6 +34,7 @@ def test_heldout_questions_do_not_regress(seed_fc):
     assert report.abstention_rate is not None and report.abstention_rate >= 0.75
 
 
+@needs_shared
 def test_command_line_prints_json(capsys, seed_fc):
     code = main(
         [str(DEV), "--corpus", str(SEEDS), "--store", str(seed_fc.settings.store), "--json"]
@@ -32,8 +42,45 @@ def test_command_line_prints_json(capsys, seed_fc):
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert {"recall_at_k", "answer_accuracy", "citation_precision", "abstention_rate"} <= set(data)
+    assert "rgb" not in data  # a file named on the command line runs alone
 
 
 def test_command_line_reports_a_missing_file(capsys):
     assert main(["no-such-file.jsonl"]) == 1
     assert "error:" in capsys.readouterr().err
+
+
+def test_command_line_reports_a_missing_rgb_file(capsys):
+    assert main(["--rgb", "no-such-rgb.jsonl", "--ways", "noise"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no-such-rgb.jsonl not found" in err
+
+
+def test_unknown_way_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--ways", "noise,bogus"])
+    assert exc.value.code == 2
+    assert "bogus" in capsys.readouterr().err
+
+
+def test_without_shared_it_evaluates_the_shipped_heldout_set(capsys, monkeypatch, seed_fc):
+    # A fresh clone: no ../shared beside it. No crash; say what was skipped, run heldout.
+    monkeypatch.setattr(eval_module, "DEFAULT_QUESTIONS", SEEDS.parent / "absent" / "dev.jsonl")
+    monkeypatch.setattr(eval_module, "DEFAULT_RGB", SEEDS.parent / "absent" / "rgb-dev.jsonl")
+    code = main(["--store", str(seed_fc.settings.store), "--json"])
+    out = capsys.readouterr()
+    assert code == 0
+    notes = out.err.splitlines()
+    assert any(n.startswith("skipped dev:") and "heldout.jsonl" in n for n in notes)
+    assert any(n.startswith("skipped rgb-dev:") and "not found" in n for n in notes)
+    data = json.loads(out.out)
+    assert data["questions_file"].endswith("heldout.jsonl")
+    assert data["questions"] == len(load_jsonl(HELDOUT))
+    assert data["rgb"] is None and len(data["skipped"]) == 2
+
+
+def test_with_nothing_to_evaluate_it_says_so(capsys, monkeypatch, tmp_path):
+    for name in ("DEFAULT_QUESTIONS", "DEFAULT_RGB", "HELDOUT_QUESTIONS"):
+        monkeypatch.setattr(eval_module, name, tmp_path / f"absent-{name}.jsonl")
+    assert main([]) == 1
+    assert "nothing to evaluate" in capsys.readouterr().err
