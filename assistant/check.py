@@ -24,7 +24,10 @@ from assistant.answer import Assessment, Candidate, ExtractiveAnswerer
 from assistant.attribution import find_attributions
 from assistant.citations import Citation, RejectedCitation, SourceReader
 from assistant.claims import _FIGURE, _MONTH, _MONTH_AFTER, _category, _values, source_key
+from assistant.nlp import Entity, entities_many
+from assistant.question import years_in
 from assistant.retrieval import Hit
+from assistant.shortanswer import AnswerGroup, _date_key, compatible, figure_value
 from assistant.terms import terms
 
 Verdict = Literal["supported", "refuted", "conflicting", "not_enough_info"]
@@ -102,14 +105,52 @@ class Figure:
         return bounded and self.family == other.family
 
 
+# A number right after a name is part of the name ("Pixel 6", "iPhone 11", "Toy Story 4",
+# "Xenoblade Chronicles™ 2"), not a count. Weekdays are names that a count can follow.
+_NAME_BEFORE = re.compile(r"(?:^|\s)(?P<word>\w*[A-Z][\w'’-]*)[™®]?\s*$")
+_WEEKDAYS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
+# A number after one of these nouns is a rank or a label ("No. 1", "season 4", "part 2").
+_LABEL_BEFORE = re.compile(
+    r"(?:\b(?:no|nos|number|season|episode|part|chapter|volume|vol|round|level|phase|"
+    r"grade|article|section|page|version|generation|gen|series|edition|game|stage|week|"
+    r"act|book|track|flight|route|model|type|class|category|step|rank|ranked|seed|"
+    r"seeded)\.?|#)\s*$",
+    re.IGNORECASE,
+)
+_YEAR_NUMBER = re.compile(r"(?:1[89]|20)\d\d")
+
+
+def _is_label(before: str) -> bool:
+    """The number that follows ``before`` names or ranks something rather than counting."""
+    if _LABEL_BEFORE.search(before):
+        return True
+    m = _NAME_BEFORE.search(before)
+    if m is None:
+        return False
+    # A capitalised word with content ("Pixel"), not "Only" or "All" opening a sentence.
+    word = m.group("word")
+    return word.lower() not in _WEEKDAYS and bool(terms(word))
+
+
 def figures(text: str) -> list[Figure]:
-    """The figures in ``text`` (dates excluded), as intervals with their kind of count."""
+    """The counts in ``text`` as intervals with their kind of count.
+
+    Not counts, so left out: dates and years ("the 2021 Tour de France"), ordinals
+    ("first", "92nd"), ranks and labels ("No. 1", "season 4") and model numbers
+    ("Pixel 6").
+    """
     out = []
     for m in _FIGURE.finditer(text):
         before, after = text[: m.start()], text[m.end() :]
         if _MONTH.search(before) or _MONTH_AFTER.match(after):
             continue
-        if re.fullmatch(r"(?:1[89]|20)\d\d", m.group("low")) and not m.group("high"):
+        if _YEAR_NUMBER.fullmatch(m.group("low")) and (
+            not m.group("high") or _YEAR_NUMBER.fullmatch(m.group("high"))
+        ):
+            continue
+        if not m.group("hedge") and _is_label(before):
             continue
         low, high, _hedge = _values(m.group("low"), m.group("high"), m.group("hedge"))
         what = _category(text, m.start(), m.end())
@@ -138,6 +179,156 @@ def verdict_of(supported: bool, contradicted: bool) -> Verdict:
 def negated(text: str) -> bool:
     """True when the text contains a negation."""
     return bool(_NEGATION.search(text))
+
+
+# Entity kinds whose values can stand in for one another in a claim's slot. The small
+# NER model often tags a rare person's name as an organisation or a place, so names are
+# one kind; dates and sums of money are compared by value.
+_NAME_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
+)
+# A run of capitalised words the tagger missed ("...: Facebook"): a name all the same.
+_CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+
+
+def _kind(label: str) -> str | None:
+    if label in _NAME_LABELS or label == "NAME":
+        return "name"
+    return {"DATE": "date", "MONEY": "money"}.get(label)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An entity the claim names: a value that another sentence can give differently."""
+
+    text: str
+    label: str
+    kind: str
+    terms: frozenset[str]
+
+    def group(self) -> AnswerGroup:
+        """As an answer group, for :func:`assistant.shortanswer.compatible`."""
+        return AnswerGroup(self.text, self.label)
+
+
+def _valued(ent: Entity) -> bool:
+    """A date or a sum can be compared ("June 9, 2010"), not "last year" or "a fortune"."""
+    kind = _kind(ent.label)
+    if kind == "date":
+        return _date_key(ent.text) is not None
+    if kind == "money":
+        return figure_value(ent.text) is not None
+    return kind == "name" and bool(terms(ent.text))
+
+
+def claim_slots(claim: str, ents: list[Entity], source: frozenset[str]) -> list[Slot]:
+    """The entities of a claim that a sentence can contradict by naming another.
+
+    The claim's named source is not a slot: who said it is judged by the source rules.
+    Capitalised words the tagger missed count as names (not a sentence's first word
+    when it is only a function word: "Who", "The").
+    """
+    found = [e for e in ents if _kind(e.label) and _valued(e)]
+    covered = [(e.start, e.end) for e in ents]
+    for m in _CAPITALISED.finditer(claim):
+        if any(s < m.end() and m.start() < e for s, e in covered):
+            continue
+        words = m.group(0).split()
+        while words and not terms(words[0]):
+            words = words[1:]
+        if words:
+            text = " ".join(words)
+            found.append(Entity(m.end() - len(text), m.end(), text, "NAME"))
+    out = []
+    for e in found:
+        key = frozenset(terms(e.text))
+        kind = _kind(e.label)
+        if kind is None or (source and key <= source):
+            continue
+        out.append(Slot(e.text, e.label, kind, key))
+    return out
+
+
+def _is_heading(cand: Candidate) -> bool:
+    """The sentence is its article's title line or a Markdown heading, and not the whole text.
+
+    A title names a topic; it does not state facts the way the body does, so it does
+    not decide a verdict. A one-line article is its own title: that line is evidence.
+    """
+    chunk = cand.chunk
+    rel = cand.start - chunk.start
+    line_start = chunk.text.rfind("\n", 0, max(rel, 0)) + 1
+    line_end = chunk.text.find("\n", rel)
+    line = chunk.text[line_start : line_end if line_end >= 0 else len(chunk.text)]
+    if not chunk.text.strip() or chunk.text.strip() == line.strip():
+        return False  # nothing else in the passage: the line is the article
+    if re.match(r"\s{0,3}#{1,6}\s", line):
+        return True
+    first_line = not chunk.text[:line_start].replace("\ufeff", "").strip()
+    own = cand.text.strip().lstrip("#").strip()
+    return first_line and bool(chunk.title) and own == chunk.title.strip()
+
+
+def matches_but(slot: Slot, weights: dict[str, float], cand: Candidate) -> bool:
+    """The sentence would match the claim outright if it named the claim's entity.
+
+    The same bar as for support (``STRONG_MATCH`` of the claim's term weight in the
+    sentence's own words), with the entity's words counted as present.
+    """
+    total = sum(weights.values())
+    if not total or all(t in slot.terms for t in weights):
+        return False
+    got = sum(w for t, w in weights.items() if t in slot.terms or t in cand.own_terms)
+    return got >= STRONG_MATCH * total
+
+
+def entity_stance(
+    slots: list[Slot],
+    weights: dict[str, float],
+    claim_terms: frozenset[str],
+    claim_years: set[str],
+    cand: Candidate,
+    ents: list[Entity],
+) -> tuple[int, str]:
+    """Whether a sentence that matches the rest of the claim gives the claim's entity.
+
+    For each entity the claim names, the sentence must match the rest of the claim
+    (:func:`matches_but`). Then it supports the claim when
+    it names that entity (or a compatible form: "Biden" for "Joe Biden", "Dec 1, 2017"
+    for "December 1 2017") and contradicts it when it names another of the same kind
+    instead ("Apple acquired Instagram" against "Facebook acquired Instagram").
+
+    A sentence that names years, none of them the claim's, is about another time: it
+    can contradict the claim's date but not its names.
+
+    Returns:
+        (+1, why), (-1, why) or (0, "") when the entities decide nothing.
+    """
+    stance, why = 0, ""
+    other_time = (
+        bool(claim_years) and bool(years_in(cand.text)) and not (years_in(cand.text) & claim_years)
+    )
+    for slot in slots:
+        if not matches_but(slot, weights, cand):
+            continue
+        same = [e for e in ents if _kind(e.label) == slot.kind and _valued(e)]
+        named = any(compatible(slot.group(), AnswerGroup(e.text, e.label)) for e in same)
+        if named or (slot.kind == "name" and slot.terms <= cand.own_terms):
+            if stance == 0:
+                stance, why = 1, f"names {slot.text}"
+            continue
+        if slot.kind == "name" and other_time:
+            continue
+        rivals = [
+            e
+            for e in same
+            # Another entity the claim itself names is not a rival ("Instagram").
+            if (slot.kind != "name" or set(terms(e.text)) - claim_terms)
+            and not (slot.kind == "name" and set(terms(e.text)) & slot.terms)
+        ]
+        if rivals:
+            return -1, f"names {rivals[0].text}, not {slot.text}"
+    return stance, why
 
 
 @dataclass
@@ -185,13 +376,39 @@ class ClaimChecker:
         return source <= words
 
     def judge(
-        self, claim: str, cand: Candidate, assessment: Assessment, claim_source: frozenset[str]
+        self,
+        claim: str,
+        cand: Candidate,
+        assessment: Assessment,
+        claim_source: frozenset[str],
+        slots: list[Slot] | None = None,
+        ents: list[Entity] | None = None,
     ) -> _Judged:
-        """The stance of one evidence sentence towards the claim."""
+        """The stance of one evidence sentence towards the claim.
+
+        Args:
+            claim: The claim.
+            cand: The evidence sentence.
+            assessment: Retrieval and scoring for the claim.
+            claim_source: The key of the source the claim names (empty: none).
+            slots: The claim's entities (:func:`claim_slots`); None compares figures
+                and negation only.
+            ents: The sentence's entities (needed with ``slots``).
+        """
         from_source = self._from_source(claim_source, cand, assessment)
         opposite = cand.coverage >= SAME_TOPIC and negated(cand.text) != negated(claim)
+        by_entity, entity_why = 0, ""
+        if slots:
+            weights = assessment.info.weights
+            by_entity, entity_why = entity_stance(
+                slots, weights, frozenset(weights), years_in(claim), cand, ents or []
+            )
         claimed = figures(claim)
-        if claimed:
+        if by_entity < 0:
+            # Another person, place or date in the claim's slot: whatever the figures
+            # say, the sentence tells of something else being so.
+            stance, why = -1, entity_why
+        elif claimed:
             given = figures(cand.text)
             comparable = [g for g in given if any(c.comparable(g) for c in claimed)]
             matching = [g for g in comparable if any(c.overlaps(g) for c in claimed)]
@@ -209,6 +426,8 @@ class ClaimChecker:
             # The sentence's own words, not its neighbours' or the title's: agreement
             # must be stated, not pieced together.
             stance, why = 1, "says the same"
+        elif by_entity > 0:
+            stance, why = 1, entity_why
         else:
             stance, why = 0, "is related"
         return _Judged(cand, stance, from_source, why)
@@ -278,7 +497,25 @@ class ClaimChecker:
                     or any(f.comparable(g) for f in claimed for g in figures(c.text))
                 )
             ][:MAX_EVIDENCE]
-        judged = [self.judge(claim, c, assessment, claim_source) for c in evidence]
+        slots = claim_slots(claim, entities_many([claim])[0], claim_source)
+        # A sentence that gives another entity in the claim's slot ranks below those that
+        # repeat the claim's own: it lacks the entity's words. Judge the best few that
+        # match the rest of the claim too.
+        weights = assessment.info.weights
+        chosen = {id(c) for c in evidence}
+        evidence += [
+            c
+            for c in assessment.candidates
+            if id(c) not in chosen and any(matches_but(s, weights, c) for s in slots)
+        ][:MAX_EVIDENCE]
+        # Titles and headings name a topic; they do not decide (unless they are all the
+        # article has).
+        evidence = [c for c in evidence if not _is_heading(c)]
+        tagged = entities_many([c.text for c in evidence])
+        judged = [
+            self.judge(claim, c, assessment, claim_source, slots, ents)
+            for c, ents in zip(evidence, tagged, strict=True)
+        ]
         if claim_source and any(j.from_source for j in judged):
             deciding = [j for j in judged if j.from_source and j.stance != 0]
         else:
