@@ -333,8 +333,10 @@ class ExtractiveAnswerer:
 
         Sentences that break the question's constraints (another year) are set aside.
         A question that wants a kind of answer (a person, a date, a place, a figure, a
-        named thing) is answered by the entities of that kind in the best sentences, or
-        not at all; "who said" by the speakers; anything else by the best sentences.
+        named thing) is answered by the entities of that kind in the best sentences;
+        people, dates, places and figures abstain when there are none (a named thing
+        may be a description, and falls back to sentences); "who said" is answered by
+        the speakers; anything else by the best sentences.
         """
         reader = reader or SourceReader()
         qa = assessment.qa
@@ -347,9 +349,12 @@ class ExtractiveAnswerer:
         usable.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
         if qa.labels and not qa.wants_speaker:
             short = find_short_answers(qa, usable, self.min_relevance)
-            if not short.groups:
+            if short.groups:
+                return self.render_short(assessment, short, usable, reader)
+            # "What bill ...?" may be answered by a description, not a name: only the
+            # kinds that always come as entities (people, dates, places, figures) abstain.
+            if qa.type != "thing":
                 return assessment.abstention("extractive")
-            return self.render_short(assessment, short, usable, reader)
         chosen = self.select(assessment.info, usable)
         return self.render(assessment.question, assessment.info, chosen, usable, reader)
 
@@ -535,3 +540,34 @@ class ExtractiveAnswerer:
             answers=answers,
             disagreement=disagreement,
         )
+
+
+def short_answers_for(
+    assessment: Assessment, citations: list[Citation]
+) -> tuple[list[ShortAnswer], bool]:
+    """Short answers (and whether they disagree) over verified citations only.
+
+    Each citation is matched to the candidate sentence it overlaps; the typed spans of
+    those sentences are grouped as for an extractive answer. Empty when the question
+    wants no typed answer or none stands in the quotes.
+    """
+    qa = assessment.qa
+    if not qa.labels or qa.wants_speaker:
+        return [], False
+    owner: dict[int, int] = {}
+    cands: list[Candidate] = []
+    for cit in citations:
+        for cand in assessment.candidates:
+            same_file = cand.chunk.source == cit.source
+            if same_file and cand.start < cit.end and cit.start < cand.end:
+                owner[id(cand)] = cit.id
+                cands.append(cand)
+                break
+    short = find_short_answers(qa, cands, 0.0)
+    if not short.groups:
+        return [], False
+    out = []
+    for group in [short.groups[0], *short.rivals]:
+        ids = sorted({owner[id(s.cand)] for s in group.spans if id(s.cand) in owner})
+        out.append(ShortAnswer(group.text, None, ids))
+    return out, short.disagreement

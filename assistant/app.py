@@ -215,7 +215,9 @@ class FactCheck:
     def _extractive(self) -> Any:
         from assistant.answer import ExtractiveAnswerer
 
-        return ExtractiveAnswerer(self.retriever, self.embeddings, k=max(self.settings.k, 8))
+        # Twelve passages: a short answer is voted on across sources, and a dissenting
+        # report must be among them to be shown.
+        return ExtractiveAnswerer(self.retriever, self.embeddings, k=max(self.settings.k, 12))
 
     def claims(self, mode: Mode | None = None) -> ClaimTable:
         """Every quantitative claim in the store, merged and grouped, each cited.

@@ -28,14 +28,15 @@ from assistant.nlp import Entity, entities_many
 from assistant.question import years_in
 from assistant.retrieval import Hit
 from assistant.shortanswer import AnswerGroup, _date_key, compatible, figure_value
-from assistant.terms import terms
+from assistant.terms import is_number, terms
 
 Verdict = Literal["supported", "refuted", "conflicting", "not_enough_info"]
 
+# "No 1" and "No. 1" are ranks, not negations.
 _NEGATION = re.compile(
-    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|denied|denies|deny|"
+    r"\b(?:not|never|none|nobody|nothing|neither|nor|without|denied|denies|deny|"
     r"refused|refuses|didn't|doesn't|don't|isn't|wasn't|weren't|aren't|cannot|can't|"
-    r"unable)\b|n't\b",
+    r"unable)\b|\bno\b(?!\.?\s*\d)|n't\b",
     re.IGNORECASE,
 )
 # Kinds of count that can be compared: deaths, casualties and injuries are one family.
@@ -182,17 +183,33 @@ def negated(text: str) -> bool:
 
 
 # Entity kinds whose values can stand in for one another in a claim's slot. The small
-# NER model often tags a rare person's name as an organisation or a place, so names are
-# one kind; dates and sums of money are compared by value.
-_NAME_LABELS = frozenset(
-    {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
+# NER model often tags a rare person's name as an organisation or a place, so people,
+# organisations and countries are one kind of name ("agent"); a film is not a person, nor
+# an awards ceremony a film. Dates and sums of money are compared by value.
+_ROLES: dict[str, frozenset[str]] = {
+    "PERSON": frozenset({"agent"}),
+    "ORG": frozenset({"agent"}),
+    "NORP": frozenset({"agent"}),
+    "NAME": frozenset({"agent", "place", "work"}),  # capitalised words the tagger missed
+    "GPE": frozenset({"agent", "place"}),
+    "LOC": frozenset({"place"}),
+    "FAC": frozenset({"place"}),
+    "PRODUCT": frozenset({"work"}),
+    "WORK_OF_ART": frozenset({"work"}),
+    "LAW": frozenset({"work"}),
+    "EVENT": frozenset({"event"}),
+}
+# A name with an ordinal or a year is an edition of something recurring, whatever the
+# tagger calls it.
+_EDITION = re.compile(
+    r"\b(?:\d+(?:st|nd|rd|th)|(?:1[89]|20)\d\d|first|second|third|fourth|fifth)\b", re.I
 )
 # A run of capitalised words the tagger missed ("...: Facebook"): a name all the same.
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
 
 
 def _kind(label: str) -> str | None:
-    if label in _NAME_LABELS or label == "NAME":
+    if label in _ROLES:
         return "name"
     return {"DATE": "date", "MONEY": "money"}.get(label)
 
@@ -245,7 +262,10 @@ def claim_slots(claim: str, ents: list[Entity], source: frozenset[str]) -> list[
         kind = _kind(e.label)
         if kind is None or (source and key <= source):
             continue
-        out.append(Slot(e.text, e.label, kind, key))
+        label = e.label
+        if kind == "name" and _EDITION.search(e.text):
+            label = "EVENT"  # "the 92nd Academy Awards", "the 2014 World Cup": an edition
+        out.append(Slot(e.text, label, kind, key))
     return out
 
 
@@ -278,6 +298,14 @@ def matches_but(slot: Slot, weights: dict[str, float], cand: Candidate) -> bool:
     total = sum(weights.values())
     if not total or all(t in slot.terms for t in weights):
         return False
+    # The claim's other numbers identify what it is about ("Chronicles 2", "season 4"):
+    # a sentence without them may be about another edition. Years are judged apart.
+    if any(
+        is_number(t) and not _YEAR_NUMBER.fullmatch(t) and t not in slot.terms
+        and t not in cand.own_terms
+        for t in weights
+    ):  # fmt: skip
+        return False
     got = sum(w for t, w in weights.items() if t in slot.terms or t in cand.own_terms)
     return got >= STRONG_MATCH * total
 
@@ -290,44 +318,53 @@ def entity_stance(
     cand: Candidate,
     ents: list[Entity],
 ) -> tuple[int, str]:
-    """Whether a sentence that matches the rest of the claim gives the claim's entity.
+    """Whether a sentence gives the claim's entities or others in their place.
 
-    For each entity the claim names, the sentence must match the rest of the claim
-    (:func:`matches_but`). Then it supports the claim when
-    it names that entity (or a compatible form: "Biden" for "Joe Biden", "Dec 1, 2017"
-    for "December 1 2017") and contradicts it when it names another of the same kind
-    instead ("Apple acquired Instagram" against "Facebook acquired Instagram").
+    For each entity the claim names: a sentence that names it (or a compatible form:
+    "Biden" for "Joe Biden", "Dec 1, 2017" for "December 1 2017") and matches the rest
+    of the claim (:func:`matches_but`) supports the claim. One that names another of
+    the same kind instead contradicts it when it matches the rest of the claim ("Apple
+    acquired Instagram" against "Facebook acquired Instagram"); when it matches less,
+    it still cannot support the claim (the stance is 0 and ``why`` says so).
 
     A sentence that names years, none of them the claim's, is about another time: it
     can contradict the claim's date but not its names.
 
     Returns:
-        (+1, why), (-1, why) or (0, "") when the entities decide nothing.
+        (+1, why), (-1, why), or (0, why) with ``why`` empty when nothing is decided.
     """
     stance, why = 0, ""
     other_time = (
         bool(claim_years) and bool(years_in(cand.text)) and not (years_in(cand.text) & claim_years)
     )
+    instead = ""
     for slot in slots:
-        if not matches_but(slot, weights, cand):
-            continue
+        close = matches_but(slot, weights, cand)
         same = [e for e in ents if _kind(e.label) == slot.kind and _valued(e)]
+        if slot.kind == "name":
+            same = [e for e in same if _ROLES.get(e.label, frozenset()) & _ROLES[slot.label]]
         named = any(compatible(slot.group(), AnswerGroup(e.text, e.label)) for e in same)
         if named or (slot.kind == "name" and slot.terms <= cand.own_terms):
-            if stance == 0:
+            if close and stance == 0:
                 stance, why = 1, f"names {slot.text}"
             continue
-        if slot.kind == "name" and other_time:
+        if slot.kind == "name" and (other_time or slot.terms & cand.own_terms):
+            # Another time, or the claim's entity in other words ("Best Animated
+            # Feature"): no rival here.
             continue
         rivals = [
             e
             for e in same
-            # Another entity the claim itself names is not a rival ("Instagram").
-            if (slot.kind != "name" or set(terms(e.text)) - claim_terms)
-            and not (slot.kind == "name" and set(terms(e.text)) & slot.terms)
+            # An entity that shares the claim's words is one of the claim's own things
+            # ("the LEGO Group" for "the CEO of Lego"), not another value for the slot.
+            if not (slot.kind == "name" and set(terms(e.text)) & claim_terms)
         ]
-        if rivals:
+        if rivals and close:
             return -1, f"names {rivals[0].text}, not {slot.text}"
+        if rivals and not instead:
+            instead = f"names {rivals[0].text} (not {slot.text})"
+    if instead:
+        return 0, instead  # another value in a slot: this sentence cannot support
     return stance, why
 
 
@@ -422,6 +459,8 @@ class ClaimChecker:
                 stance, why = 0, "gives no comparable figure"
         elif opposite:
             stance, why = -1, "says the opposite"
+        elif entity_why and by_entity == 0:
+            stance, why = 0, entity_why
         elif _own_coverage(assessment, cand) >= STRONG_MATCH:
             # The sentence's own words, not its neighbours' or the title's: agreement
             # must be stated, not pieced together.

@@ -23,6 +23,8 @@ from assistant.answer import (
     Assessment,
     Candidate,
     ExtractiveAnswerer,
+    ShortAnswer,
+    short_answers_for,
 )
 from assistant.chunking import Span
 from assistant.citations import Citation, RejectedCitation, SourceReader
@@ -302,6 +304,12 @@ class LLMAnswerer:
             base.answer = " ".join(f"“{c.quote}” [{c.id}]" for c in citations)
         base.abstained = False
         base.citations = citations
+        # Short answers and disagreement are read off the verified quotes by the same
+        # rules as offline, never taken from the model's word.
+        base.answers, base.disagreement = short_answers_for(assessment, citations)
+        if not base.answers:
+            text = re.sub(_MARKERS, "", base.answer).strip()
+            base.answers = [ShortAnswer(text, None, [c.id for c in citations])]
         return base
 
 

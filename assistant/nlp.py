@@ -7,9 +7,9 @@ their combined sha256 is checked before they are loaded, so a tampered or trunca
 model is refused instead of quietly tagging differently. The package's own
 ``__init__.py`` is never run: spaCy loads the data folder directly.
 
-Only the ``ner`` component is loaded (it has its own token-to-vector layer): it tags
-about 12,000 words a second here, and an answer tags only the few sentences that can
-answer, so nothing is tagged at ingest. ``import spacy`` and loading cost about 0.7 s,
+The ``ner`` and ``parser`` components are loaded: together they tag about 6,000
+words a second here, and an answer tags only the few sentences that can answer, so
+nothing is tagged at ingest. ``import spacy`` and loading cost about 0.7 s,
 paid on the first call, never at CLI start-up.
 """
 
@@ -41,6 +41,9 @@ class Entity:
     end: int
     text: str
     label: str
+    # The entity is the grammatical (or, after "by", the logical) subject of its clause:
+    # "Halep beat Williams" makes Halep the subject. Who/what questions ask for it.
+    subject: bool = False
 
 
 def _model_dir() -> Path:
@@ -89,11 +92,27 @@ def load() -> Any:
                 )
             import spacy
 
-            _nlp = spacy.load(
-                folder,
-                exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"],
-            )
+            # The parser (with the shared tok2vec it listens to) tells subjects from
+            # objects; the tagger, lemmatizer and sentence recogniser are not needed.
+            _nlp = spacy.load(folder, exclude=["tagger", "attribute_ruler", "lemmatizer", "senter"])
     return _nlp
+
+
+_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+
+
+def _is_subject(root: Any) -> bool:
+    """The token heads a subject, directly, through an apposition or compound, or after "by"."""
+    tok = root
+    for _ in range(3):  # "Romania's Simona Halep": a compound or possessor of the subject
+        if tok.dep_ in _SUBJECT_DEPS:
+            return True
+        if tok.dep_ == "pobj" and tok.head.dep_ == "agent":  # "directed by James Cameron"
+            return True
+        if tok.dep_ not in {"compound", "appos", "poss", "conj"} or tok.head is tok:
+            return False
+        tok = tok.head
+    return False
 
 
 def _merge(text: str, ents: list[Entity]) -> list[Entity]:
@@ -113,7 +132,8 @@ def _merge(text: str, ents: list[Entity]) -> list[Entity]:
             )
             if joined and e.label not in {"DATE", "CARDINAL", "MONEY", "ORDINAL", "PERCENT"}:
                 label = e.label if prev.label == e.label or e.label == "PERSON" else prev.label
-                out[-1] = Entity(prev.start, e.end, text[prev.start : e.end], label)
+                subject = prev.subject or e.subject
+                out[-1] = Entity(prev.start, e.end, text[prev.start : e.end], label, subject)
                 continue
         out.append(e)
     return out
@@ -131,7 +151,10 @@ def entities_many(texts: Sequence[str]) -> list[list[Entity]]:
         if len(_cache) + len(todo) > _CACHE_MAX:
             _cache.clear()
         for text, doc in zip(todo, nlp.pipe(todo, batch_size=64), strict=True):
-            ents = [Entity(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
+            ents = [
+                Entity(e.start_char, e.end_char, e.text, e.label_, _is_subject(e.root))
+                for e in doc.ents
+            ]
             _cache[text] = tuple(_merge(text, ents))
     return [list(_cache[t]) for t in texts]
 

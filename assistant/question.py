@@ -47,7 +47,9 @@ _FIGURE_NOUNS = (
     r"percentage|share|sales|profit|income|budget|salary|age|rate|death toll"
 )
 
-_MODS = r"(?:[\w'-]+ ){0,3}"  # up to three words between "which" and its noun
+# Up to three words between "which"/"what" and its noun ("which Moscow-based monitoring
+# group"), none of them a verb ("what is men's year-end No 1" asks for no date).
+_MODS = r"(?:(?!is\b|was\b|are\b|were\b|do\b|does\b|did\b|will\b)[\w'-]+ ){0,3}"
 _WHO = re.compile(rf"^\s*(?:who|whom|whose)\b|\bwhich {_MODS}(?:{_PERSON_NOUNS})\b", re.I)
 _WHEN = re.compile(
     rf"^\s*when\b|\b(?:what|which|on what|in what) {_MODS}(?:{_DATE_NOUNS})\b"
@@ -74,6 +76,40 @@ _SPEECH = re.compile(
     rf"\b(?:{SPEECH_VERBS}|say|according to|refrain\w*|doubt\w*|comment\w*)\b", re.I
 )
 _LONG_OLD = re.compile(r"\bhow (?:long|old)\b", re.I)
+# Roles only a person fills: "Who is the CEO of ...", "Who directed ...".
+_PERSON_ROLE = re.compile(
+    r"\b(?:ceo|chief executive|president|director|directed|actor|actress|starr\w*|play\w*|"
+    r"singer|author|wrote|writer|teacher|founder|founded|chairman|coach|captain|minister|"
+    r"spokes\w+|winner|runner-up|named|awarded|elected|appointed)\b",
+    re.I,
+)
+_MONEY_WORDS = re.compile(
+    r"\b(?:revenue|price|cost|costs|salary|profit|income|budget|sales|worth|paid|pay|"
+    r"earn\w*|spend\w*|spent|valu\w+|fund\w*|fine|deal)\b|\bhow much\b",
+    re.I,
+)
+_NUMBER_IN_CONTEXT = re.compile(
+    r"(?:(?P<word>[A-Za-z][A-Za-z'-]*)\s?)?(?<![\d.,])(?P<num>\d+)(?P<suffix>st|nd|rd|th)?\b"
+    r"(?:\s+(?P<next>[A-Za-z]+))?"
+)
+_NAMING_WORDS = frozenset(
+    [
+        "season",
+        "episode",
+        "part",
+        "chapter",
+        "no",
+        "number",
+        "round",
+        "stage",
+        "game",
+        "volume",
+        "vol",
+        "phase",
+        "series",
+        "q",
+    ]
+)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
 
@@ -89,6 +125,8 @@ class QuestionAnalysis:
         wants_speaker: "Who said ...": the answer is whoever made the statement.
         years: Years the question names; a passage about other years does not answer.
         numbers: Other numbers it names ("Q1", "season 4", "92nd"), as terms.
+        number_pairs: For each such number, the term pairs it forms with its neighbours
+            in the question (("season", "4"), ...): a passage must hold one of them.
         quoted: Phrases it quotes, which a passage must contain.
         terms: The question's own terms: an entity made only of them is not an answer.
     """
@@ -99,6 +137,7 @@ class QuestionAnalysis:
     wants_speaker: bool = False
     years: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
+    number_pairs: tuple[frozenset[tuple[str, str]], ...] = ()
     quoted: tuple[str, ...] = ()
     terms: frozenset[str] = field(default_factory=frozenset)
 
@@ -124,12 +163,39 @@ def analyse(question: str) -> QuestionAnalysis:
     years = frozenset(_YEAR.findall(question))
     qterms = frozenset(terms(question))
     numbers = frozenset(t for t in qterms if is_number(t) and t not in years)
-    # Alphanumeric designations ("Q1", "LV") are constraints too; terms() keeps them
-    # whole when they mix letters and digits.
-    numbers |= frozenset(t for t in qterms if re.fullmatch(r"[a-z]+\d+|\d+[a-z]+", t))
+    # A number that names something ("Chronicles 2", "season 4", "Q1", "92nd") must
+    # stand in the passage beside the same word; a count ("5 were killed") need not.
+    pairs = []
+    for m in _NUMBER_IN_CONTEXT.finditer(question):
+        word, num, suffix, after = (
+            m.group("word"),
+            m.group("num"),
+            m.group("suffix"),
+            m.group("next"),
+        )
+        if num in years:
+            continue
+        naming = bool(word) and (
+            any(c.isupper() for c in word)  # "Pixel 6", "Q1", "iPhone 11"
+            or word.lower() in _NAMING_WORDS
+            or not after  # "xenoblade chronicles 2?"
+            or after.endswith("ed")  # "chronicles 2 released"
+        )
+        options = set()
+        if naming and word and terms(word):
+            options.add((terms(word)[-1], num))
+        if suffix:  # "92nd"
+            options.add((num, suffix.lower()))
+        if options:
+            pairs.append(frozenset(options))
     labels = LABELS.get(kind, frozenset())
     if kind == "figure" and _LONG_OLD.search(question):  # "four hours", "35 years old"
         labels |= {"DATE", "TIME"}
+    elif kind == "figure" and _MONEY_WORDS.search(question):  # revenue is money, not a count
+        labels = frozenset({"MONEY"})
+    if kind == "person" and _PERSON_ROLE.search(question) and not _SPEECH.search(question):
+        # "Who is the CEO of Google?" is not answered by "Alphabet".
+        labels = frozenset({"PERSON"})
     return QuestionAnalysis(
         text=question,
         type=kind,
@@ -137,6 +203,7 @@ def analyse(question: str) -> QuestionAnalysis:
         wants_speaker=kind == "person" and bool(_SPEECH.search(question)),
         years=years,
         numbers=numbers,
+        number_pairs=tuple(pairs),
         quoted=tuple(m.group(1).strip() for m in _QUOTED.finditer(question)),
         terms=qterms,
     )

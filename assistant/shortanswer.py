@@ -120,12 +120,24 @@ def violates(qa: QuestionAnalysis, cand: Candidate) -> bool:
     A sentence that names years, none of them the question's, is about another time. A
     phrase the question quotes must stand in the passage.
     """
+    if cand.text.rstrip().endswith("?"):
+        return True  # a question in an article asks; it does not answer
     if qa.years:
         years = years_in(cand.text) or years_in(cand.chunk.text)
         if years and not years & qa.years:
             return True
+    # "Season 4", "Q1", "iPhone 11": the number must stand in the passage beside one of
+    # the words it stands beside in the question ("chronicles 2", not "2 August").
+    if qa.number_pairs and not _has_pairs(qa, cand.chunk.text):
+        return True
     low = cand.chunk.text.lower()
     return any(q.lower() not in low for q in qa.quoted)
+
+
+def _has_pairs(qa: QuestionAnalysis, text: str) -> bool:
+    seq = terms(text)
+    pairs = set(zip(seq, seq[1:], strict=False))
+    return all(any(p in pairs for p in options) for options in qa.number_pairs)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -177,13 +189,23 @@ def compatible(a: AnswerGroup, b: AnswerGroup) -> bool:
     return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
 
 
+def _names(group: AnswerGroup, ent: Entity) -> bool:
+    """The entity names the same answer as ``group`` (a date only at the same precision)."""
+    if group.label == "DATE" or ent.label == "DATE":
+        key = _date_key(ent.text)
+        return key is not None and key == _date_key(group.text)
+    return compatible(group, AnswerGroup(ent.text, ent.label))
+
+
 def _usable(qa: QuestionAnalysis, ent: Entity, sentence: str) -> bool:
     """The entity can answer: right kind, not named by the question, not a model number."""
     if ent.label not in qa.labels:
         return False
     ent_terms = set(terms(ent.text))
-    if ent_terms and ent_terms <= qa.terms:
-        return False  # "Instagram" does not answer "Who acquired Instagram?"
+    if ent_terms and 2 * len(ent_terms & qa.terms) >= len(ent_terms):
+        # "Instagram" does not answer "Who acquired Instagram?", nor "the Walter Camp
+        # Award Semifinalist" "Who won the Walter Camp Award?".
+        return False
     if ent.label == "DATE":
         if not re.search(r"\d", ent.text) and not _MONTH_WORD.search(ent.text):
             return qa.type != "date"  # "today", "spring": no date at all
@@ -197,6 +219,14 @@ def _usable(qa: QuestionAnalysis, ent: Entity, sentence: str) -> bool:
         if re.fullmatch(r"(1[89]|20)\d\d", ent.text.strip()):
             return False
     return True
+
+
+def _specificity(text: str) -> int:
+    """How precise a date is: 0 for none or a bare year, 2 for day, month and year."""
+    key = _date_key(text)
+    if key is None:
+        return 0
+    return sum(part is not None for part in key) - 1
 
 
 def _proximity(qa: QuestionAnalysis, cand: Candidate, ent: Entity) -> float:
@@ -224,7 +254,8 @@ def _group(spans: Sequence[Span]) -> list[AnswerGroup]:
         counts: dict[str, int] = {}
         for s in g.spans:
             counts[s.entity.text] = counts.get(s.entity.text, 0) + 1
-        g.text = max(counts, key=lambda t: (counts[t], len(t)))
+        # Dates show their fullest form ("May 29, 2020", not "2020").
+        g.text = max(counts, key=lambda t: (_specificity(t), counts[t], len(t)))
         g.score = g.best.score + 0.05 * math.log2(len(g.passages))
     return sorted(groups, key=lambda g: -g.score)
 
@@ -250,8 +281,12 @@ def find_short_answers(
         for ent in ents:
             if _usable(qa, ent, cand.text):
                 score = cand.relevance * (0.8 + 0.2 * _proximity(qa, cand, ent))
+                if not ent.subject and qa.type in ("person", "thing"):
+                    score *= 0.8  # "Who won?": the one who beat, not the one beaten
                 if ent.label == "NORP" and qa.type == "person":
                     score *= 0.8  # "Russian" rarely answers "who"
+                if qa.type == "date":
+                    score *= 0.9 + 0.05 * _specificity(ent.text)
                 spans.append(Span(cand, ent, score))
     groups = _group(spans)
     if not groups:
@@ -270,7 +305,12 @@ def find_short_answers(
         ]
         if any(compatible(top, other) for other in named_there):
             continue  # the sentence names the answer too: this is another role, not a rival
-        if best.cand.relevance < 0.9 * top_best.cand.relevance or g.score < 0.75 * top.score:
+        # A rival answers from a sentence that matches the question about as well, and
+        # stands there about as strongly (votes aside: one dissenting report counts).
+        if (
+            best.cand.relevance < 0.85 * top_best.cand.relevance
+            or best.score < 0.8 * top_best.score
+        ):
             continue
         rivals.append(g)
     return ShortAnswers(groups, rivals[:3])
