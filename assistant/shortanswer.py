@@ -14,6 +14,7 @@ matches the question about as well as the best one's, and is not compatible with
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -136,7 +137,7 @@ def violates(qa: QuestionAnalysis, cand: Candidate) -> bool:
 
 def _has_pairs(qa: QuestionAnalysis, text: str) -> bool:
     seq = terms(text)
-    pairs = set(zip(seq, seq[1:], strict=False))
+    pairs = set(itertools.pairwise(seq))
     return all(any(p in pairs for p in options) for options in qa.number_pairs)
 
 
