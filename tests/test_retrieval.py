@@ -8,7 +8,7 @@ from langchain_core.runnables import RunnableLambda
 
 from assistant.errors import InputError
 from assistant.lexical import LexicalIndex
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval import COVERAGE_WEIGHT, RRF_K, HybridRetriever, fuse, term_weights
 from assistant.store import StoredChunk
 from assistant.verify import locate
 from tests.conftest import DEV, load_jsonl, source_text
@@ -79,6 +79,31 @@ def test_fusion_returns_k_hits_in_score_order(seed_fc):
     assert len(hits) == 4
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert hits[0].dense_rank is not None and hits[0].bm25_rank is not None
+
+
+def test_fusion_lets_the_exact_rare_figure_beat_near_misses_that_rrf_prefers():
+    near = [_chunk(i, f"Reporter {i} said {i} were counted.") for i in range(1, 31)]
+    exact = _chunk(99, "Turnout figures: 123 ballots counted, Reporter 41 said.")
+    index = LexicalIndex(chunks=[*near, exact])
+    # The embedding side ranks the near-misses first and the exact passage last; BM25
+    # ranks the exact passage first (it alone has "123") and the rest on "counted".
+    dense = [(c, 0.8 - 0.01 * i) for i, c in enumerate(near)] + [(exact, 0.3)]
+    lexical = [(exact, 9.0)] + [(c, 0.1) for c in near]
+
+    plain = fuse(dense, lexical, {})  # no question terms: plain reciprocal rank fusion
+    assert plain[0].chunk.id == "c1"  # 1st and 2nd beats 1st and 31st, whatever the margin
+    assert plain[0].score == pytest.approx(1 / (RRF_K + 1) + 1 / (RRF_K + 2))
+
+    weights = term_weights("Who said 123 were counted?", index)
+    assert weights["123"] > 10 * weights["count"]  # the figure is rare, "counted" is not
+    hits = fuse(dense, lexical, weights)
+    assert hits[0].chunk.id == "c99"
+    assert hits[0].coverage == pytest.approx(1.0)
+    assert hits[0].score == pytest.approx(
+        1 / (RRF_K + 1) + 1 / (RRF_K + 31) + COVERAGE_WEIGHT * hits[0].coverage
+    )
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert len(hits) == 31  # every candidate from either side, each once
 
 
 def test_is_a_langchain_retriever_that_composes(seed_fc):
