@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.claims import CATEGORIES, _category
 from assistant.nlp import Entity, entities_many
 from assistant.question import QuestionAnalysis, years_in
 from assistant.terms import terms, tokens
@@ -52,6 +53,7 @@ _MONTHS = {
 _MONTH_WORD = re.compile(
     r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?", re.I
 )
+_FIGURE_LABELS = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
 _SCALE = {
     "thousand": 1e3,
     "million": 1e6,
@@ -180,14 +182,23 @@ def compatible(a: AnswerGroup, b: AnswerGroup) -> bool:
             return _words(a.text) == _words(b.text)
         return all(x is None or y is None or x == y for x, y in zip(ka, kb, strict=True))
     va, vb = figure_value(a.text), figure_value(b.text)
-    if (
-        a.label in {"CARDINAL", "MONEY", "QUANTITY", "PERCENT"}
-        and va is not None
-        and vb is not None
-    ):
-        return math.isclose(va, vb, rel_tol=0.02)
+    if a.label in _FIGURE_LABELS and va is not None and vb is not None:
+        return math.isclose(va, vb, rel_tol=0.005)
     wa, wb = _words(a.text), _words(b.text)
     return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
+
+
+def _not_a_count(ent: Entity, cand: Candidate, counts: str | None) -> bool:
+    """The figure counts something else than asked, or is part of a source's name.
+
+    "Two Russians familiar with the matter said ..." names a source; "13 killed and
+    another 15 wounded" answers "how many were wounded" with 15 only.
+    """
+    low = ent.text.lower()
+    for a in cand.attributions:
+        if low in a.who.lower() or (a.via and low in a.via.lower()):
+            return True
+    return bool(counts) and _category(cand.text, ent.start, ent.end) != counts
 
 
 def _names(group: AnswerGroup, ent: Entity) -> bool:
@@ -273,6 +284,9 @@ def find_short_answers(
     """
     if not qa.labels:
         return ShortAnswers([], [])
+    # "How many were killed?" is answered by a figure that counts the killed, not by
+    # the number of sources or of wounded in the same sentence.
+    counts = next((name for name, stems in CATEGORIES if stems & qa.terms), None)
     pool = [c for c in cands if c.relevance >= min_relevance and not violates(qa, c)]
     pool = pool[:MAX_TAGGED]
     spans: list[Span] = []
@@ -280,6 +294,8 @@ def find_short_answers(
     for cand, ents in zip(pool, entities_many([c.text for c in pool]), strict=True):
         ents_of[id(cand)] = ents
         for ent in ents:
+            if ent.label in _FIGURE_LABELS and _not_a_count(ent, cand, counts):
+                continue
             if _usable(qa, ent, cand.text):
                 score = cand.relevance * (0.8 + 0.2 * _proximity(qa, cand, ent))
                 if not ent.subject and qa.type in ("person", "thing"):
