@@ -63,11 +63,18 @@ def test_json_shape_is_the_public_contract(seed_fc):
     data = seed_fc.ask("Who said 5 were killed?").to_json()
     assert set(data) == {
         "question", "answer", "abstained", "mode", "model", "citations", "rejected_citations",
+        "answers", "disagreement",
     }  # fmt: skip
     assert data["mode"] == "extractive" and data["model"] is None
+    assert data["citations"] and data["answers"]
     for c in data["citations"]:
-        assert set(c) == {"id", "source", "title", "start", "end", "line", "quote"}
+        assert set(c) == {"id", "source", "title", "start", "end", "line", "quote", "also_in"}
         assert isinstance(c["start"], int) and isinstance(c["end"], int)
+        assert isinstance(c["also_in"], list)
+    ids = {c["id"] for c in data["citations"]}
+    for a in data["answers"]:
+        assert set(a) == {"text", "who", "citations"} and set(a["citations"]) <= ids
+    assert isinstance(data["disagreement"], bool)
     assert [c["id"] for c in data["citations"]] == list(range(1, len(data["citations"]) + 1))
 
 

@@ -148,3 +148,85 @@ def test_check_json_and_empty_claim(seed_fc):
     result = runner.invoke(app, ["check", claim, "--json", "--store", store])
     assert json.loads(result.stdout)["verdict"] == "supported"
     _one_line_error(runner.invoke(app, ["check", "  ", "--store", store]), contains="empty")
+
+
+def _check_ask_contract(data: dict, root) -> None:
+    """Short answers and also_in places in ``ask --json``, every quote standing in its file."""
+    assert isinstance(data["answers"], list) and isinstance(data["disagreement"], bool)
+    ids = {c["id"] for c in data["citations"]}
+    for a in data["answers"]:
+        assert set(a) == {"text", "who", "citations"}
+        assert isinstance(a["text"], str) and a["text"]
+        assert a["who"] is None or isinstance(a["who"], str)
+        assert a["citations"] and set(a["citations"]) <= ids, (a, ids)
+    if data["abstained"]:
+        assert data["answers"] == [] and not data["disagreement"]
+    else:
+        assert data["answers"]
+    if data["disagreement"]:
+        assert len(data["answers"]) >= 2
+    for c in data["citations"]:
+        assert isinstance(c["also_in"], list)
+        with open(root / c["source"], encoding="utf-8", newline="") as f:
+            assert f.read()[c["start"] : c["end"]] == c["quote"]
+        for p in c["also_in"]:
+            assert set(p) == {"source", "start", "end", "line", "quote"}
+            assert (p["source"], p["start"]) != (c["source"], c["start"])
+            with open(root / p["source"], encoding="utf-8", newline="") as f:
+                text = f.read()
+            assert text[p["start"] : p["end"]] == p["quote"]
+            assert text.count("\n", 0, p["start"]) + 1 == p["line"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which newspaper said 13 Russians were killed?",
+        "How many Russians were killed according to Novaya Gazeta?",
+        "When did the strike happen?",
+        "What is the capital of France?",
+    ],
+)
+def test_ask_json_has_short_answers_and_places(seed_fc, question):
+    store = str(seed_fc.settings.store)
+    result = runner.invoke(app, ["ask", question, "--store", store, "--json"])
+    assert result.exit_code == 0, result.output
+    _check_ask_contract(json.loads(result.stdout), SEEDS)
+
+
+def test_ask_json_cites_a_reprint_once_and_names_disagreeing_sources(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    sentence = "The Orbit bridge over the Vale river opened to traffic on March 3, 2015"
+    # Windows line endings: offsets count the \r, as the file is read with newline="".
+    (folder / "a.txt").write_bytes(
+        f"Orbit bridge opens\r\n\r\n{sentence}, the city council said.\r\n"
+        "It cost $40 million and took four years to build.\r\n".encode()
+    )
+    (folder / "b.txt").write_bytes(
+        "New crossing in Valeton\r\n\r\nCrowds gathered by the water on Tuesday.\r\n"
+        f"{sentence}, the city council said on Tuesday.\r\n"
+        "Local shops reported brisk trade.\r\n".encode()
+    )
+    (folder / "d.txt").write_text(
+        "Transport ministry statement\n\nThe Orbit bridge over the Vale river opened to traffic"
+        " on April 9, 2016, the transport ministry said.\n",
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["ingest", str(folder)]).exit_code == 0
+    result = runner.invoke(app, ["ask", "When did the Orbit bridge open?", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    _check_ask_contract(data, folder)
+    assert data["disagreement"] is True
+    assert {a["text"] for a in data["answers"]} == {"March 3, 2015", "April 9, 2016"}
+    assert "disagree" in data["answer"]
+    # The council's sentence, reprinted with a small edit, is one citation with two places.
+    council = [c for c in data["citations"] if "March 3, 2015" in c["quote"]]
+    assert len(council) == 1
+    assert {council[0]["source"]} | {p["source"] for p in council[0]["also_in"]} == {
+        "a.txt",
+        "b.txt",
+    }
+    ministry = next(c for c in data["citations"] if "April 9, 2016" in c["quote"])
+    assert ministry["also_in"] == []  # another date is another statement

@@ -1,0 +1,103 @@
+"""Question analysis: the kind of answer a question wants, and its constraints."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.question import analyse, answer_type, years_in
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who won the 2019 Alpha Cup?", "person"),
+        ("Whom did the council appoint?", "person"),
+        ("Which newspaper broke the story?", "person"),
+        ("When did the bridge open?", "date"),
+        ("Orion phone release date", "date"),
+        ("What is the date of the summit?", "date"),
+        ("What year was the museum founded?", "date"),
+        ("Super Bowl 2021 location", "place"),
+        ("Where is the museum?", "place"),
+        ("Which city hosted the games?", "place"),
+        ("How many people died in the flood?", "figure"),
+        ("How much did the stadium cost?", "figure"),
+        ("What was the death toll?", "figure"),
+        ("Why did the talks fail?", "open"),
+    ],
+)
+def test_answer_type(question, kind):
+    assert answer_type(question) == kind
+    assert analyse(question).type == kind
+
+
+def test_who_takes_any_name_but_who_said_wants_the_speaker():
+    won = analyse("Who won the 2019 Alpha Cup?")
+    assert won.type == "person" and not won.wants_speaker
+    assert "PERSON" in won.labels and "ORG" in won.labels  # the small model mislabels names
+    said = analyse("Who said 5 were killed?")
+    assert said.type == "person" and said.wants_speaker
+
+
+def test_a_role_only_a_person_fills_wants_a_person():
+    qa = analyse("Who is the CEO of Zentrix?")
+    assert qa.labels == frozenset({"PERSON"})
+    assert not qa.wants_speaker
+
+
+def test_dates_and_places_take_their_labels():
+    assert analyse("When did the bridge open?").labels == frozenset({"DATE"})
+    assert analyse("Which city hosted the games?").labels >= {"GPE", "LOC"}
+    assert "PERSON" not in analyse("Where is the museum?").labels
+
+
+def test_a_year_in_the_question_is_a_constraint_not_a_number():
+    qa = analyse("Super Bowl 2021 location")
+    assert qa.type == "place"
+    assert qa.years == frozenset({"2021"})
+    assert "2021" not in qa.numbers
+    assert qa.number_pairs == ()
+
+
+def test_figures_money_and_durations():
+    count = analyse("How many people died in the flood?")
+    assert count.labels >= {"CARDINAL"} and "MONEY" in count.labels
+    revenue = analyse("What was Orbit's revenue in 2020?")
+    assert revenue.type == "figure"
+    assert revenue.labels == frozenset({"MONEY"})
+    assert revenue.years == frozenset({"2020"})
+    long = analyse("How long did the siege last?")
+    assert long.type == "figure" and {"DATE", "TIME"} <= long.labels
+    old = analyse("How old was the pilot?")
+    assert {"DATE"} <= old.labels
+
+
+def test_quoted_phrases_are_kept():
+    qa = analyse('Which company sold the "Blue Star" phone?')
+    assert qa.quoted == ("Blue Star",)
+    curly = analyse("Which band released “Night Harbour” in 1999?")
+    assert curly.quoted == ("Night Harbour",)
+    assert curly.years == frozenset({"1999"})
+    assert analyse("Who won?").quoted == ()
+
+
+def test_a_number_is_paired_with_its_neighbours():
+    qa = analyse("Who directed season 4 of Dark Tales?")
+    assert qa.numbers == frozenset({"4"})
+    assert len(qa.number_pairs) == 1
+    assert ("season", "4") in qa.number_pairs[0]
+
+
+def test_open_questions_have_no_labels():
+    qa = analyse("Why did the talks fail?")
+    assert qa.type == "open" and qa.labels == frozenset()
+
+
+def test_question_terms_are_recorded():
+    qa = analyse("Who acquired Instagram?")
+    assert "instagram" in qa.terms
+
+
+def test_years_in():
+    assert years_in("From 1998 to 2021, not 3000 or 12345.") == {"1998", "2021"}
+    assert years_in("no years here") == set()
