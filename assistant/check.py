@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from assistant.answer import Assessment, Candidate, ExtractiveAnswerer
-from assistant.attribution import find_attributions
+from assistant.attribution import SPEECH_VERBS, Attribution, find_attributions
 from assistant.citations import Citation, RejectedCitation, SourceReader
 from assistant.claims import _FIGURE, _MONTH, _MONTH_AFTER, _category, _values, source_key
 from assistant.nlp import Entity, entities_many
@@ -158,6 +158,41 @@ def figures(text: str) -> list[Figure]:
         text_of = m.group(0).strip(" \"“”'")
         out.append(Figure(low, high, _FAMILY.get(what or "", what), text_of))
     return out
+
+
+# Verbs that report speech whatever follows them.
+_SPEECH_ONLY = frozenset(
+    {"said", "says", "say", "told", "tells", "added", "explained", "stated", "wrote",
+     "writes", "insisted", "insists", "argued", "warned", "urged", "noted", "clarified",
+     "believes", "assured", "according to", "cited"}
+)  # fmt: skip
+# After "announced", "reported", "confirmed" ...: a clause, a quote or a figure makes it a
+# statement ("confirmed 25 deaths", "announced that ..."), an object does not ("Apple
+# announced the iPhone", "Google reported its earnings").
+_STATEMENT_AFTER = re.compile(
+    r"\s*(?:(?:today|yesterday|earlier|later|publicly|officially|again|also|"
+    r"on\s+\w+day|last\s+\w+|this\s+\w+|in\s+a\s+statement)\s*,?\s*)*"
+    r"(?:that\b|[\"“'‘:,]|\d|(?:some|about|around|more|over|at\s+least|nearly|almost|"
+    r"up\s+to|dozens|hundreds|several|one|two|three|four|five|six|seven|eight|nine|ten)\b)",
+    re.IGNORECASE,
+)
+
+
+def speaks(sentence: str, attribution: Attribution) -> bool:
+    """True when the attribution makes its subject a speaker, not just the doer of a deed.
+
+    "The Kremlin said ..." and "X confirmed 25 deaths" report what a source said;
+    "Apple announced the iPhone 11" tells what Apple did: the sentence, not Apple, says
+    it. Only a speaker is named as the voice of a sentence or as a claim's source.
+    """
+    if attribution.is_pronoun:
+        return False
+    verb = (attribution.verb or "").lower()
+    if attribution.via or verb in _SPEECH_ONLY or verb not in SPEECH_VERBS.split("|"):
+        return True
+    text = re.sub(r"\s*\([^()]*\)", "", sentence)  # as find_attributions reads it
+    m = re.compile(re.escape(verb) + r"\b", re.IGNORECASE).search(text, attribution.pos)
+    return bool(m and _STATEMENT_AFTER.match(text, m.end()))
 
 
 def _own_coverage(assessment: Assessment, cand: Candidate) -> float:
@@ -401,16 +436,24 @@ class ClaimChecker:
 
     @staticmethod
     def _from_source(source: frozenset[str], cand: Candidate, assessment: Assessment) -> bool:
-        """The sentence (or the one before it in its passage) names the claim's source."""
+        """The claim's named source speaks in the sentence, or in the one before it.
+
+        A speaker counts, not any mention: in "Apple acquired Beats" Apple is the
+        subject, and the sentence is not Apple's word. A sentence whose own speaker is
+        someone else is that speaker's; one with no speaker (or only "he said") goes with
+        the sentence before it in its passage when that one names the source.
+        """
         if not source:
             return False
-        words = set(terms(cand.text))
+        speakers = [a for a in cand.attributions if speaks(cand.text, a)]
+        if speakers:
+            return any(source <= set(terms(a.display())) for a in speakers)
         earlier = [
             c for c in assessment.candidates if c.chunk.id == cand.chunk.id and c.end <= cand.start
         ]
         for prev in sorted(earlier, key=lambda c: -c.start)[:1]:
-            words |= set(terms(prev.text))
-        return source <= words
+            return source <= set(terms(prev.text))
+        return False
 
     def judge(
         self,
@@ -478,7 +521,7 @@ class ClaimChecker:
         casualties"), searched deeper than usual: what the source said may not rank high
         for the claim as a whole. Empty when the claim names no source.
         """
-        named = [a for a in find_attributions(claim) if not a.is_pronoun]
+        named = [a for a in find_attributions(claim) if speaks(claim, a)]
         if not named:
             return []
         who = named[0].via or named[0].who
@@ -518,7 +561,9 @@ class ClaimChecker:
             for c in assessment.candidates
             if c.relevance >= self.min_relevance and c.score >= 0.8 * best
         ][: MAX_EVIDENCE * 2]
-        named = [a for a in find_attributions(claim) if not a.is_pronoun]
+        # The claim names a source only when that source speaks in it: "Apple announced
+        # the iPhone 11" is about Apple, not Apple's word.
+        named = [a for a in find_attributions(claim) if speaks(claim, a)]
         claim_source = source_key(named[0].via or named[0].who) if named else frozenset()
         if named:
             # What the named source itself said may not rank high for the whole claim:
@@ -567,7 +612,13 @@ class ClaimChecker:
             any(j.stance > 0 for j in deciding), any(j.stance < 0 for j in deciding)
         )
         others = [j for j in judged if j not in deciding and j.stance != 0][:1]
-        shown = (deciding[:MAX_EVIDENCE] + others)[: MAX_EVIDENCE + 1]
+        # Both sides of a conflict are cited: alternate supporting and contradicting
+        # sentences, best first, so neither side is cut off by the limit.
+        pros = [j for j in deciding if j.stance > 0]
+        cons = [j for j in deciding if j.stance < 0]
+        order = [j for pair in zip(pros, cons, strict=False) for j in pair]
+        order += pros[len(order) // 2 :] + cons[len(order) // 2 :]
+        shown = (order[:MAX_EVIDENCE] + others)[: MAX_EVIDENCE + 1]
         return self._explain(claim, verdict, shown, deciding, reader)
 
     def _explain(
@@ -591,7 +642,9 @@ class ClaimChecker:
             if not isinstance(cited, Citation):
                 continue
             citations.append(cited)
-            speaker = next((a.display() for a in j.cand.attributions if not a.is_pronoun), None)
+            speaker = next(
+                (a.display() for a in j.cand.attributions if speaks(j.cand.text, a)), None
+            )
             who = speaker or f"a passage of {cited.source}"
             role = "" if j in deciding else " (another source; it does not decide)"
             parts.append(f"{who[:1].upper()}{who[1:]} {j.why}{role} [{cited.id}].")
