@@ -318,7 +318,8 @@ class ExtractiveAnswerer:
         cands = self.candidates(hits)
         self.score(info, cands, qvec, self.min_relevance if floor is None else floor)
         cands.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
-        return Assessment(question, info, hits, cands, analyse(question))
+        qa = replace(analyse(question), weights=info.weights)
+        return Assessment(question, info, hits, cands, qa)
 
     def answer(self, question: str, reader: SourceReader | None = None) -> Answer:
         """Answer ``question`` from the store, or abstain.

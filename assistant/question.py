@@ -75,6 +75,7 @@ _NAME_OF = re.compile(r"\bthe name of\b|\bwhat (?:is|was) (?:the )?(?:name|title
 _SPEECH = re.compile(
     rf"\b(?:{SPEECH_VERBS}|say|according to|refrain\w*|doubt\w*|comment\w*)\b", re.I
 )
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|has been|have been|will be)\s+\w+(?:ed|en)\b", re.I)
 _LONG_OLD = re.compile(r"\bhow (?:long|old)\b", re.I)
 # Roles only a person fills: "Who is the CEO of ...", "Who directed ...".
 _PERSON_ROLE = re.compile(
@@ -123,6 +124,9 @@ class QuestionAnalysis:
             thing, or ``open`` (an explanation or description: no entity answers it).
         labels: The entity labels that can answer it (empty when ``open``).
         wants_speaker: "Who said ...": the answer is whoever made the statement.
+        passive: "Who was awarded ...": the answer need not be a clause's subject.
+        weights: The question's content terms weighted by rarity (set by the caller,
+            who has the corpus statistics; empty by default).
         years: Years the question names; a passage about other years does not answer.
         numbers: Other numbers it names ("Q1", "season 4", "92nd"), as terms.
         number_pairs: For each such number, the term pairs it forms with its neighbours
@@ -135,6 +139,8 @@ class QuestionAnalysis:
     type: AnswerType
     labels: frozenset[str]
     wants_speaker: bool = False
+    passive: bool = False
+    weights: dict[str, float] = field(default_factory=dict)
     years: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
     number_pairs: tuple[frozenset[tuple[str, str]], ...] = ()
@@ -201,6 +207,7 @@ def analyse(question: str) -> QuestionAnalysis:
         type=kind,
         labels=labels,
         wants_speaker=kind == "person" and bool(_SPEECH.search(question)),
+        passive=bool(_PASSIVE.search(question)),
         years=years,
         numbers=numbers,
         number_pairs=tuple(pairs),

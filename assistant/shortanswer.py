@@ -241,6 +241,12 @@ def _specificity(text: str) -> int:
     return sum(part is not None for part in key) - 1
 
 
+def _own_coverage(qa: QuestionAnalysis, cand: Candidate) -> float:
+    """Share of the question's term weight that the sentence itself holds."""
+    total = sum(qa.weights.values()) or 1.0
+    return sum(w for t, w in qa.weights.items() if t in cand.own_terms) / total
+
+
 def _proximity(qa: QuestionAnalysis, cand: Candidate, ent: Entity) -> float:
     """1 when the entity stands next to the question's words, falling off with distance."""
     where = [t.start for t in tokens(cand.text) if t.term in qa.terms]
@@ -297,8 +303,11 @@ def find_short_answers(
             if ent.label in _FIGURE_LABELS and _not_a_count(ent, cand, counts):
                 continue
             if _usable(qa, ent, cand.text):
-                score = cand.relevance * (0.8 + 0.2 * _proximity(qa, cand, ent))
-                if not ent.subject and qa.type in ("person", "thing"):
+                # What the sentence itself says (its own words, not its neighbours')
+                # and how close it is in meaning, nearer the question's words.
+                said = 0.5 * _own_coverage(qa, cand) + 0.5 * cand.dense
+                score = said * (0.8 + 0.2 * _proximity(qa, cand, ent))
+                if not ent.subject and qa.type in ("person", "thing") and not qa.passive:
                     score *= 0.8  # "Who won?": the one who beat, not the one beaten
                 if ent.label == "NORP" and qa.type == "person":
                     score *= 0.8  # "Russian" rarely answers "who"
@@ -311,23 +320,24 @@ def find_short_answers(
     top = groups[0]
     top_best = top.best
     rivals = []
+    # Only the strongest entity of a sentence can stand for it as a rival: in "moved
+    # from Los Angeles to Tampa", Los Angeles is not what the sentence answers.
+    lead_of: dict[int, Span] = {}
+    for span in spans:
+        held = lead_of.get(id(span.cand))
+        if held is None or span.score > held.score:
+            lead_of[id(span.cand)] = span
     for g in groups[1:]:
         best = g.best
-        if compatible(top, g) or best.cand.chunk.id in top.passages:
+        if compatible(top, g) or lead_of.get(id(best.cand)) is not best:
             continue
-        named_there = [
-            AnswerGroup(e.text, e.label)
-            for e in ents_of.get(id(best.cand), [])
-            if e is not best.entity
-        ]
-        if any(compatible(top, other) for other in named_there):
+        there = ents_of.get(id(best.cand), [])
+        if any(_names(top, e) for e in there if e is not best.entity):
             continue  # the sentence names the answer too: this is another role, not a rival
         # A rival answers from a sentence that matches the question about as well, and
         # stands there about as strongly (votes aside: one dissenting report counts).
-        if (
-            best.cand.relevance < 0.85 * top_best.cand.relevance
-            or best.score < 0.8 * top_best.score
-        ):
+        close = best.cand.relevance >= 0.85 * top_best.cand.relevance
+        if not close or best.score < 0.8 * top_best.score:
             continue
         rivals.append(g)
     return ShortAnswers(groups, rivals[:3])
