@@ -493,7 +493,8 @@ class ExtractiveAnswerer:
         quotes: list[str] = []
         for n, group in enumerate(shown):
             # The answer's best sentences (a rival's best one), strongest first.
-            spans = sorted(group.spans, key=lambda s: -s.score)
+            # Sentences that write the answer as shown come first, strongest first.
+            spans = sorted(group.spans, key=lambda s: (s.entity.text != group.text, -s.score))
             sentences = list({id(s.cand): s.cand for s in spans}.values())
             limit = MAX_CITATIONS - len(short.rivals) if n == 0 else 1
             cited, bad = self._cite_all(sentences[: max(limit, 1) * 2], reader, len(citations) + 1)

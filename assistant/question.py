@@ -129,8 +129,9 @@ class QuestionAnalysis:
             who has the corpus statistics; empty by default).
         years: Years the question names; a passage about other years does not answer.
         numbers: Other numbers it names ("Q1", "season 4", "92nd"), as terms.
-        number_pairs: For each such number, the term pairs it forms with its neighbours
-            in the question (("season", "4"), ...): a passage must hold one of them.
+        number_pairs: For each such number, the term pair it forms with the word it
+            names (("season", "4")), or the number alone for an ordinal (("92",)): a
+            passage must hold one of them, in either order.
         quoted: Phrases it quotes, which a passage must contain.
         terms: The question's own terms: an entity made only of them is not an answer.
     """
@@ -143,7 +144,7 @@ class QuestionAnalysis:
     weights: dict[str, float] = field(default_factory=dict)
     years: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
-    number_pairs: tuple[frozenset[tuple[str, str]], ...] = ()
+    number_pairs: tuple[frozenset[tuple[str, ...]], ...] = ()
     quoted: tuple[str, ...] = ()
     terms: frozenset[str] = field(default_factory=frozenset)
 
@@ -187,11 +188,11 @@ def analyse(question: str) -> QuestionAnalysis:
             or not after  # "xenoblade chronicles 2?"
             or after.endswith("ed")  # "chronicles 2 released"
         )
-        options = set()
+        options: set[tuple[str, ...]] = set()
         if naming and word and terms(word):
             options.add((terms(word)[-1], num))
-        if suffix:  # "92nd"
-            options.add((num, suffix.lower()))
+        if suffix:  # "92nd": the number itself, written "92nd" or "ninety-second"
+            options.add((num,))
         if options:
             pairs.append(frozenset(options))
     labels = LABELS.get(kind, frozenset())

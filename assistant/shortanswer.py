@@ -137,10 +137,27 @@ def violates(qa: QuestionAnalysis, cand: Candidate) -> bool:
     return any(q.lower() not in low for q in qa.quoted)
 
 
+_ORDINALS = {
+    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
+    "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10", "eleventh": "11",
+    "twelfth": "12",
+}  # fmt: skip
+_ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
+
+
 def _has_pairs(qa: QuestionAnalysis, text: str) -> bool:
-    seq = terms(text)
+    """Each named number of the question stands beside its word ("fourth season" counts)."""
+    seq: list[str] = []
+    for word in re.findall(r"[\w'-]+", text.lower()):
+        for part in word.split("-"):
+            if part in _ORDINALS:
+                seq.append(_ORDINALS[part])
+            else:
+                seq += [t for t in terms(part) if t not in _ORDINAL_SUFFIX]
     pairs = set(itertools.pairwise(seq))
-    return all(any(p in pairs for p in options) for options in qa.number_pairs)
+    pairs |= {(b, a) for a, b in pairs}
+    singles = {(t,) for t in seq}
+    return all(any(p in pairs or p in singles for p in options) for options in qa.number_pairs)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -201,6 +218,24 @@ def _not_a_count(ent: Entity, cand: Candidate, counts: str | None) -> bool:
     return bool(counts) and _category(cand.text, ent.start, ent.end) != counts
 
 
+def _stands_against(
+    top: AnswerGroup,
+    span: Span,
+    lead_of: dict[int, Span],
+    ents_of: dict[int, list[Entity]],
+) -> bool:
+    """``span`` gives another answer than ``top`` from a sentence as good as top's best."""
+    if lead_of.get(id(span.cand)) is not span:
+        return False
+    if any(_names(top, e) for e in ents_of.get(id(span.cand), []) if e is not span.entity):
+        return False  # the sentence names the answer too: this is another role, not a rival
+    # A rival answers from a sentence that matches the question about as well, and
+    # stands there about as strongly (votes aside: one dissenting report counts).
+    best = top.best
+    close = span.cand.relevance >= 0.85 * best.cand.relevance
+    return close and span.score >= 0.8 * best.score
+
+
 def _names(group: AnswerGroup, ent: Entity) -> bool:
     """The entity names the same answer as ``group`` (a date only at the same precision)."""
     if group.label == "DATE" or ent.label == "DATE":
@@ -259,7 +294,14 @@ def _proximity(qa: QuestionAnalysis, cand: Candidate, ent: Entity) -> float:
 
 def _group(spans: Sequence[Span]) -> list[AnswerGroup]:
     groups: list[AnswerGroup] = []
-    for span in sorted(spans, key=lambda s: -s.score):
+    # The fullest forms found the groups ("November 15, 2020" and "November 15, 2012"
+    # are two answers); a partial form ("Nov 15", "Biden") then joins the strongest
+    # group it fits, so it cannot bridge two answers into one.
+    order = sorted(
+        spans,
+        key=lambda s: (-_specificity(s.entity.text), -len(_words(s.entity.text)), -s.score),
+    )
+    for span in order:
         probe = AnswerGroup(span.entity.text, span.entity.label, [span])
         for g in groups:
             if compatible(g, probe):
@@ -318,7 +360,6 @@ def find_short_answers(
     if not groups:
         return ShortAnswers([], [])
     top = groups[0]
-    top_best = top.best
     rivals = []
     # Only the strongest entity of a sentence can stand for it as a rival: in "moved
     # from Los Angeles to Tampa", Los Angeles is not what the sentence answers.
@@ -328,16 +369,10 @@ def find_short_answers(
         if held is None or span.score > held.score:
             lead_of[id(span.cand)] = span
     for g in groups[1:]:
-        best = g.best
-        if compatible(top, g) or lead_of.get(id(best.cand)) is not best:
+        if compatible(top, g):
             continue
-        there = ents_of.get(id(best.cand), [])
-        if any(_names(top, e) for e in there if e is not best.entity):
-            continue  # the sentence names the answer too: this is another role, not a rival
-        # A rival answers from a sentence that matches the question about as well, and
-        # stands there about as strongly (votes aside: one dissenting report counts).
-        close = best.cand.relevance >= 0.85 * top_best.cand.relevance
-        if not close or best.score < 0.8 * top_best.score:
-            continue
-        rivals.append(g)
+        # Any one sentence that gives this answer as strongly and as squarely as the
+        # best gives its own makes it a rival (its strongest may name both).
+        if any(_stands_against(top, s, lead_of, ents_of) for s in g.spans):
+            rivals.append(g)
     return ShortAnswers(groups, rivals[:3])
