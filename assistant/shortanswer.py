@@ -69,6 +69,9 @@ _WORD_NUMBERS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "dozens": 24,
     "hundred": 100, "hundreds": 200,
 }  # fmt: skip
+_DURATION = re.compile(
+    r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries)\b", re.I
+)
 _STOP = frozenset({"the", "a", "an", "of", "and", "'s", "’s", "s"})
 # How many candidate sentences are tagged: the best ones by score. Tagging costs about
 # 2 ms a sentence, and an answer sits in the best few dozen sentences or nowhere.
@@ -253,6 +256,9 @@ def _usable(qa: QuestionAnalysis, ent: Entity, sentence: str) -> bool:
         # "Instagram" does not answer "Who acquired Instagram?", nor "the Walter Camp
         # Award Semifinalist" "Who won the Walter Camp Award?".
         return False
+    if ent.label in ("DATE", "TIME") and qa.type == "figure":
+        # "How long ...?" is a duration ("about four hours"), not a day ("February 10").
+        return bool(_DURATION.search(ent.text))
     if ent.label == "DATE":
         if not re.search(r"\d", ent.text) and not _MONTH_WORD.search(ent.text):
             return qa.type != "date"  # "today", "spring": no date at all
