@@ -357,6 +357,8 @@ def find_short_answers(
                 score = said * (0.8 + 0.2 * _proximity(qa, cand, ent))
                 if not ent.subject and qa.type in ("person", "thing") and not qa.passive:
                     score *= 0.8  # "Who won?": the one who beat, not the one beaten
+                if ent.label == "FAC" and qa.type == "place":
+                    score *= 0.85  # "where": the town before the stadium in it
                 if ent.label == "NORP" and qa.type == "person":
                     score *= 0.8  # "Russian" rarely answers "who"
                 if qa.type == "date":
