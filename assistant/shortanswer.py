@@ -132,9 +132,8 @@ def violates(qa: QuestionAnalysis, cand: Candidate) -> bool:
         years = years_in(cand.text) or years_in(cand.chunk.text)
         if years and not years & qa.years:
             return True
-    # "Season 4", "Q1", "iPhone 11": the number must stand in the passage beside one of
-    # the words it stands beside in the question ("chronicles 2", not "2 August").
-    if qa.number_pairs and not _has_pairs(qa, cand.chunk.text):
+    # "Season 4", "Q1", "iPhone 11": a passage about season 5 is about something else.
+    if qa.number_pairs and _numbers_differ(qa, cand.chunk.text):
         return True
     low = cand.chunk.text.lower()
     return any(q.lower() not in low for q in qa.quoted)
@@ -148,8 +147,12 @@ _ORDINALS = {
 _ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
 
 
-def _has_pairs(qa: QuestionAnalysis, text: str) -> bool:
-    """Each named number of the question stands beside its word ("fourth season" counts)."""
+def _numbers_differ(qa: QuestionAnalysis, text: str) -> bool:
+    """The passage names another number where the question names one ("season 5").
+
+    A passage that never writes the word ("the phones" for "Pixel 6") may still be
+    about it; one that writes it with another number is about something else.
+    """
     seq: list[str] = []
     for word in re.findall(r"[\w'-]+", text.lower()):
         for part in word.split("-"):
@@ -159,8 +162,14 @@ def _has_pairs(qa: QuestionAnalysis, text: str) -> bool:
                 seq += [t for t in terms(part) if t not in _ORDINAL_SUFFIX]
     pairs = set(itertools.pairwise(seq))
     pairs |= {(b, a) for a, b in pairs}
-    singles = {(t,) for t in seq}
-    return all(any(p in pairs or p in singles for p in options) for options in qa.number_pairs)
+    for options in qa.number_pairs:
+        named = [p for p in options if len(p) == 2]
+        if not named or any(p in pairs for p in named):
+            continue
+        for word, num in ((w, n) if not w.isdigit() else (n, w) for w, n in named):
+            if any(a == word and b.isdigit() and b != num for a, b in pairs):
+                return True
+    return False
 
 
 def _words(text: str) -> frozenset[str]:
