@@ -160,14 +160,15 @@ def _numbers_differ(qa: QuestionAnalysis, text: str) -> bool:
                 seq.append(_ORDINALS[part])
             else:
                 seq += [t for t in terms(part) if t not in _ORDINAL_SUFFIX]
-    pairs = set(itertools.pairwise(seq))
-    pairs |= {(b, a) for a, b in pairs}
+    forward = set(itertools.pairwise(seq))
+    either = forward | {(b, a) for a, b in forward}  # "fourth season" is season 4
     for options in qa.number_pairs:
         named = [p for p in options if len(p) == 2]
-        if not named or any(p in pairs for p in named):
+        if not named or any(p in either for p in named):
             continue
         for word, num in ((w, n) if not w.isdigit() else (n, w) for w, n in named):
-            if any(a == word and b.isdigit() and b != num for a, b in pairs):
+            # Only "season 5" itself, not "2021 at the Pixel event".
+            if any(a == word and b.isdigit() and b != num for a, b in forward):
                 return True
     return False
 
