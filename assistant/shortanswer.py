@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.claims import CATEGORIES, _category
+from assistant.dedup import THRESHOLD, resemblance
 from assistant.nlp import Entity, entities_many
 from assistant.question import QuestionAnalysis, years_in
 from assistant.terms import terms, tokens
@@ -242,11 +243,22 @@ def _stands_against(
         return False
     if any(_names(top, e) for e in ents_of.get(id(span.cand), []) if e is not span.entity):
         return False  # the sentence names the answer too: this is another role, not a rival
-    # A rival answers from a sentence that matches the question about as well, and
-    # stands there about as strongly (votes aside: one dissenting report counts).
+    # The same report with another answer in its place (a reprint with the figure or
+    # the name changed) stands against it whatever its rank.
+    mine = _masked(span)
+    if any(resemblance(mine, _masked(s)) >= THRESHOLD for s in top.spans):
+        return True
+    # Otherwise a rival answers from a sentence that matches the question about as well,
+    # and stands there about as strongly (votes aside: one dissenting report counts).
     best = top.best
     close = span.cand.relevance >= 0.85 * best.cand.relevance
     return close and span.score >= 0.8 * best.score
+
+
+def _masked(span: Span) -> str:
+    """The span's sentence with the entity itself blanked out."""
+    text = span.cand.text
+    return text[: span.entity.start] + " _ " + text[span.entity.end :]
 
 
 def _names(group: AnswerGroup, ent: Entity) -> bool:
