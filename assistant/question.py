@@ -50,7 +50,16 @@ _FIGURE_NOUNS = (
 # Up to three words between "which"/"what" and its noun ("which Moscow-based monitoring
 # group"), none of them a verb ("what is men's year-end No 1" asks for no date).
 _MODS = r"(?:(?!is\b|was\b|are\b|were\b|do\b|does\b|did\b|will\b)[\w'-]+ ){0,3}"
-_WHO = re.compile(rf"^\s*(?:who|whom|whose)\b|\bwhich {_MODS}(?:{_PERSON_NOUNS})\b", re.I)
+# "What is the world No 1?" asks for a person as surely as "who".
+_TITLES = (
+    r"no\.? ?1|number one|champion|winner|ceo|chief executive|president|chairman|"
+    r"founder|leader|mayor|governor|prime minister|head coach|captain"
+)
+_WHO = re.compile(
+    rf"^\s*(?:who|whom|whose)\b|\bwhich {_MODS}(?:{_PERSON_NOUNS})\b"
+    rf"|^\s*what (?:is|was|are|were) (?:the )?{_MODS}(?:{_TITLES})\b",
+    re.I,
+)
 _WHEN = re.compile(
     rf"^\s*when\b|\b(?:what|which|on what|in what) {_MODS}(?:{_DATE_NOUNS})\b"
     rf"|^\s*what (?:is|was|are|were) the {_MODS}(?:{_DATE_NOUNS})\b"
