@@ -136,12 +136,21 @@ def test_a_quoted_phrase_must_stand_in_the_passage():
     assert not violates(qa, _stand_in(sentence, "The Blue Star phone is cheap. " + sentence))
 
 
-def test_a_number_must_stand_beside_the_words_it_stands_beside_in_the_question():
+def test_a_passage_naming_another_number_for_the_questions_word_violates():
     qa = analyse("Who directed season 4 of Dark Tales?")
     assert not violates(qa, _stand_in("Ann Lee directed season 4 of Dark Tales."))
+    assert not violates(qa, _stand_in("Ann Lee directed the fourth season of Dark Tales."))
     assert violates(qa, _stand_in("Ann Lee directed season 3 of Dark Tales."))
-    # The number alone, elsewhere in the passage, is not enough.
+    # The question's number elsewhere in the passage does not make season 3 season 4.
     assert violates(qa, _stand_in("Ann Lee directed season 3 of Dark Tales on 4 sets."))
+
+
+def test_a_passage_that_does_not_write_the_named_number_may_still_answer():
+    qa = analyse("When was Pixel 6 announced?")
+    assert not violates(qa, _stand_in("Google announced the phones on October 19, 2021."))
+    assert violates(qa, _stand_in("Google announced the Pixel 5 on September 30, 2020."))
+    # A number before the word is not its number.
+    assert not violates(qa, _stand_in("It was shown on October 19, 2021 at the Pixel event."))
 
 
 # -- find_short_answers ------------------------------------------------------------------
@@ -238,12 +247,25 @@ def test_no_rival_from_a_sentence_that_matches_the_question_much_less_well():
         CUP,
         [
             _cand("p1", "Ann Lee won the 2019 Alpha Cup in a close final.", relevance=0.9),
-            _cand("p2", "Mia Park won the 2019 Alpha Cup in a close final.", relevance=0.6),
+            _cand("p2", "Mia Park was seen at the 2019 Alpha Cup with friends.", relevance=0.6),
         ],
         0.5,
     )
     assert short.groups[0].text == "Ann Lee"
     assert not short.disagreement
+
+
+def test_the_same_report_with_another_name_in_its_place_is_a_rival_whatever_its_rank():
+    short = find_short_answers(
+        CUP,
+        [
+            _cand("p1", "Ann Lee won the 2019 Alpha Cup in a close final.", relevance=0.9),
+            _cand("p2", "Mia Park won the 2019 Alpha Cup in a close final.", relevance=0.6),
+        ],
+        0.5,
+    )
+    assert short.groups[0].text == "Ann Lee"
+    assert [r.text for r in short.rivals] == ["Mia Park"]
 
 
 def test_sentences_below_the_floor_or_about_another_year_are_not_read():
