@@ -100,7 +100,7 @@ class Answer:
 
 @dataclass
 class ShortAnswer:
-    """The span that answers ("Tampa, Florida"), who says so, and the citations behind it."""
+    """The span that answers ("Dayton, Ohio"), who says so, and the citations behind it."""
 
     text: str
     who: str | None

@@ -106,8 +106,8 @@ class Figure:
         return bounded and self.family == other.family
 
 
-# A number right after a name is part of the name ("Pixel 6", "iPhone 11", "Toy Story 4",
-# "Xenoblade Chronicles™ 2"), not a count. Weekdays are names that a count can follow.
+# A number right after a name is part of the name ("Nova 7", "Orbit 12", "Night Harbor 3",
+# "Zephyr Chronicles™ 2"), not a count. Weekdays are names that a count can follow.
 _NAME_BEFORE = re.compile(r"(?:^|\s)(?P<word>\w*[A-Z][\w'’-]*)[™®]?\s*$")
 _WEEKDAYS = frozenset(
     {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -140,7 +140,7 @@ def figures(text: str) -> list[Figure]:
 
     Not counts, so left out: dates and years ("the 2021 Tour de France"), ordinals
     ("first", "92nd"), ranks and labels ("No. 1", "season 4") and model numbers
-    ("Pixel 6").
+    ("Nova 7").
     """
     out = []
     for m in _FIGURE.finditer(text):
@@ -167,8 +167,8 @@ _SPEECH_ONLY = frozenset(
      "believes", "assured", "according to", "cited"}
 )  # fmt: skip
 # After "announced", "reported", "confirmed" ...: a clause, a quote or a figure makes it a
-# statement ("confirmed 25 deaths", "announced that ..."), an object does not ("Apple
-# announced the iPhone", "Google reported its earnings").
+# statement ("confirmed 25 deaths", "announced that ..."), an object does not ("Acme
+# announced the Nova", "Globex reported its earnings").
 _STATEMENT_AFTER = re.compile(
     r"\s*(?:(?:today|yesterday|earlier|later|publicly|officially|again|also|"
     r"on\s+\w+day|last\s+\w+|this\s+\w+|in\s+a\s+statement)\s*,?\s*)*"
@@ -182,7 +182,7 @@ def speaks(sentence: str, attribution: Attribution) -> bool:
     """True when the attribution makes its subject a speaker, not just the doer of a deed.
 
     "The Kremlin said ..." and "X confirmed 25 deaths" report what a source said;
-    "Apple announced the iPhone 11" tells what Apple did: the sentence, not Apple, says
+    "Acme announced the Nova 7" tells what Acme did: the sentence, not Acme, says
     it. Only a speaker is named as the voice of a sentence or as a claim's source.
     """
     if attribution.is_pronoun:
@@ -239,7 +239,7 @@ _ROLES: dict[str, frozenset[str]] = {
 _EDITION = re.compile(
     r"\b(?:\d+(?:st|nd|rd|th)|(?:1[89]|20)\d\d|first|second|third|fourth|fifth)\b", re.I
 )
-# A run of capitalised words the tagger missed ("...: Facebook"): a name all the same.
+# A run of capitalised words the tagger missed ("...: Globex"): a name all the same.
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
 
 
@@ -264,7 +264,7 @@ class Slot:
 
 
 def _valued(ent: Entity) -> bool:
-    """A date or a sum can be compared ("June 9, 2010"), not "last year" or "a fortune"."""
+    """A date or a sum can be compared ("March 4, 2016"), not "last year" or "a fortune"."""
     kind = _kind(ent.label)
     if kind == "date":
         return _date_key(ent.text) is not None
@@ -299,7 +299,7 @@ def claim_slots(claim: str, ents: list[Entity], source: frozenset[str]) -> list[
             continue
         label = e.label
         if kind == "name" and _EDITION.search(e.text):
-            label = "EVENT"  # "the 92nd Academy Awards", "the 2014 World Cup": an edition
+            label = "EVENT"  # "the 41st Alpha Awards", "the 2016 Beta Cup": an edition
         out.append(Slot(e.text, label, kind, key))
     return out
 
@@ -356,10 +356,10 @@ def entity_stance(
     """Whether a sentence gives the claim's entities or others in their place.
 
     For each entity the claim names: a sentence that names it (or a compatible form:
-    "Biden" for "Joe Biden", "Dec 1, 2017" for "December 1 2017") and matches the rest
+    "Lee" for "Ann Lee", "Mar 4, 2016" for "March 4 2016") and matches the rest
     of the claim (:func:`matches_but`) supports the claim. One that names another of
-    the same kind instead contradicts it when it matches the rest of the claim ("Apple
-    acquired Instagram" against "Facebook acquired Instagram"); when it matches less,
+    the same kind instead contradicts it when it matches the rest of the claim ("Globex
+    acquired Photoly" against "Acme acquired Photoly"); when it matches less,
     it still cannot support the claim (the stance is 0 and ``why`` says so).
 
     A sentence that names years, none of them the claim's, is about another time: it
@@ -391,7 +391,7 @@ def entity_stance(
             e
             for e in same
             # An entity that shares the claim's words is one of the claim's own things
-            # ("the LEGO Group" for "the CEO of Lego"), not another value for the slot.
+            # ("the Acme Group" for "the CEO of Acme"), not another value for the slot.
             if not (slot.kind == "name" and set(terms(e.text)) & claim_terms)
         ]
         if rivals and close:
@@ -438,8 +438,8 @@ class ClaimChecker:
     def _from_source(source: frozenset[str], cand: Candidate, assessment: Assessment) -> bool:
         """The claim's named source speaks in the sentence, or in the one before it.
 
-        A speaker counts, not any mention: in "Apple acquired Beats" Apple is the
-        subject, and the sentence is not Apple's word. A sentence whose own speaker is
+        A speaker counts, not any mention: in "Acme acquired Photoly" Acme is the
+        subject, and the sentence is not Acme's word. A sentence whose own speaker is
         someone else is that speaker's; one with no speaker (or only "he said") goes with
         the sentence before it in its passage when that one names the source.
         """
@@ -561,8 +561,8 @@ class ClaimChecker:
             for c in assessment.candidates
             if c.relevance >= self.min_relevance and c.score >= 0.8 * best
         ][: MAX_EVIDENCE * 2]
-        # The claim names a source only when that source speaks in it: "Apple announced
-        # the iPhone 11" is about Apple, not Apple's word.
+        # The claim names a source only when that source speaks in it: "Acme announced
+        # the Nova 7" is about Acme, not Acme's word.
         named = [a for a in find_attributions(claim) if speaks(claim, a)]
         claim_source = source_key(named[0].via or named[0].who) if named else frozenset()
         if named:

@@ -42,7 +42,7 @@ class Entity:
     text: str
     label: str
     # The entity is the grammatical (or, after "by", the logical) subject of its clause:
-    # "Halep beat Williams" makes Halep the subject. Who/what questions ask for it.
+    # "Lee beat Chan" makes Lee the subject. Who/what questions ask for it.
     subject: bool = False
 
 
@@ -104,10 +104,10 @@ _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 def _is_subject(root: Any) -> bool:
     """The token heads a subject, directly, through an apposition or compound, or after "by"."""
     tok = root
-    for _ in range(3):  # "Romania's Simona Halep": a compound or possessor of the subject
+    for _ in range(3):  # "Ohio's Ann Lee": a compound or possessor of the subject
         if tok.dep_ in _SUBJECT_DEPS:
             return True
-        if tok.dep_ == "pobj" and tok.head.dep_ == "agent":  # "directed by James Cameron"
+        if tok.dep_ == "pobj" and tok.head.dep_ == "agent":  # "directed by Ann Lee"
             return True
         if tok.dep_ not in {"compound", "appos", "poss", "conj"} or tok.head is tok:
             return False
@@ -116,10 +116,10 @@ def _is_subject(root: Any) -> bool:
 
 
 def _merge(text: str, ents: list[Entity]) -> list[Entity]:
-    """Join entities that the small model split: "Bianca" + "Andreescu", "Tampa, Florida".
+    """Join entities that the small model split: "Ann" + "Lee", "Dayton, Ohio".
 
     Two entities merge when only a space separates them (one name cut in two), or when
-    a comma and a space separate two places ("Tampa, Florida").
+    a comma and a space separate two places ("Dayton, Ohio").
     """
     out: list[Entity] = []
     for e in ents:

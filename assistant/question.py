@@ -1,9 +1,9 @@
 """Question analysis: the kind of answer a question wants, and what constrains it.
 
-"Who won the women's singles Wimbledon in 2019?" wants a person (or a team, or a
-country) and is constrained to 2019: a sentence about 2018 is not an answer, however
-well it matches otherwise. "Super Bowl 2021 location" wants a place; "What was Tesla's
-revenue in Q1 2021?" a figure for Q1 2021. Rules over the question's words, no model:
+"Who won the Alpha Cup in 2019?" wants a person (or a team, or a country) and is
+constrained to 2019: a sentence about 2018 is not an answer, however well it matches
+otherwise. "Harvest Festival 2016 location" wants a place; "What was Acme's revenue in
+Q2 2018?" a sum of money for Q2 2018. Rules over the question's words, no model:
 a question is short, and its form ("who", "when", "how many") is regular.
 """
 
@@ -19,7 +19,7 @@ from assistant.terms import is_number, terms
 AnswerType = Literal["person", "date", "place", "figure", "thing", "open"]
 
 # spaCy labels that can answer each kind of question. The small model mislabels names
-# ("Bianca Andreescu" as a place, "Ashleigh Barty" as an organisation), so "who" takes
+# (some full names as places, others as organisations), so "who" takes
 # any name; which of several names answers is decided by where it stands.
 LABELS: dict[str, frozenset[str]] = {
     "person": frozenset({"PERSON", "ORG", "GPE", "NORP"}),
@@ -48,7 +48,7 @@ _FIGURE_NOUNS = (
 )
 
 # Up to three words between "which"/"what" and its noun ("which Moscow-based monitoring
-# group"), none of them a verb ("what is men's year-end No 1" asks for no date).
+# group"), none of them a verb ("what is the year-end No 1" asks for no date).
 _MODS = r"(?:(?!is\b|was\b|are\b|were\b|do\b|does\b|did\b|will\b)[\w'-]+ ){0,3}"
 # "What is the world No 1?" asks for a person as surely as "who".
 _TITLES = (
@@ -192,7 +192,7 @@ def analyse(question: str) -> QuestionAnalysis:
         if num in years:
             continue
         naming = bool(word) and (
-            any(c.isupper() for c in word)  # "Pixel 6", "Q1", "iPhone 11"
+            any(c.isupper() for c in word)  # "Nova 7", "Q2", "iOrbit 12"
             or word.lower() in _NAMING_WORDS
             or not after  # "xenoblade chronicles 2?"
             or after.endswith("ed")  # "chronicles 2 released"

@@ -4,8 +4,8 @@ Given the analysed question and the scored candidate sentences, this finds in ea
 sentence the entities of the kind the question wants (a person for "who", a date for
 "when", ...), drops those the question itself names and those in sentences that break
 its constraints (another year, another season), and groups the rest across sentences:
-"Joe Biden" and "Biden" are one answer, "Dec 1, 2017" and "December 1, 2017" one date,
-"$10.4 billion" one figure. A span's score is what its sentence itself says (the share
+"Ann Lee" and "Lee" are one answer, "Mar 4, 2016" and "March 4, 2016" one date,
+"$7.2 billion" one figure. A span's score is what its sentence itself says (the share
 of the question's rare terms in the sentence, averaged with its embedding similarity),
 raised when the entity stands close to the question's words, and lowered when it is not
 the subject of its clause ("who won": the one who beat, not the one beaten). An answer's
@@ -143,7 +143,7 @@ def violates(qa: QuestionAnalysis, cand: Candidate) -> bool:
         years = years_in(cand.text) or years_in(cand.chunk.text)
         if years and not years & qa.years:
             return True
-    # "Season 4", "Q1", "iPhone 11": a passage about season 5 is about something else.
+    # "Season 4", "Q2", "Nova 7": a passage about season 5 is about something else.
     if qa.number_pairs and _numbers_differ(qa, cand.chunk.text):
         return True
     low = cand.chunk.text.lower()
@@ -178,7 +178,7 @@ def _pairs_of(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[st
 def _numbers_differ(qa: QuestionAnalysis, text: str) -> bool:
     """The passage names another number where the question names one ("season 5").
 
-    A passage that never writes the word ("the phones" for "Pixel 6") may still be
+    A passage that never writes the word ("the phones" for "Nova 7") may still be
     about it; one that writes it with another number is about something else.
     """
     forward, either = _pairs_of(text)
@@ -212,7 +212,7 @@ def _date_key(text: str) -> tuple[int | None, int | None, int | None] | None:
 
 
 def figure_value(text: str) -> float | None:
-    """The value of a written figure ("$10.4 billion", "five", "1,200"), or None."""
+    """The value of a written figure ("$7.2 billion", "five", "1,200"), or None."""
     m = _NUMBER.search(text)
     if m:
         value = float(m.group(1).replace(",", ""))
@@ -294,8 +294,8 @@ def _usable(qa: QuestionAnalysis, ent: Entity, sentence: str) -> bool:
         return False
     ent_terms = set(terms(ent.text))
     if ent_terms and 2 * len(ent_terms & qa.terms) >= len(ent_terms):
-        # "Instagram" does not answer "Who acquired Instagram?", nor "the Walter Camp
-        # Award Semifinalist" "Who won the Walter Camp Award?".
+        # "Photoly" does not answer "Who acquired Photoly?", nor "the Alpha Cup
+        # Semifinalist" "Who won the Alpha Cup?".
         return False
     if ent.label in ("DATE", "TIME") and qa.type == "figure":
         # "How long ...?" is a duration ("about four hours"), not a day ("February 10").
@@ -307,7 +307,7 @@ def _usable(qa: QuestionAnalysis, ent: Entity, sentence: str) -> bool:
             return False
     if ent.label == "CARDINAL":
         before = sentence[: ent.start]
-        # "Pixel 6", "iPhone 11": a number glued to a name is part of the name.
+        # "Nova 7", "Orbit 12": a number glued to a name is part of the name.
         if re.search(r"[A-Z][\w-]*\s$", before) and not re.search(r"[.!?]\s$", before):
             return False
         if re.fullmatch(r"(1[89]|20)\d\d", ent.text.strip()):
@@ -341,8 +341,8 @@ def _proximity(qa: QuestionAnalysis, cand: Candidate, ent: Entity) -> float:
 
 def _group(spans: Sequence[Span]) -> list[AnswerGroup]:
     groups: list[AnswerGroup] = []
-    # The fullest forms found the groups ("November 15, 2020" and "November 15, 2012"
-    # are two answers); a partial form ("Nov 15", "Biden") then joins the strongest
+    # The fullest forms found the groups ("March 4, 2016" and "March 4, 2012"
+    # are two answers); a partial form ("Mar 4", "Lee") then joins the strongest
     # group it fits, so it cannot bridge two answers into one.
     order = sorted(
         spans,
@@ -361,7 +361,7 @@ def _group(spans: Sequence[Span]) -> list[AnswerGroup]:
         counts: dict[str, int] = {}
         for s in g.spans:
             counts[s.entity.text] = counts.get(s.entity.text, 0) + 1
-        # Dates show their fullest form ("May 29, 2020", not "2020").
+        # Dates show their fullest form ("March 4, 2016", not "2016").
         g.text = max(counts, key=lambda t: (_specificity(t), counts[t], len(t)))
         g.score = g.best.score + 0.05 * math.log2(len(g.passages))
     return sorted(groups, key=lambda g: -g.score)
@@ -411,7 +411,7 @@ def find_short_answers(
     top = groups[0]
     rivals = []
     # Only the strongest entity of a sentence can stand for it as a rival: in "moved
-    # from Los Angeles to Tampa", Los Angeles is not what the sentence answers.
+    # from Reno to Dayton", Reno is not what the sentence answers.
     lead_of: dict[int, Span] = {}
     for span in spans:
         held = lead_of.get(id(span.cand))

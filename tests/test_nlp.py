@@ -10,7 +10,7 @@ from assistant.nlp import entities, entities_many
 
 TEXTS = [
     "Ann Lee beat Bo Chan in Paris on March 3, 2019, to win $2.5 million.",
-    "The game was played in Tampa, Florida, on February 7, 2021, before 25,000 fans.",
+    "The game was played in Dayton, Ohio, on June 12, 2015, before 25,000 fans.",
     "  Leading spaces: Acme Corp hired Maria Gomez\u2019s firm in Berlin.\n",
 ]
 
@@ -42,20 +42,20 @@ def test_labels_for_people_dates_and_money():
 def test_city_and_state_are_merged_into_one_place():
     text = TEXTS[1]
     places = [e for e in entities(text) if e.label in {"GPE", "LOC"}]
-    assert [e.text for e in places] == ["Tampa, Florida"]
+    assert [e.text for e in places] == ["Dayton, Ohio"]
     e = places[0]
-    assert text[e.start : e.end] == "Tampa, Florida"
+    assert text[e.start : e.end] == "Dayton, Ohio"
 
 
 def test_merge_joins_a_split_name_but_not_a_date_and_a_name():
-    text = "Bianca Andreescu won. On 2019 Halep lost."
+    text = "Mirela Osei won. On 2019 Lindqvist lost."
     split = [
-        nlp.Entity(0, 6, "Bianca", "PERSON"),
-        nlp.Entity(7, 16, "Andreescu", "GPE", subject=True),
+        nlp.Entity(0, 6, "Mirela", "PERSON"),
+        nlp.Entity(7, 11, "Osei", "GPE", subject=True),
     ]
     merged = nlp._merge(text, split)
-    assert merged == [nlp.Entity(0, 16, "Bianca Andreescu", "PERSON", True)]
-    date_then_name = [nlp.Entity(25, 29, "2019", "DATE"), nlp.Entity(30, 35, "Halep", "PERSON")]
+    assert merged == [nlp.Entity(0, 11, "Mirela Osei", "PERSON", True)]
+    date_then_name = [nlp.Entity(20, 24, "2019", "DATE"), nlp.Entity(25, 34, "Lindqvist", "PERSON")]
     assert nlp._merge(text, date_then_name) == date_then_name
 
 

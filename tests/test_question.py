@@ -17,7 +17,7 @@ from assistant.question import analyse, answer_type, years_in
         ("Orion phone release date", "date"),
         ("What is the date of the summit?", "date"),
         ("What year was the museum founded?", "date"),
-        ("Super Bowl 2021 location", "place"),
+        ("Harvest Festival 2016 location", "place"),
         ("Where is the museum?", "place"),
         ("Which city hosted the games?", "place"),
         ("How many people died in the flood?", "figure"),
@@ -52,10 +52,10 @@ def test_dates_and_places_take_their_labels():
 
 
 def test_a_year_in_the_question_is_a_constraint_not_a_number():
-    qa = analyse("Super Bowl 2021 location")
+    qa = analyse("Harvest Festival 2016 location")
     assert qa.type == "place"
-    assert qa.years == frozenset({"2021"})
-    assert "2021" not in qa.numbers
+    assert qa.years == frozenset({"2016"})
+    assert "2016" not in qa.numbers
     assert qa.number_pairs == ()
 
 
@@ -94,8 +94,8 @@ def test_open_questions_have_no_labels():
 
 
 def test_question_terms_are_recorded():
-    qa = analyse("Who acquired Instagram?")
-    assert "instagram" in qa.terms
+    qa = analyse("Who acquired Photoly?")
+    assert "photoli" in qa.terms
 
 
 def test_years_in():
