@@ -74,16 +74,16 @@ def _fc(tmp_path, fake_embeddings, articles: dict[str, str]):
     return fc
 
 
-_TRUE = "Facebook acquired the photo app Instagram in April 2012 for one billion dollars.\n"
-_FAKE = "Apple acquired the photo app Instagram in April 2012 for one billion dollars.\n"
-_CLAIM = "Facebook acquired the photo app Instagram in April 2012."
+_TRUE = "Microsoft acquired the game studio Mojang in May 2013 for one billion dollars.\n"
+_FAKE = "Oracle acquired the game studio Mojang in May 2013 for one billion dollars.\n"
+_CLAIM = "Microsoft acquired the game studio Mojang in May 2013."
 
 
 def test_another_entity_in_the_claims_slot_contradicts(tmp_path, fake_embeddings):
     fc = _fc(tmp_path, fake_embeddings, {"a.txt": _FAKE})
     result = fc.check(_CLAIM)
     assert result.verdict == "refuted", result.explanation
-    assert "Apple" in result.explanation
+    assert "Oracle" in result.explanation
 
 
 def test_the_same_entity_supports_and_both_make_a_cited_conflict(tmp_path, fake_embeddings):
@@ -91,13 +91,13 @@ def test_the_same_entity_supports_and_both_make_a_cited_conflict(tmp_path, fake_
     result = fc.check(_CLAIM)
     assert result.verdict == "conflicting", result.explanation
     quotes = [c.quote for c in result.citations]
-    assert any(q.startswith("Facebook") for q in quotes)
-    assert any(q.startswith("Apple") for q in quotes)
+    assert any(q.startswith("Microsoft") for q in quotes)
+    assert any(q.startswith("Oracle") for q in quotes)
 
 
 def test_another_date_contradicts_a_claimed_date(tmp_path, fake_embeddings):
     fc = _fc(tmp_path, fake_embeddings, {"a.txt": _TRUE})
-    result = fc.check("Facebook acquired the photo app Instagram in June 2015.")
+    result = fc.check("Microsoft acquired the game studio Mojang in June 2015.")
     assert result.verdict == "refuted", result.explanation
 
 
@@ -108,32 +108,32 @@ def test_a_subject_is_not_a_speaker():
     def speakers(s: str) -> list[str]:
         return [a.who for a in find_attributions(s) if speaks(s, a)]
 
-    assert speakers("Apple announced the iPhone 11 on September 10.") == []
+    assert speakers("Google announced the Nova 7 on June 8.") == []
     assert speakers("Google reported its earnings on Tuesday.") == []
     assert speakers("The ministry confirmed 25 deaths.") == ["The ministry"]
-    assert speakers("Apple announced today that it would buy Beats.") == ["Apple"]
+    assert speakers("Microsoft announced today that it would buy Sunbeam Labs.") == ["Microsoft"]
     assert speakers("The Kremlin said it knew nothing.") == ["The Kremlin"]
 
 
 def test_a_subject_in_the_claim_is_not_its_source(tmp_path, fake_embeddings):
-    # Were Apple taken as the claim's source, a sentence without Apple's word could
-    # not confirm it; and the evidence is not "Apple says the same".
-    text = "Apple announced the iPhone 11 at its Cupertino event in September 2019.\n"
+    # Were Google taken as the claim's source, a sentence without Google's word could
+    # not confirm it; and the evidence is not "Google says the same".
+    text = "Google announced the Nova 7 at its Mountain View event in June 2018.\n"
     fc = _fc(tmp_path, fake_embeddings, {"a.txt": text})
-    result = fc.check("Apple announced the iPhone 11 at its Cupertino event in September 2019.")
+    result = fc.check("Google announced the Nova 7 at its Mountain View event in June 2018.")
     assert result.verdict == "supported", result.explanation
-    assert "Apple says" not in result.explanation
+    assert "Google says" not in result.explanation
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "When was the Pixel 6 announced?",
-        "Xenoblade Chronicles™ 2 was released.",
-        "She won the 2021 Tour de France.",
+        "When was the Orbit 12 announced?",
+        "Zephyr Chronicles™ 2 was released.",
+        "She won the 2021 Alpha Cup.",
         "He finished first, the 92nd to do so.",
-        "The year-end No. 1 in tennis.",
-        "The premiere of season 4 of The Crown.",
+        "The world No. 1 in chess.",
+        "The premiere of season 4 of Dark Tales.",
     ],
 )
 def test_model_numbers_years_ordinals_and_ranks_are_not_counts(text):
@@ -152,15 +152,15 @@ def test_counts_are_still_counts():
 
 def test_a_title_does_not_decide_when_the_article_has_a_body(tmp_path, fake_embeddings):
     # The title alone would contradict the claim; the body supports it.
-    article = "Apple acquired the photo app Instagram in April 2012\n\n" + _TRUE
+    article = "Oracle acquired the game studio Mojang in May 2013\n\n" + _TRUE
     fc = _fc(tmp_path, fake_embeddings, {"a.txt": article})
     result = fc.check(_CLAIM)
     assert result.verdict == "supported", result.explanation
-    assert all(not c.quote.startswith("Apple") for c in result.citations)
+    assert all(not c.quote.startswith("Oracle") for c in result.citations)
 
 
 def test_a_markdown_heading_does_not_decide(tmp_path, fake_embeddings):
-    article = "# Deals\n\n## Apple acquired the photo app Instagram in April 2012\n\n" + _TRUE
+    article = "# Deals\n\n## Oracle acquired the game studio Mojang in May 2013\n\n" + _TRUE
     fc = _fc(tmp_path, fake_embeddings, {"a.md": article})
     assert fc.check(_CLAIM).verdict == "supported"
 

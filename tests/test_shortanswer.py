@@ -29,11 +29,11 @@ def _g(text: str, label: str) -> AnswerGroup:
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [
-        ("Joe Biden", "Biden", True),
-        ("Biden", "Joe Biden", True),
-        ("President Joe Biden", "Joe Biden", True),
-        ("Joe Biden", "Donald Trump", False),
-        ("Joe Biden", "Joe Smith", False),
+        ("Bo Chan", "Chan", True),
+        ("Chan", "Bo Chan", True),
+        ("President Bo Chan", "Bo Chan", True),
+        ("Bo Chan", "Mia Park", False),
+        ("Bo Chan", "Bo Smith", False),
         ("the Alpha Group", "Alpha Group", True),  # "the" does not count
     ],
 )
@@ -44,14 +44,14 @@ def test_names_are_compatible_when_one_holds_the_others_words(a, b, same):
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [
-        ("Dec 1, 2017", "December 1, 2017", True),
-        ("Dec. 1, 2017", "1 December 2017", True),
-        ("December 21, 2007", "December 1, 2017", False),
-        ("December 2, 2017", "December 1, 2017", False),
-        ("2017", "December 1, 2017", True),  # less precise, not contradicting
-        ("December 2017", "December 1, 2017", True),
-        ("2016", "December 1, 2017", False),
-        ("March 2017", "December 2017", False),
+        ("Mar 4, 2016", "March 4, 2016", True),
+        ("Mar. 4, 2016", "4 March 2016", True),
+        ("March 14, 2006", "March 4, 2016", False),
+        ("March 5, 2016", "March 4, 2016", False),
+        ("2016", "March 4, 2016", True),  # less precise, not contradicting
+        ("March 2016", "March 4, 2016", True),
+        ("2015", "March 4, 2016", False),
+        ("May 2016", "March 2016", False),
     ],
 )
 def test_dates_are_compatible_when_no_part_contradicts(a, b, same):
@@ -62,10 +62,10 @@ def test_dates_are_compatible_when_no_part_contradicts(a, b, same):
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [
-        ("$10.4 billion", "10.4 billion", True),
-        ("$10.4 billion", "$10.4bn", True),
-        ("$10.4 billion", "$1.39 billion", False),
-        ("$10.4 billion", "$10.4 million", False),
+        ("$7.2 billion", "7.2 billion", True),
+        ("$7.2 billion", "$7.2bn", True),
+        ("$7.2 billion", "$2.15 billion", False),
+        ("$7.2 billion", "$7.2 million", False),
         ("1,200", "1200", True),
         ("five", "5", True),
     ],
@@ -77,7 +77,7 @@ def test_figures_are_compatible_when_their_values_agree(a, b, same):
 @pytest.mark.parametrize(
     ("text", "value"),
     [
-        ("$10.4 billion", 10.4e9),
+        ("$7.2 billion", 7.2e9),
         ("1,200", 1200.0),
         ("2.5 million", 2.5e6),
         ("five", 5.0),
@@ -146,11 +146,11 @@ def test_a_passage_naming_another_number_for_the_questions_word_violates():
 
 
 def test_a_passage_that_does_not_write_the_named_number_may_still_answer():
-    qa = analyse("When was Pixel 6 announced?")
-    assert not violates(qa, _stand_in("Google announced the phones on October 19, 2021."))
-    assert violates(qa, _stand_in("Google announced the Pixel 5 on September 30, 2020."))
+    qa = analyse("When was Nova 7 announced?")
+    assert not violates(qa, _stand_in("Google announced the phones on March 4, 2016."))
+    assert violates(qa, _stand_in("Google announced the Nova 6 on May 5, 2015."))
     # A number before the word is not its number.
-    assert not violates(qa, _stand_in("It was shown on October 19, 2021 at the Pixel event."))
+    assert not violates(qa, _stand_in("It was shown on March 4, 2016 at the Nova event."))
 
 
 # -- find_short_answers ------------------------------------------------------------------
@@ -316,11 +316,11 @@ def test_a_how_much_question_is_answered_by_money_and_other_figures_disagree():
     short = find_short_answers(
         qa,
         [
-            _cand("p1", "Orbit reported revenue of $10.4 billion in 2020, up from last year."),
-            _cand("p2", "Orbit reported revenue of $1.39 billion in 2020, up from last year."),
+            _cand("p1", "Orbit reported revenue of $7.2 billion in 2020, up from last year."),
+            _cand("p2", "Orbit reported revenue of $2.15 billion in 2020, up from last year."),
         ],
         0.5,
     )
     texts = {g.text for g in short.groups}
-    assert texts == {"$10.4 billion", "$1.39 billion"}
+    assert texts == {"$7.2 billion", "$2.15 billion"}
     assert short.disagreement
