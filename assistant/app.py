@@ -22,13 +22,13 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
 
-    from assistant.answer import Answer
-    from assistant.check import CheckResult
-    from assistant.claims import ClaimTable
-    from assistant.ingest import IngestReport
-    from assistant.retrieval import Hit, HybridRetriever
-    from assistant.store import Store
-    from assistant.summary import Summary
+    from assistant.index.ingest import IngestReport
+    from assistant.index.retrieval import Hit, HybridRetriever
+    from assistant.index.store import Store
+    from assistant.reasoning.answer import Answer
+    from assistant.reasoning.check import CheckResult
+    from assistant.reasoning.claims import ClaimTable
+    from assistant.reasoning.summary import Summary
 
 
 R = TypeVar("R")
@@ -62,22 +62,22 @@ class FactCheck:
         """The configured embedding model (loaded lazily on first use)."""
         if self._embeddings is not None:
             return self._embeddings
-        from assistant.embeddings import make_embeddings
+        from assistant.index.embeddings import make_embeddings
 
         return make_embeddings(self.settings)
 
     @cached_property
     def store(self) -> Store:
         """The opened store; raises StoreError if it is missing, empty or incompatible."""
-        from assistant.embeddings import embedding_model_id
-        from assistant.store import open_store
+        from assistant.index.embeddings import embedding_model_id
+        from assistant.index.store import open_store
 
         return open_store(self.settings, embedding_model_id(self.settings, self._embeddings))
 
     @cached_property
     def retriever(self) -> HybridRetriever:
         """The hybrid retriever over the store (a LangChain ``BaseRetriever``)."""
-        from assistant.retrieval import HybridRetriever
+        from assistant.index.retrieval import HybridRetriever
 
         return HybridRetriever(store=self.store, embeddings=self.embeddings, k=self.settings.k)
 
@@ -109,9 +109,9 @@ class FactCheck:
     ) -> IngestReport:
         """Ingest articles (default: the configured corpus folder) into the store.
 
-        See :func:`assistant.ingest.ingest` for the arguments and errors.
+        See :func:`assistant.index.ingest.ingest` for the arguments and errors.
         """
-        from assistant.ingest import ingest
+        from assistant.index.ingest import ingest
 
         targets = [Path(p) for p in paths] if paths else [Path(self.settings.corpus)]
         self._reset()
@@ -146,7 +146,7 @@ class FactCheck:
         return mode
 
     def _chat(self) -> BaseChatModel:
-        from assistant.llm import make_chat_model
+        from assistant.llm.chat import make_chat_model
 
         return self._chat_model or make_chat_model(self.settings)  # ConfigError if none
 
@@ -158,7 +158,7 @@ class FactCheck:
         A reply that breaks the format twice falls back in every mode; a server failure
         falls back in ``auto`` and is raised in ``llm``.
         """
-        from assistant.llm import LLMError, LLMFormatError
+        from assistant.llm.chat import LLMError, LLMFormatError
 
         try:
             return run_llm()
@@ -189,8 +189,8 @@ class FactCheck:
             LLMError: ``llm`` was asked for and the model server failed.
             StoreError: The store is missing or incompatible.
         """
-        from assistant.citations import SourceReader
-        from assistant.retrieval import check_question
+        from assistant.index.retrieval import check_question
+        from assistant.reasoning.citations import SourceReader
 
         question = check_question(question)
         asked = mode or self.settings.mode
@@ -198,7 +198,7 @@ class FactCheck:
         if self.resolve_mode(asked) == "extractive":
             return extractive.answer(question)
 
-        from assistant.llm import LLMAnswerer
+        from assistant.llm.chat import LLMAnswerer
 
         llm = LLMAnswerer(extractive, self._chat(), self.settings.llm_model, self.settings)
         # One assessment serves both answers (the fallback reuses it): score down to
@@ -213,7 +213,7 @@ class FactCheck:
         )
 
     def _extractive(self) -> Any:
-        from assistant.answer import ExtractiveAnswerer
+        from assistant.reasoning.answer import ExtractiveAnswerer
 
         # Twelve passages: a short answer is voted on across sources, and a dissenting
         # report must be among them to be shown.
@@ -225,14 +225,14 @@ class FactCheck:
         In LLM mode the model extracts the rows from the passages that hold figures, and
         every row is verified like any citation.
         """
-        from assistant.citations import SourceReader
-        from assistant.claims import build_claim_table, has_figure
+        from assistant.reasoning.citations import SourceReader
+        from assistant.reasoning.claims import build_claim_table, has_figure
 
         chunks = self.store.all_chunks()
         asked = mode or self.settings.mode
         if self.resolve_mode(asked) == "extractive":
             return build_claim_table(chunks)
-        from assistant.llm_tasks import llm_claims
+        from assistant.llm.tasks import llm_claims
 
         chat, reader = self._chat(), SourceReader()
         with_figures = [c for c in chunks if has_figure(c.text)]
@@ -248,15 +248,15 @@ class FactCheck:
         Raises:
             InputError: The claim is empty.
         """
-        from assistant.check import CheckResult, ClaimChecker
-        from assistant.citations import SourceReader
+        from assistant.reasoning.check import CheckResult, ClaimChecker
+        from assistant.reasoning.citations import SourceReader
 
         extractive = self._extractive()
         checker = ClaimChecker(extractive)
         asked = mode or self.settings.mode
         if self.resolve_mode(asked) == "extractive":
             return checker.check(claim)
-        from assistant.llm_tasks import llm_check
+        from assistant.llm.tasks import llm_check
 
         chat, reader = self._chat(), SourceReader()
         assessment = extractive.assess(claim, floor=checker.min_relevance)
@@ -281,13 +281,13 @@ class FactCheck:
             InputError: The topic is empty, or the articles say nothing about it.
         """
         from assistant.errors import InputError
-        from assistant.summary import summarize
+        from assistant.reasoning.summary import summarize
 
         if topic is None:
             chunks = self.store.all_chunks()
             statements = self._key_statements(chunks)
         else:
-            from assistant.retrieval import check_question
+            from assistant.index.retrieval import check_question
 
             topic = check_question(topic)
             extractive = self._extractive()
@@ -302,8 +302,8 @@ class FactCheck:
         asked = mode or self.settings.mode
         if self.resolve_mode(asked) == "extractive":
             return offline
-        from assistant.citations import SourceReader
-        from assistant.llm_tasks import llm_summary
+        from assistant.llm.tasks import llm_summary
+        from assistant.reasoning.citations import SourceReader
 
         chat = self._chat()
         passages = _summary_passages(chunks, offline)
@@ -327,9 +327,9 @@ class FactCheck:
         """Attributed sentences, most central first, one per speaker."""
         import numpy as np
 
-        from assistant.attribution import find_attributions
-        from assistant.claims import source_key
-        from assistant.summary import _attributed_sentences
+        from assistant.reasoning.attribution import find_attributions
+        from assistant.reasoning.claims import source_key
+        from assistant.reasoning.summary import _attributed_sentences
 
         found = _attributed_sentences(chunks)
         if not found:

@@ -23,8 +23,8 @@ from assistant.errors import FactCheckError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from assistant.answer import Answer
     from assistant.app import FactCheck
+    from assistant.reasoning.answer import Answer
     from assistant.settings import Settings
 
 T = TypeVar("T")
@@ -211,7 +211,7 @@ def _guard(fn: Callable[[], T]) -> T:
 def _highlight(quote: str, match_terms: frozenset[str]) -> Any:
     from rich.text import Text
 
-    from assistant.terms import tokens
+    from assistant.index.terms import tokens
 
     text = Text(quote)
     for tok in tokens(quote):
@@ -309,7 +309,7 @@ def search(
 
     def run() -> None:
         from assistant.app import FactCheck
-        from assistant.retrieval import check_question
+        from assistant.index.retrieval import check_question
 
         check_question(query)
         fc = FactCheck(_settings(store=store, chroma_url=chroma_url))
@@ -340,7 +340,7 @@ def search(
             return
         from rich.text import Text
 
-        from assistant.terms import terms
+        from assistant.index.terms import terms
 
         console = _console()
         match = frozenset(terms(query))
@@ -397,7 +397,7 @@ def ask(
 
     def run() -> None:
         from assistant.app import FactCheck
-        from assistant.retrieval import check_question
+        from assistant.index.retrieval import check_question
 
         check_question(question)
         fc = FactCheck(_settings(store=store, k=k, llm_model=model, chroma_url=chroma_url))
@@ -517,7 +517,7 @@ def summary(
     def run() -> None:
         from assistant import __version__
         from assistant.app import FactCheck
-        from assistant.summary import to_markdown
+        from assistant.reasoning.summary import to_markdown
 
         fc = FactCheck(_settings(store=store, llm_model=model, chroma_url=chroma_url))
         _ensure_store(fc, quiet=as_json)
@@ -564,7 +564,7 @@ def check(
 
     def run() -> None:
         from assistant.app import FactCheck
-        from assistant.retrieval import check_question
+        from assistant.index.retrieval import check_question
 
         check_question(claim)
         fc = FactCheck(_settings(store=store, llm_model=model, chroma_url=chroma_url))

@@ -31,11 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from assistant.app import FactCheck
-from assistant.corpus import read_source_text
 from assistant.errors import FactCheckError
 from assistant.eval_rgb import WAYS, RGBReport, evaluate_rgb, format_rgb
+from assistant.index.corpus import read_source_text
+from assistant.reasoning.verify import locate
 from assistant.settings import Settings
-from assistant.verify import locate
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

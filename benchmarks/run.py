@@ -161,7 +161,7 @@ class _TimedEmbeddings:
 def measure_one(n_chunks: int, queries: int) -> dict[str, Any]:
     """Run every measurement at one size (call in a fresh process)."""
     from assistant.app import FactCheck
-    from assistant.embeddings import LocalMiniLMEmbeddings
+    from assistant.index.embeddings import LocalMiniLMEmbeddings
     from assistant.settings import Settings
 
     rng = random.Random(11)

@@ -12,8 +12,8 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from assistant.app import FactCheck
+from assistant.index.terms import terms
 from assistant.settings import Settings
-from assistant.terms import terms
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

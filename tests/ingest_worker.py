@@ -19,8 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from assistant import ingest as ingest_module
 from assistant.app import FactCheck
+from assistant.index import ingest as ingest_module
 from assistant.settings import Settings
 from tests.conftest import HashEmbeddings
 

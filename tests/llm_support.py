@@ -15,7 +15,7 @@ from typing import Any
 import httpx2
 import pytest
 
-import assistant.llm as llm_module
+import assistant.llm.chat as llm_module
 from assistant.app import FactCheck
 
 SECRET = "fake-api-key-for-tests-0123456789abcdef"  # not a credential: checked never shown

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import ABSTAIN_TEXT, ExtractiveAnswerer
 from assistant.app import FactCheck
-from assistant.citations import Citation
+from assistant.reasoning.answer import ABSTAIN_TEXT, ExtractiveAnswerer
+from assistant.reasoning.citations import Citation
 from assistant.settings import Settings
 from tests.conftest import DEV, load_jsonl, source_text
 

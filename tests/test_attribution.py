@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.attribution import Attribution, find_attributions
+from assistant.reasoning.attribution import Attribution, find_attributions
 
 
 def _who(sentence: str) -> list[str]:

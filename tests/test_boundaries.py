@@ -16,13 +16,22 @@ def _modules_after(code: str) -> set[str]:
 
 def test_core_does_not_import_typer_or_rich():
     loaded = _modules_after(
-        "import assistant.app, assistant.answer, assistant.retrieval, assistant.store, "
-        "assistant.ingest, assistant.eval, assistant.citations"
+        "import assistant.app, assistant.reasoning.answer, assistant.index.retrieval, "
+        "assistant.index.store, assistant.index.ingest, assistant.eval, "
+        "assistant.reasoning.citations, assistant.reasoning.shortanswer, assistant.llm.chat"
     )
     assert "typer" not in loaded and "rich" not in loaded
 
 
 def test_cli_start_up_imports_nothing_heavy():
     loaded = _modules_after("import assistant.cli")
-    for heavy in ("chromadb", "langchain_core", "onnxruntime", "numpy", "Stemmer", "sqlite3"):
+    for heavy in (
+        "chromadb",
+        "langchain_core",
+        "onnxruntime",
+        "numpy",
+        "Stemmer",
+        "sqlite3",
+        "spacy",
+    ):
         assert heavy not in loaded, heavy

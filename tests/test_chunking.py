@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import (
+from assistant.index.chunking import (
     Chunk,
     LineIndex,
     Span,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from assistant.chunking import split_sentences
-from assistant.citations import SourceReader
-from assistant.claims import build_claim_table
-from assistant.store import StoredChunk
+from assistant.index.chunking import split_sentences
+from assistant.index.store import StoredChunk
+from assistant.reasoning.citations import SourceReader
+from assistant.reasoning.claims import build_claim_table
 from tests.conftest import SEEDS, source_text
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import decode_article, read_articles, read_source_text, title_of
 from assistant.errors import InputError, NoArticlesError
+from assistant.index.corpus import decode_article, read_articles, read_source_text, title_of
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

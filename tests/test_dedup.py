@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.dedup import THRESHOLD, figures_of, near_duplicates, resemblance, shingles
+from assistant.reasoning.dedup import THRESHOLD, figures_of, near_duplicates, resemblance, shingles
 
 BASE = "The regional council said on Monday that 13 workers were hurt when the old bridge fell."
 

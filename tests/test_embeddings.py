@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant import embeddings as emb
 from assistant.errors import ConfigError, ModelIntegrityError
+from assistant.index import embeddings as emb
 from assistant.settings import Settings
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from assistant.app import FactCheck
-from assistant.citations import Citation, RejectedCitation, SourceReader
 from assistant.errors import EmbeddingMismatchError, NoArticlesError, StoreError
+from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.settings import Settings
 
 

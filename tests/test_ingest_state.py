@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant import ingest as ingest_module
-from assistant import store as store_module
 from assistant.app import FactCheck
-from assistant.chunking import chunk_text
-from assistant.citations import Citation
 from assistant.errors import StoreBusyError
+from assistant.index import ingest as ingest_module
+from assistant.index import store as store_module
+from assistant.index.chunking import chunk_text
+from assistant.reasoning.citations import Citation
 from assistant.settings import Settings
 from tests.conftest import ROOT, HashEmbeddings
 

@@ -16,10 +16,10 @@ import httpx2
 import pytest
 from typer.testing import CliRunner
 
-import assistant.llm as llm_module
+import assistant.llm.chat as llm_module
 from assistant.app import FactCheck
 from assistant.cli import app
-from assistant.llm import LLMError, rewrite_markers
+from assistant.llm.chat import LLMError, rewrite_markers
 from tests.conftest import source_text
 from tests.llm_support import (
     FOREIGN_MINISTRY,

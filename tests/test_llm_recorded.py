@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from assistant.app import FactCheck
 from assistant.cli import app
-from assistant.verify import locate
+from assistant.reasoning.verify import locate
 from tests.conftest import source_text
 
 CASSETTES = Path(__file__).parent / "cassettes"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-import assistant.nlp as nlp
+import assistant.reasoning.nlp as nlp
 from assistant.errors import ModelIntegrityError
-from assistant.nlp import entities, entities_many
+from assistant.reasoning.nlp import entities, entities_many
 
 TEXTS = [
     "Ann Lee beat Bo Chan in Paris on March 3, 2019, to win $2.5 million.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.question import analyse, answer_type, years_in
+from assistant.reasoning.question import analyse, answer_type, years_in
 
 
 @pytest.mark.parametrize(

@@ -18,10 +18,10 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.app import FactCheck
-from assistant.citations import Citation, RejectedCitation, SourceReader
 from assistant.cli import app
 from assistant.errors import InputError
-from assistant.retrieval import MAX_QUESTION_CHARS
+from assistant.index.retrieval import MAX_QUESTION_CHARS
+from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.settings import Settings
 from tests.conftest import HashEmbeddings
 from tests.llm_support import SECRET, completion, passage_with
@@ -359,7 +359,7 @@ def test_a_source_outside_the_ingested_folder_is_never_read_or_shown(tmp_path, c
 
 
 def test_output_names_sources_relative_to_the_ingested_folder(seed_fc):
-    from assistant.summary import to_markdown
+    from assistant.reasoning.summary import to_markdown
 
     answer = seed_fc.ask("Who said 5 were killed?", mode="extractive").to_json()
     summary = seed_fc.summary()

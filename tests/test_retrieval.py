@@ -7,10 +7,10 @@ from langchain_core.documents import Document
 from langchain_core.runnables import RunnableLambda
 
 from assistant.errors import InputError
-from assistant.lexical import LexicalIndex
-from assistant.retrieval import COVERAGE_WEIGHT, RRF_K, HybridRetriever, fuse, term_weights
-from assistant.store import StoredChunk
-from assistant.verify import locate
+from assistant.index.lexical import LexicalIndex
+from assistant.index.retrieval import COVERAGE_WEIGHT, RRF_K, HybridRetriever, fuse, term_weights
+from assistant.index.store import StoredChunk
+from assistant.reasoning.verify import locate
 from tests.conftest import DEV, load_jsonl, source_text
 
 
@@ -58,7 +58,7 @@ def test_a_query_of_only_stopwords_finds_nothing_by_keyword():
 
 
 def test_a_query_scores_its_rarest_terms_within_the_postings_budget(monkeypatch):
-    from assistant import lexical
+    from assistant.index import lexical
 
     # "convoy" in every chunk, "tanker" in half, "ambush" in one.
     texts = [f"A convoy {'tanker ' if i % 2 else ''}moved on day {i}." for i in range(10)]

@@ -6,17 +6,17 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.answer import Candidate
-from assistant.question import analyse
-from assistant.shortanswer import (
+from assistant.index.store import StoredChunk
+from assistant.index.terms import terms
+from assistant.reasoning.answer import Candidate
+from assistant.reasoning.question import analyse
+from assistant.reasoning.shortanswer import (
     AnswerGroup,
     compatible,
     figure_value,
     find_short_answers,
     violates,
 )
-from assistant.store import StoredChunk
-from assistant.terms import terms
 
 
 def _g(text: str, label: str) -> AnswerGroup:

@@ -7,7 +7,7 @@ import re
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.summary import to_markdown
+from assistant.reasoning.summary import to_markdown
 from tests.conftest import source_text
 
 

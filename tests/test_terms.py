@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.terms import STOPWORDS, is_number, terms, tokens
+from assistant.index.terms import STOPWORDS, is_number, terms, tokens
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))

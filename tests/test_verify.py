@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import Span
-from assistant.verify import locate, stands_at
+from assistant.index.chunking import Span
+from assistant.reasoning.verify import locate, stands_at
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -215,7 +215,7 @@ def test_stands_at() -> None:
 
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name)
 def test_every_sentence_of_a_seed_locates_itself(path: Path) -> None:
-    from assistant.chunking import split_sentences
+    from assistant.index.chunking import split_sentences
 
     text = _read(path)
     for s in split_sentences(text):

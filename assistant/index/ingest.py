@@ -15,12 +15,12 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.chunking import chunk_text
-from assistant.corpus import Article, ReadResult, read_articles
-from assistant.embeddings import embedding_model_id, make_embeddings
-from assistant.lexical import FileRecord, LexicalIndex
+from assistant.index.chunking import chunk_text
+from assistant.index.corpus import Article, ReadResult, read_articles
+from assistant.index.embeddings import embedding_model_id, make_embeddings
+from assistant.index.lexical import FileRecord, LexicalIndex
+from assistant.index.store import Store, StoredChunk, open_store
 from assistant.settings import Settings
-from assistant.store import Store, StoredChunk, open_store
 
 EMBED_BATCH = 256  # chunks embedded and written per step: bounds memory, saves progress
 

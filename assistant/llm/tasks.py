@@ -2,7 +2,7 @@
 
 Each task asks the model for a fixed JSON shape that names, for everything it says, a
 passage and a sentence copied from it. Every such quote goes through
-:func:`assistant.llm.verify_proposal` (verbatim in a passage given, long enough, in the
+:func:`assistant.llm.chat.verify_proposal` (verbatim in a passage given, long enough, in the
 file on disk); what fails is rejected with a reason and never shown as a citation.
 
 - check: the verdict is derived again from the evidence that verified, so a model's
@@ -20,11 +20,9 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.answer import Candidate
-from assistant.check import CheckResult, Verdict, verdict_of
-from assistant.citations import Citation, RejectedCitation, SourceReader
-from assistant.claims import CATEGORIES, Claim, ClaimTable, merge_and_group
-from assistant.llm import (
+from assistant.index.retrieval import Hit
+from assistant.index.store import StoredChunk
+from assistant.llm.chat import (
     QuotedEvidence,
     ask_structured,
     format_passages,
@@ -34,15 +32,17 @@ from assistant.llm import (
     with_api_errors,
 )
 from assistant.prompts import render
-from assistant.retrieval import Hit
-from assistant.store import StoredChunk
-from assistant.summary import Summary, SummarySentence
-from assistant.verify import locate
+from assistant.reasoning.answer import Candidate
+from assistant.reasoning.check import CheckResult, Verdict, verdict_of
+from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
+from assistant.reasoning.claims import CATEGORIES, Claim, ClaimTable, merge_and_group
+from assistant.reasoning.summary import Summary, SummarySentence
+from assistant.reasoning.verify import locate
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from assistant.answer import Assessment, ExtractiveAnswerer
+    from assistant.reasoning.answer import Assessment, ExtractiveAnswerer
     from assistant.settings import Settings
 
 CLAIM_BATCH = 4  # passages per extraction call: small models lose track past a few
@@ -83,7 +83,7 @@ def llm_check(
     a different figure cannot support the claim, nor a matching one contradict it. The
     same sentence given both stances counts for neither.
     """
-    from assistant.check import ClaimChecker
+    from assistant.reasoning.check import ClaimChecker
 
     claim = assessment.question
     judge = ClaimChecker(relevance)
@@ -140,8 +140,8 @@ def llm_check(
 
 def _as_candidate(cit: Citation, hits: Sequence[Hit], assessment: Assessment) -> Candidate:
     """A verified quote as a scored candidate sentence, for the rules to judge."""
-    from assistant.answer import ExtractiveAnswerer
-    from assistant.terms import terms
+    from assistant.index.terms import terms
+    from assistant.reasoning.answer import ExtractiveAnswerer
 
     chunk = next(
         h.chunk

@@ -23,9 +23,9 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.errors import InputError
-from assistant.lexical import LexicalIndex
-from assistant.store import Store, StoredChunk
-from assistant.terms import terms
+from assistant.index.lexical import LexicalIndex
+from assistant.index.store import Store, StoredChunk
+from assistant.index.terms import terms
 
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of top ranks
 # What holding every question term (idf-weighted) adds to a candidate's fused score: as

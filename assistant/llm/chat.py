@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 from pydantic import BaseModel, Field
 
-from assistant.answer import (
+from assistant.errors import ConfigError, FactCheckError
+from assistant.index.chunking import Span
+from assistant.index.retrieval import Hit
+from assistant.index.store import StoredChunk
+from assistant.index.terms import terms
+from assistant.prompts import render
+from assistant.reasoning.answer import (
     ABSTAIN_TEXT,
     Answer,
     Assessment,
@@ -26,14 +32,8 @@ from assistant.answer import (
     ShortAnswer,
     short_answers_for,
 )
-from assistant.chunking import Span
-from assistant.citations import Citation, RejectedCitation, SourceReader
-from assistant.errors import ConfigError, FactCheckError
-from assistant.prompts import render
-from assistant.retrieval import Hit
-from assistant.store import StoredChunk
-from assistant.terms import terms
-from assistant.verify import locate
+from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
+from assistant.reasoning.verify import locate
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

@@ -1,7 +1,7 @@
 """The keyword side of retrieval: BM25 over the same chunks as Chroma, in SQLite FTS5.
 
 Scoring is SQLite's (FTS5's ``bm25()``: k1=1.2, b=0.75). What is ours is the analysis:
-each chunk is stored as its normalised terms (:mod:`assistant.terms`), so "5" finds
+each chunk is stored as its normalised terms (:mod:`assistant.index.terms`), so "5" finds
 "five" and "killed?" finds "killed". FTS5 adds and deletes documents in place, inside
 transactions, so the index lives in a file beside the vectors and grows with them: one
 new article costs one article's work, and an interrupted ingest leaves a consistent
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.store import StoredChunk
-from assistant.terms import terms
+from assistant.index.store import StoredChunk
+from assistant.index.terms import terms
 
 SCHEMA_VERSION = "2"
 _COLUMNS = ("id", "source", "root", "title", "start", "end", "line", "text", "file_sha256")

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.attribution import SPEECH_VERBS
-from assistant.terms import is_number, terms
+from assistant.index.terms import is_number, terms
+from assistant.reasoning.attribution import SPEECH_VERBS
 
 AnswerType = Literal["person", "date", "place", "figure", "thing", "open"]
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from assistant.chunking import LineIndex
-from assistant.corpus import is_within, read_source_text
-from assistant.store import StoredChunk
-from assistant.verify import locate, stands_at
+from assistant.index.chunking import LineIndex
+from assistant.index.corpus import is_within, read_source_text
+from assistant.index.store import StoredChunk
+from assistant.reasoning.verify import locate, stands_at
 
 
 @dataclass(frozen=True)

@@ -258,7 +258,7 @@ class Store:
         if self._keywords is None:
             import sqlite3
 
-            from assistant.lexical import LexicalIndex
+            from assistant.index.lexical import LexicalIndex
 
             self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
             try:
@@ -273,7 +273,7 @@ class Store:
 
     @property
     def keywords(self) -> Any:
-        """The BM25 index (:class:`assistant.lexical.LexicalIndex`), in step with the vectors.
+        """The BM25 index (:class:`assistant.index.lexical.LexicalIndex`), in step with the vectors.
 
         Opened on first use. When its size differs from the collection's (an ingest was
         interrupted, another machine ingested into the server, or the store predates the

@@ -18,11 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.attribution import Attribution, find_attributions
-from assistant.chunking import paragraphs, split_sentences
-from assistant.citations import Citation, RejectedCitation, SourceReader
-from assistant.store import StoredChunk
-from assistant.terms import NUMBER_WORDS, terms, tokens
+from assistant.index.chunking import paragraphs, split_sentences
+from assistant.index.store import StoredChunk
+from assistant.index.terms import NUMBER_WORDS, terms, tokens
+from assistant.reasoning.attribution import Attribution, find_attributions
+from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 
 # What a figure counts, by the stems near it. Order matters for ties: more specific first.
 # Events come first; "fighters" (a noun for who is counted, not what happened to them)

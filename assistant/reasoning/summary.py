@@ -13,11 +13,11 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.attribution import find_attributions
-from assistant.chunking import split_sentences
-from assistant.citations import Citation, SourceReader
-from assistant.claims import Claim, ClaimTable, build_claim_table
-from assistant.store import StoredChunk
+from assistant.index.chunking import split_sentences
+from assistant.index.store import StoredChunk
+from assistant.reasoning.attribution import find_attributions
+from assistant.reasoning.citations import Citation, SourceReader
+from assistant.reasoning.claims import Claim, ClaimTable, build_claim_table
 
 WHAT_PHRASE = {
     "killed": "killed",

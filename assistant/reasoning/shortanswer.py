@@ -29,14 +29,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from assistant.claims import CATEGORIES, _category
-from assistant.dedup import THRESHOLD, resemblance
-from assistant.nlp import Entity, entities_many
-from assistant.question import QuestionAnalysis, years_in
-from assistant.terms import terms, tokens
+from assistant.index.terms import terms, tokens
+from assistant.reasoning.claims import CATEGORIES, _category
+from assistant.reasoning.dedup import THRESHOLD, resemblance
+from assistant.reasoning.nlp import Entity, entities_many
+from assistant.reasoning.question import QuestionAnalysis, years_in
 
 if TYPE_CHECKING:
-    from assistant.answer import Candidate
+    from assistant.reasoning.evidence import Candidate
 
 _MONTHS = {
     m: i

@@ -17,16 +17,16 @@ from typing import Any, Literal
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.attribution import Attribution, find_attributions
-from assistant.chunking import split_sentences
-from assistant.citations import Citation, RejectedCitation, SourceReader
-from assistant.dedup import near_duplicates
-from assistant.lexical import LexicalIndex
-from assistant.question import QuestionAnalysis, analyse
-from assistant.retrieval import Hit, HybridRetriever, check_question
-from assistant.shortanswer import ShortAnswers, find_short_answers, violates
-from assistant.store import StoredChunk
-from assistant.terms import is_number, terms, tokens
+from assistant.index.chunking import split_sentences
+from assistant.index.lexical import LexicalIndex
+from assistant.index.retrieval import Hit, HybridRetriever, check_question
+from assistant.index.terms import is_number, terms, tokens
+from assistant.reasoning.attribution import find_attributions
+from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
+from assistant.reasoning.dedup import near_duplicates
+from assistant.reasoning.evidence import Candidate
+from assistant.reasoning.question import QuestionAnalysis, analyse
+from assistant.reasoning.shortanswer import ShortAnswers, find_short_answers, violates
 
 ABSTAIN_TEXT = "The articles do not say."
 MAX_CITATIONS = 4
@@ -109,24 +109,6 @@ class ShortAnswer:
     def to_json(self) -> dict[str, Any]:
         """The short answer in the public ``--json`` shape."""
         return {"text": self.text, "who": self.who, "citations": list(self.citations)}
-
-
-@dataclass
-class Candidate:
-    """An evidence sentence from a retrieved passage, with its features."""
-
-    chunk: StoredChunk
-    hit_rank: int
-    start: int  # offsets in the file
-    end: int
-    text: str
-    context_terms: set[str]
-    own_terms: set[str]
-    coverage: float = 0.0
-    dense: float = 0.0
-    relevance: float = 0.0
-    score: float = 0.0
-    attributions: list[Attribution] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -20,15 +20,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assistant.answer import Assessment, Candidate, ExtractiveAnswerer
-from assistant.attribution import SPEECH_VERBS, Attribution, find_attributions
-from assistant.citations import Citation, RejectedCitation, SourceReader
-from assistant.claims import _FIGURE, _MONTH, _MONTH_AFTER, _category, _values, source_key
-from assistant.nlp import Entity, entities_many
-from assistant.question import years_in
-from assistant.retrieval import Hit
-from assistant.shortanswer import AnswerGroup, _date_key, compatible, figure_value
-from assistant.terms import is_number, terms
+from assistant.index.retrieval import Hit
+from assistant.index.terms import is_number, terms
+from assistant.reasoning.answer import Assessment, Candidate, ExtractiveAnswerer
+from assistant.reasoning.attribution import SPEECH_VERBS, Attribution, find_attributions
+from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
+from assistant.reasoning.claims import _FIGURE, _MONTH, _MONTH_AFTER, _category, _values, source_key
+from assistant.reasoning.nlp import Entity, entities_many
+from assistant.reasoning.question import years_in
+from assistant.reasoning.shortanswer import AnswerGroup, _date_key, compatible, figure_value
 
 Verdict = Literal["supported", "refuted", "conflicting", "not_enough_info"]
 
@@ -259,7 +259,7 @@ class Slot:
     terms: frozenset[str]
 
     def group(self) -> AnswerGroup:
-        """As an answer group, for :func:`assistant.shortanswer.compatible`."""
+        """As an answer group, for :func:`assistant.reasoning.shortanswer.compatible`."""
         return AnswerGroup(self.text, self.label)
 
 

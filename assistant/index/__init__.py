@@ -1,0 +1,7 @@
+"""The index: articles on disk → sentence-aware chunks → embeddings → Chroma + BM25.
+
+``corpus`` reads files, ``chunking`` cuts them with exact offsets, ``embeddings`` turns
+text into vectors, ``store`` keeps the vectors (Chroma) and ``lexical`` the keyword index
+(SQLite FTS5) in step, ``ingest`` drives the whole, and ``retrieval`` searches both.
+Nothing here reasons about questions or claims.
+"""

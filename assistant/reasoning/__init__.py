@@ -1,0 +1,9 @@
+"""Reasoning over retrieved passages, with no model: each module has one job.
+
+``question`` says what a question asks for; ``nlp`` tags entities; ``answer`` scores
+sentences and builds cited answers; ``shortanswer`` finds the span that answers and
+whether sources disagree; ``dedup`` folds reprinted sentences; ``attribution`` finds who
+said it; ``claims``, ``check`` and ``summary`` build the claim table, verdicts and
+summaries; ``citations`` and ``verify`` turn a quote into a citation only after finding
+it in its file. Data flows down: reasoning reads the index, never the other way.
+"""
