@@ -319,3 +319,56 @@ def test_auto_mode_uses_the_llm_only_when_configured(seed_fc, monkeypatch):
 )
 def test_markers_point_at_verified_citations_only(text, by_passage, ids, expected):
     assert rewrite_markers(text, by_passage, ids) == expected
+
+
+NOVAYA = (
+    "The Russian newspaper Novaya Gazeta said 13 Russians were killed in the attack and "
+    "another 15 wounded."
+)
+BLOOMBERG = "Bloomberg, citing two unnamed Russians, said more than 200 contract soldiers died"
+
+
+def test_authored_claim_of_disagreement_is_checked_against_the_verified_quotes(llm_fc):
+    # The model says the sources disagree; its one verified quote gives one answer.
+    def handler(request, _n):
+        p = passage_with(request, "Novaya Gazeta said 13")
+        return completion(
+            {
+                "citations": [{"passage": p, "quote": NOVAYA}],
+                "answer": f"The sources disagree: 15 were wounded [{p}].",
+                "answerable": True,
+                "disagreement": True,
+            }
+        )
+
+    fc, _server = llm_fc(handler)
+    answer = fc.ask("How many Russians were injured, according to Novaya Gazeta?", "llm")
+    assert answer.mode == "llm" and not answer.abstained
+    assert answer.disagreement is False
+    assert [a.text for a in answer.answers] == ["15"]
+    assert any("do not give two different answers" in n for n in answer.notices)
+
+
+def test_authored_quotes_with_different_figures_disagree_whatever_the_model_says(llm_fc):
+    def handler(request, _n):
+        p = passage_with(request, "Novaya Gazeta said 13")
+        q = passage_with(request, "Bloomberg, citing two unnamed Russians")
+        return completion(
+            {
+                "citations": [
+                    {"passage": p, "quote": NOVAYA},
+                    {"passage": q, "quote": BLOOMBERG},
+                ],
+                "answer": f"13 were killed [{p}].",
+                "answerable": True,
+            }
+        )
+
+    fc, _server = llm_fc(handler)
+    answer = fc.ask("How many Russians were killed?", "llm")
+    assert answer.mode == "llm" and len(answer.citations) == 2
+    assert answer.disagreement is True
+    texts = [a.text for a in answer.answers]
+    assert "13" in texts and "more than 200" in texts
+    cited = {c.id for c in answer.citations}
+    assert all(set(a.citations) <= cited and a.citations for a in answer.answers)
