@@ -85,6 +85,9 @@ _STOP = frozenset({"the", "a", "an", "of", "and", "'s", "’s", "s"})
 # How many candidate sentences are tagged: the best ones by score. Tagging costs about
 # 2 ms a sentence, and an answer sits in the best few dozen sentences or nowhere.
 MAX_TAGGED = 24
+# Answers named in a disagreement besides the first: enough for the spread of figures a
+# story has (five sources, five tolls), few enough to read.
+MAX_RIVALS = 5
 
 
 @dataclass
@@ -424,4 +427,4 @@ def find_short_answers(
         # sentence may be one that names the first answer too.
         if any(_stands_against(top, s, lead_of, ents_of) for s in g.spans):
             rivals.append(g)
-    return ShortAnswers(groups, rivals[:3])
+    return ShortAnswers(groups, rivals[:MAX_RIVALS])
