@@ -328,28 +328,8 @@ NOVAYA = (
 BLOOMBERG = "Bloomberg, citing two unnamed Russians, said more than 200 contract soldiers died"
 
 
-def test_authored_claim_of_disagreement_is_checked_against_the_verified_quotes(llm_fc):
-    # The model says the sources disagree; its one verified quote gives one answer.
-    def handler(request, _n):
-        p = passage_with(request, "Novaya Gazeta said 13")
-        return completion(
-            {
-                "citations": [{"passage": p, "quote": NOVAYA}],
-                "answer": f"The sources disagree: 15 were wounded [{p}].",
-                "answerable": True,
-                "disagreement": True,
-            }
-        )
-
-    fc, _server = llm_fc(handler)
-    answer = fc.ask("How many Russians were injured, according to Novaya Gazeta?", "llm")
-    assert answer.mode == "llm" and not answer.abstained
-    assert answer.disagreement is False
-    assert [a.text for a in answer.answers] == ["15"]
-    assert any("do not give two different answers" in n for n in answer.notices)
-
-
 def test_authored_quotes_with_different_figures_disagree_whatever_the_model_says(llm_fc):
+    # The model's prose names one figure; its verified quotes give two: the JSON says so.
     def handler(request, _n):
         p = passage_with(request, "Novaya Gazeta said 13")
         q = passage_with(request, "Bloomberg, citing two unnamed Russians")

@@ -82,10 +82,6 @@ class ModelAnswer(BaseModel):
     answerable: bool = Field(
         description="false only when no passage says anything that answers the question."
     )
-    disagreement: bool = Field(
-        default=False,
-        description="true when passages give different answers (names, dates, figures).",
-    )
 
 
 # -- the model ------------------------------------------------------------------------------
@@ -309,13 +305,8 @@ class LLMAnswerer:
         base.abstained = False
         base.citations = citations
         # Short answers and disagreement are read off the verified quotes by the same
-        # rules as offline: the model's word that sources disagree is checked, not taken.
+        # rules as offline, never taken from the model's word.
         base.answers, base.disagreement = short_answers_for(assessment, citations)
-        if reply.disagreement and not base.disagreement:
-            base.notices.append(
-                "the model said the sources disagree, but its verified quotes do not give "
-                "two different answers"
-            )
         if not base.answers:
             text = re.sub(_MARKERS, "", base.answer).strip()
             base.answers = [ShortAnswer(text, None, [c.id for c in citations])]
