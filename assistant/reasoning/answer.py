@@ -43,18 +43,6 @@ _SCAFFOLD = frozenset(
         "someone something anyone anything somebody"
     )
 )
-_WHO = re.compile(
-    r"^\s*(who|whom|whose|which (?:\w+ )?(?:official|newspaper|outlet|agency|"
-    r"group|organi[sz]ation|ministry|media|source|person|people|politician|"
-    r"spokesman|company)|according to whom)\b",
-    re.IGNORECASE,
-)
-_HOW_MANY = re.compile(
-    r"\bhow (many|much|long|old)\b|\b(what|which) year\b"
-    r"|\bwhat (?:was |is )?(?:the )?(?:number|toll|figure|death toll|count)\b",
-    re.IGNORECASE,
-)
-_WHEN = re.compile(r"^\s*(when|on what (?:day|date))\b", re.IGNORECASE)
 _MONTHS = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b|\b(monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday|week|yesterday|"
@@ -127,16 +115,23 @@ class QuestionInfo:
         return sum(self.weights.values()) or 1.0
 
 
-def analyse_question(question: str, lexical: LexicalIndex) -> QuestionInfo:
-    """Weigh the question's content terms by how rare they are in the corpus."""
+def analyse_question(
+    question: str, lexical: LexicalIndex, qa: QuestionAnalysis | None = None
+) -> QuestionInfo:
+    """Weigh the question's content terms by how rare they are in the corpus.
+
+    What kind of answer it wants comes from :func:`assistant.reasoning.question.analyse`
+    (passed in when the caller has it already).
+    """
+    qa = qa or analyse(question)
     qterms = [t for t in terms(question) if t not in _SCAFFOLD]
     weights = {t: lexical.idf(t) for t in dict.fromkeys(qterms)}
     return QuestionInfo(
         text=question,
         weights=weights,
-        wants_who=bool(_WHO.search(question)),
-        wants_number=bool(_HOW_MANY.search(question)),
-        wants_when=bool(_WHEN.search(question)),
+        wants_who=qa.type == "person",
+        wants_number=qa.type == "figure",
+        wants_when=qa.type == "date",
     )
 
 
@@ -296,12 +291,12 @@ class ExtractiveAnswerer:
         question = check_question(question)
         qvec = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
         hits = self.retriever.search(question, k=self.k, query_vector=qvec.tolist())
-        info = analyse_question(question, self.retriever.lexical)
+        qa = analyse(question)
+        info = analyse_question(question, self.retriever.lexical, qa)
         cands = self.candidates(hits)
         self.score(info, cands, qvec, self.min_relevance if floor is None else floor)
         cands.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
-        qa = replace(analyse(question), weights=info.weights)
-        return Assessment(question, info, hits, cands, qa)
+        return Assessment(question, info, hits, cands, replace(qa, weights=info.weights))
 
     def answer(self, question: str, reader: SourceReader | None = None) -> Answer:
         """Answer ``question`` from the store, or abstain.
