@@ -319,12 +319,8 @@ class ExtractiveAnswerer:
         reader = reader or SourceReader()
         qa = assessment.qa
         usable = [c for c in assessment.candidates if not violates(qa, c)]
-        if not usable or (
-            usable[0].relevance < self.min_relevance
-            and (max(c.relevance for c in usable) < self.min_relevance)
-        ):
+        if max((c.relevance for c in usable), default=0.0) < self.min_relevance:
             return assessment.abstention("extractive")
-        usable.sort(key=lambda c: (-c.score, c.hit_rank, c.start))
         if qa.labels and not qa.wants_speaker:
             short = find_short_answers(qa, usable, self.min_relevance)
             if short.groups:
