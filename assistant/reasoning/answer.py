@@ -465,15 +465,14 @@ class ExtractiveAnswerer:
         answers: list[ShortAnswer] = []
         quotes: list[str] = []
         for n, group in enumerate(shown):
-            # The answer's best sentences (a rival's best one), strongest first.
-            # Sentences that write the answer as shown come first, strongest first.
+            # The answer's best sentences (a rival's best one): those that write the
+            # answer as shown first, then the strongest. Twice as many are verified as
+            # shown, as near-duplicates fold into the first and some may not verify.
             spans = sorted(group.spans, key=lambda s: (s.entity.text != group.text, -s.score))
             sentences = list({id(s.cand): s.cand for s in spans}.values())
-            limit = MAX_CITATIONS - len(short.rivals) if n == 0 else 1
-            cited, bad = self._cite_all(sentences[: max(limit, 1) * 2], reader, len(citations) + 1)
-            cited = cited[: max(limit, 1)]
-            for i, (_, cit) in enumerate(cited):  # renumber after dropped twins
-                cited[i] = (cited[i][0], replace(cit, id=len(citations) + i + 1))
+            limit = max(MAX_CITATIONS - len(short.rivals), 1) if n == 0 else 1
+            cited, bad = self._cite_all(sentences[: limit * 2], reader, len(citations) + 1)
+            cited = cited[:limit]  # ids stay consecutive: _cite_all numbers what it keeps
             rejected += bad
             if not cited:
                 continue
