@@ -109,7 +109,7 @@ def _is_subject(root: Any) -> bool:
             return True
         if tok.dep_ == "pobj" and tok.head.dep_ == "agent":  # "directed by Ann Lee"
             return True
-        if tok.dep_ not in {"compound", "appos", "poss", "conj"} or tok.head is tok:
+        if tok.dep_ not in {"compound", "appos", "poss", "conj"} or tok.head.i == tok.i:
             return False
         tok = tok.head
     return False
