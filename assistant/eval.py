@@ -32,7 +32,7 @@ from typing import Any
 
 from assistant.app import FactCheck
 from assistant.errors import FactCheckError
-from assistant.eval_rgb import WAYS, RGBReport, evaluate_rgb, format_rgb
+from assistant.eval_rgb import WAYS, RGBReport, evaluate_rgb, format_rgb, pct
 from assistant.index.corpus import read_source_text
 from assistant.reasoning.verify import locate
 from assistant.settings import Settings
@@ -188,10 +188,6 @@ def evaluate(
     )
 
 
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{100 * x:.1f}%"
-
-
 def format_report(report: EvalReport, verbose: bool = False) -> str:
     """A plain-text summary (and, with ``verbose``, one line per question)."""
     lines = []
@@ -202,13 +198,13 @@ def format_report(report: EvalReport, verbose: bool = False) -> str:
             lines.append(f"{mark} {r.id:6} {r.kind:12} {r.question[:70]}{extra}")
     lines += [
         f"questions:                {report.questions}",
-        f"retrieval recall@{report.k}:       {_pct(report.recall_at_k)}",
-        f"answer accuracy:          {_pct(report.answer_accuracy)}",
-        f"citations on gold:        {_pct(report.citation_precision)}",
-        f"unanswerable abstained:   {_pct(report.abstention_rate)}",
-        f"answerable abstained:     {_pct(report.false_abstention_rate)}",
-        f"quotes verbatim:          {_pct(report.verbatim_rate)}",
-        f"claim verdicts right:     {_pct(report.verdict_accuracy)}",
+        f"retrieval recall@{report.k}:       {pct(report.recall_at_k)}",
+        f"answer accuracy:          {pct(report.answer_accuracy)}",
+        f"citations on gold:        {pct(report.citation_precision)}",
+        f"unanswerable abstained:   {pct(report.abstention_rate)}",
+        f"answerable abstained:     {pct(report.false_abstention_rate)}",
+        f"quotes verbatim:          {pct(report.verbatim_rate)}",
+        f"claim verdicts right:     {pct(report.verdict_accuracy)}",
         "mean ask time:            "
         + ("n/a" if report.mean_ask_seconds is None else f"{report.mean_ask_seconds:.3f} s"),
     ]

@@ -240,7 +240,8 @@ def evaluate_rgb(
     return report
 
 
-def _pct(x: float | None) -> str:
+def pct(x: float | None) -> str:
+    """A share as a percentage with one decimal, or "n/a"."""
     return "n/a" if x is None else f"{100 * x:.1f}%"
 
 
@@ -255,11 +256,11 @@ def format_rgb(report: RGBReport, verbose: bool = False) -> str:
             dis = " [disagree]" if r.disagreement else ""
             lines.append(f"{mark} {r.way[:7]:7} {r.id:3} {r.query[:45]:45} {shown}{dis}{extra}")
     lines += [
-        f"rgb noise:                {_pct(report.noise)}",
-        f"rgb counterfactual:       {_pct(report.counterfactual)}",
-        f"rgb check not both true:  {_pct(report.counterfactual_check)}",
-        f"rgb rejection abstained:  {_pct(report.rejection)}",
-        f"rgb quotes verbatim:      {_pct(report.verbatim_rate)}",
+        f"rgb noise:                {pct(report.noise)}",
+        f"rgb counterfactual:       {pct(report.counterfactual)}",
+        f"rgb check not both true:  {pct(report.counterfactual_check)}",
+        f"rgb rejection abstained:  {pct(report.rejection)}",
+        f"rgb quotes verbatim:      {pct(report.verbatim_rate)}",
         "rgb mean ask time:        "
         + ("n/a" if report.mean_ask_seconds is None else f"{report.mean_ask_seconds:.3f} s"),
     ]

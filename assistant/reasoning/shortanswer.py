@@ -21,6 +21,7 @@ dev set, its held-out set and rgb-dev together.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -85,6 +86,12 @@ _STOP = frozenset({"the", "a", "an", "of", "and", "'s", "’s", "s"})
 # How many candidate sentences are tagged: the best ones by score. Tagging costs about
 # 2 ms a sentence, and an answer sits in the best few dozen sentences or nowhere.
 MAX_TAGGED = 24
+# Spans grouped per question, strongest first: grouping compares spans with groups, so a
+# sentence listing thousands of names must not make it quadratic.
+MAX_SPANS = 200
+# Characters either side of a figure in which to read what it counts (claims reads 12
+# content words; 300 characters holds them in ordinary prose).
+_CATEGORY_REACH = 300
 # Answers named in a disagreement besides the first: enough for the spread of figures a
 # story has (five sources, five tolls), few enough to read.
 MAX_RIVALS = 5
@@ -251,7 +258,13 @@ def _not_a_count(ent: Entity, cand: Candidate, counts: str | None) -> bool:
     for a in cand.attributions:
         if low in a.who.lower() or (a.via and low in a.via.lower()):
             return True
-    return bool(counts) and _category(cand.text, ent.start, ent.end) != counts
+    if not counts:
+        return False
+    # What it counts is read within a few words of it: a window of the sentence keeps
+    # this linear in a long sentence with many figures.
+    lo = max(0, ent.start - _CATEGORY_REACH)
+    window = cand.text[lo : ent.end + _CATEGORY_REACH]
+    return _category(window, ent.start - lo, ent.end - lo) != counts
 
 
 def _stands_against(
@@ -268,7 +281,8 @@ def _stands_against(
     # The same report with another answer in its place (a reprint with the figure or
     # the name changed) stands against it whatever its rank.
     mine = _masked(span)
-    if any(resemblance(mine, _masked(s)) >= THRESHOLD for s in top.spans):
+    theirs = {id(s.cand): s for s in top.spans}.values()  # one per sentence
+    if any(resemblance(mine, _masked(s)) >= THRESHOLD for s in theirs):
         return True
     # Otherwise a rival answers from a sentence that matches the question about as well,
     # and stands there about as strongly (votes aside: one dissenting report counts).
@@ -332,13 +346,17 @@ def _own_coverage(qa: QuestionAnalysis, cand: Candidate) -> float:
     return sum(w for t, w in qa.weights.items() if t in cand.own_terms) / total
 
 
-def _proximity(qa: QuestionAnalysis, cand: Candidate, ent: Entity) -> float:
-    """1 when the entity stands next to the question's words, falling off with distance."""
-    where = [t.start for t in tokens(cand.text) if t.term in qa.terms]
+def _proximity(where: Sequence[int], ent: Entity) -> float:
+    """1 when the entity stands next to the question's words, falling off with distance.
+
+    ``where`` holds the sorted offsets of the question's words in the sentence (found
+    once per sentence, not once per entity).
+    """
     if not where:
         return 0.0
     centre = (ent.start + ent.end) / 2
-    dist = min(abs(w - centre) for w in where)
+    i = bisect.bisect_left(where, centre)
+    dist = min(abs(where[j] - centre) for j in (i - 1, i) if 0 <= j < len(where))
     return 1.0 / (1.0 + dist / 40.0)
 
 
@@ -391,6 +409,7 @@ def find_short_answers(
     ents_of: dict[int, list[Entity]] = {}
     for cand, ents in zip(pool, entities_many([c.text for c in pool]), strict=True):
         ents_of[id(cand)] = ents
+        where = [t.start for t in tokens(cand.text) if t.term in qa.terms]
         for ent in ents:
             if ent.label in _FIGURE_LABELS and _not_a_count(ent, cand, counts):
                 continue
@@ -398,7 +417,7 @@ def find_short_answers(
                 # What the sentence itself says (its own words, not its neighbours')
                 # and how close it is in meaning, nearer the question's words.
                 said = 0.5 * _own_coverage(qa, cand) + 0.5 * cand.dense
-                score = said * (0.8 + 0.2 * _proximity(qa, cand, ent))
+                score = said * (0.8 + 0.2 * _proximity(where, ent))
                 if not ent.subject and qa.type in ("person", "thing") and not qa.passive:
                     score *= 0.8  # "Who won?": the one who beat, not the one beaten
                 if ent.label == "FAC" and qa.type == "place":
@@ -408,6 +427,7 @@ def find_short_answers(
                 if qa.type == "date":
                     score *= 0.9 + 0.05 * _specificity(ent.text)
                 spans.append(Span(cand, ent, score))
+    spans = sorted(spans, key=lambda s: -s.score)[:MAX_SPANS]
     groups = _group(spans)
     if not groups:
         return ShortAnswers([], [])
