@@ -120,3 +120,34 @@ def test_is_a_langchain_retriever_that_composes(seed_fc):
 def test_empty_query_is_refused(seed_fc):
     with pytest.raises(InputError):
         seed_fc.search("   ")
+
+
+def test_invoke_honours_k_and_other_search_options(seed_fc):
+    retriever: HybridRetriever = seed_fc.retriever
+    question = "Who confirmed deaths to the BBC?"
+    assert retriever.k == 5
+    one = retriever.invoke(question, k=1)
+    assert len(one) == 1
+    assert one[0].id == retriever.search(question)[0].chunk.id  # the best hit, not any one
+    assert len(retriever.invoke(question, k=8)) == 8
+    assert len(retriever.invoke(question)) == retriever.k  # no k: the retriever's own
+    # A caller's embedding is used as is: the query's own vector ranks the same.
+    vector = seed_fc.embeddings.embed_query(question)
+    assert [d.id for d in retriever.invoke(question, k=3, query_vector=vector)] == [
+        d.id for d in retriever.invoke(question, k=3)
+    ]
+    assert len(retriever.invoke(question, k=2, verbose=True)) == 2  # LangChain's own option
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, "3", True, None])
+def test_a_bad_k_is_refused_with_the_projects_error(seed_fc, bad):
+    retriever: HybridRetriever = seed_fc.retriever
+    if bad is None:  # None means "the retriever's k", so the bad value sits there instead
+        retriever = retriever.model_copy(update={"k": 0})
+    with pytest.raises(InputError, match="k must be a whole number"):
+        retriever.invoke("Who confirmed deaths to the BBC?", k=bad)
+
+
+def test_an_unknown_search_option_is_refused_not_ignored(seed_fc):
+    with pytest.raises(InputError, match=r"unknown search option\(s\) 'filter', 'top_k'"):
+        seed_fc.retriever.invoke("Wagner Group", top_k=1, filter={"source": "x"})

@@ -16,10 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.callbacks import (
+    AsyncCallbackManagerForRetrieverRun,
+    CallbackManagerForRetrieverRun,
+)
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables.config import run_in_executor
 from pydantic import ConfigDict
 
 from assistant.errors import InputError
@@ -99,6 +103,24 @@ def check_question(question: str) -> str:
     return q
 
 
+def check_k(k: object) -> int:
+    """Return ``k`` when it is a usable number of passages, or raise.
+
+    Raises:
+        InputError: ``k`` is not a whole number of at least 1 (``True`` is refused too:
+            it is an ``int`` to Python, but never a count anyone meant).
+    """
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise InputError(f"k must be a whole number of passages, 1 or more; got {k!r}")
+    return k
+
+
+# Options LangChain's ``invoke`` hands on to the retriever after using them itself (it
+# reads ``verbose`` for its callbacks but leaves it in the keyword arguments), so they
+# are accepted and not treated as search options.
+_INVOKE_OPTIONS = frozenset({"verbose"})
+
+
 def term_weights(query: str, index: LexicalIndex) -> dict[str, float]:
     """The query's distinct terms, each weighted by its idf in ``index``."""
     return {t: index.idf(t) for t in dict.fromkeys(terms(query))}
@@ -165,10 +187,14 @@ class HybridRetriever(BaseRetriever):
     The rankings are fused by RRF, and each candidate gains for the question's terms it
     holds, weighted by rarity (see :func:`fuse`), so an exact figure or name counts.
 
+    ``invoke`` and ``ainvoke`` take the search options of :meth:`search` as keyword
+    arguments (``retriever.invoke(q, k=1)``); any other option is refused with an
+    :class:`~assistant.errors.InputError` rather than silently ignored.
+
     Args:
         store: The opened store.
         embeddings: The model that built the store (to embed questions).
-        k: How many passages to return.
+        k: How many passages to return (default for each call).
         depth: How many candidates each side contributes to the fusion.
 
     """
@@ -200,9 +226,13 @@ class HybridRetriever(BaseRetriever):
         Returns:
             Hits, best first.
 
+        Raises:
+            InputError: The query is empty or too long, or ``k`` is not 1 or more.
+
         """
         query = check_question(query)
-        k = self.k if k is None else k
+        # A negative k would slice off the end of the ranking instead of failing.
+        k = check_k(self.k if k is None else k)
         store: Store = self.store
         vector = query_vector or self.embeddings.embed_query(query)
         dense = store.query(vector, self.depth)
@@ -210,6 +240,42 @@ class HybridRetriever(BaseRetriever):
         return fuse(dense, lexical, term_weights(query, self.lexical))[:k]
 
     def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+        self,
+        query: str,
+        *,
+        run_manager: CallbackManagerForRetrieverRun,
+        k: int | None = None,
+        query_vector: list[float] | None = None,
+        **kwargs: Any,
     ) -> list[Document]:
-        return [hit.to_document() for hit in self.search(query)]
+        # Any parameter besides query and run_manager makes BaseRetriever.invoke pass
+        # its keyword arguments through, which is how invoke(q, k=1) reaches search.
+        unknown = sorted(set(kwargs) - _INVOKE_OPTIONS)
+        if unknown:
+            raise InputError(
+                f"unknown search option(s) {', '.join(map(repr, unknown))}: "
+                "HybridRetriever takes k and query_vector"
+            )
+        hits = self.search(query, k, query_vector=query_vector)
+        return [hit.to_document() for hit in hits]
+
+    async def _aget_relevant_documents(
+        self,
+        query: str,
+        *,
+        run_manager: AsyncCallbackManagerForRetrieverRun,
+        k: int | None = None,
+        query_vector: list[float] | None = None,
+        **kwargs: Any,
+    ) -> list[Document]:
+        # BaseRetriever's default runs the sync method without the keyword arguments,
+        # so ainvoke(q, k=1) would fail on an unexpected k; forward them instead.
+        return await run_in_executor(
+            None,
+            self._get_relevant_documents,
+            query,
+            run_manager=run_manager.get_sync(),
+            k=k,
+            query_vector=query_vector,
+            **kwargs,
+        )
