@@ -14,15 +14,19 @@ all its citations.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 from typing import Any
 
-from assistant.index.chunking import paragraphs, split_sentences
+from assistant.index.chunking import LineIndex, paragraphs, split_sentences
+from assistant.index.corpus import is_within
 from assistant.index.store import StoredChunk
 from assistant.index.terms import NUMBER_WORDS, terms, tokens
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
+from assistant.reasoning.verify import stands_at
 
 # What a figure counts, by the stems near it. Order matters for ties: more specific first.
 # Events come first; "fighters" (a noun for who is counted, not what happened to them)
@@ -260,21 +264,95 @@ def _who_via(att: Attribution | None, attributions: Sequence[Attribution]) -> tu
     return att.who, None
 
 
-def extract_claims(chunks: Iterable[StoredChunk], reader: SourceReader) -> list[Claim]:
+class _SentenceCiter:
+    """Cites a sentence at the offset it was cut from, checked against the file on disk.
+
+    ``SourceReader.cite`` searches the whole file for a quote (normalising it first), which
+    is right for a quote of unknown origin but costs a pass over the file per claim: a long
+    article with many figures made claim extraction quadratic in its length. A claim's
+    sentence comes from a chunk, and a chunk is the file's text at ``chunk.start``, so the
+    sentence should stand at a known offset: one comparison with the file verifies it.
+    When it does not stand there (the file changed since ingest), ``SourceReader.cite``
+    decides as before, so what is cited, and what is refused, is unchanged.
+    """
+
+    def __init__(self, reader: SourceReader) -> None:
+        self.reader = reader
+        # Per file: its text and line index, or None when it must not or cannot be read.
+        self._files: dict[tuple[str, str], tuple[str, LineIndex] | None] = {}
+
+    def _file(self, chunk: StoredChunk) -> tuple[str, LineIndex] | None:
+        key = (chunk.root, chunk.source)
+        if key not in self._files:
+            root = Path(chunk.root)
+            text = self.reader.text(root / chunk.source) if is_within(root, chunk.source) else None
+            self._files[key] = (text, LineIndex(text)) if text is not None else None
+        return self._files[key]
+
+    def __call__(
+        self, sentence: str, chunk: StoredChunk, offset: int
+    ) -> Citation | RejectedCitation:
+        """Cite ``sentence``, which starts at ``offset`` in ``chunk.text``."""
+        found = self._file(chunk)
+        start = chunk.start + offset
+        end = start + len(sentence)
+        if found is not None and stands_at(found[0], start, end, sentence):
+            line = found[1].line_of(start)
+            return Citation(0, chunk.source, chunk.title, start, end, line, sentence)
+        return self.reader.cite(0, sentence, chunk)
+
+
+class _LazyAttributions(Sequence[Sequence[Attribution]]):
+    """The attributions of each sentence of a paragraph, found only when asked for.
+
+    Most sentences hold no figure and are never asked about; finding attributions is the
+    costliest rule, so it runs for a sentence with a figure and the neighbours that a
+    "he said" sends us to, and at most once each.
+    """
+
+    def __init__(self, texts: Sequence[str], memo: dict[str, list[Attribution]]) -> None:
+        self.texts = texts
+        self.memo = memo
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):  # pragma: no cover - Sequence protocol; not used here
+            return [self[j] for j in range(*i.indices(len(self)))]
+        text = self.texts[i]
+        if text not in self.memo:
+            self.memo[text] = find_attributions(text)
+        return self.memo[text]
+
+
+def extract_claims(
+    chunks: Iterable[StoredChunk],
+    reader: SourceReader,
+    attributions: dict[str, list[Attribution]] | None = None,
+) -> list[Claim]:
     """Every quantitative claim in ``chunks`` (in document order), each with its citation.
 
     Args:
         chunks: The store's chunks (all of them, or those found for a topic).
         reader: Verifies each claim's sentence against its file.
+        attributions: Attributions already found, by sentence text; the ones found here
+            are added, so a caller that reads the same sentences again (the summary)
+            does not find them twice.
     """
     out: list[Claim] = []
+    memo: dict[str, list[Attribution]] = {} if attributions is None else attributions
+    cite = _SentenceCiter(reader)
     for chunk in sorted(chunks, key=lambda c: (c.source, c.start)):
         for para in paragraphs(chunk.text):
             spans = split_sentences(chunk.text, para.start, para.end)
             texts = [chunk.text[s.start : s.end] for s in spans]
-            atts_of = [find_attributions(t) for t in texts]
-            for i, sentence in enumerate(texts):
-                out.extend(_claims_in(sentence, i, atts_of, chunk, reader))
+            atts_of = _LazyAttributions(texts, memo)
+            for i, (span, sentence) in enumerate(zip(spans, texts, strict=True)):
+                if _FIGURE.search(sentence) is None:  # no figure, no claim: skip the rules
+                    continue
+                verify = partial(cite, sentence, chunk, span.start)
+                out.extend(_claims_in(sentence, i, atts_of, verify))
     return out
 
 
@@ -291,10 +369,14 @@ def _claims_in(
     sentence: str,
     i: int,
     atts_of: Sequence[Sequence[Attribution]],
-    chunk: StoredChunk,
-    reader: SourceReader,
+    cite: Callable[[], Citation | RejectedCitation],
 ) -> list[Claim]:
+    """The claims in sentence ``i`` of a paragraph; ``cite`` verifies the sentence."""
     atts = atts_of[i]
+    # "he said" needs the paragraph's other sentences; look there only when it decides.
+    only_pronouns = atts and all(a.is_pronoun for a in atts)
+    previous = _paragraph_speaker(i, atts_of) if only_pronouns else None
+    cited: Citation | RejectedCitation | None = None  # one check per sentence, when needed
     out: list[Claim] = []
     for m in _FIGURE.finditer(sentence):
         if _is_not_a_count(sentence, m, atts):
@@ -316,9 +398,9 @@ def _claims_in(
             hedge_text = None
             figure = sentence[m.start("low") : m.end()].strip(" \"“”'")
         low, high, hedge = _values(m.group("low"), m.group("high"), hedge_text)
-        speaker = _speaker(sentence, atts, m.start(), _paragraph_speaker(i, atts_of))
+        speaker = _speaker(sentence, atts, m.start(), previous)
         who, via = _who_via(speaker, atts)
-        cited = reader.cite(0, sentence, chunk)
+        cited = cite() if cited is None else cited
         if not isinstance(cited, Citation):
             continue  # the file changed since ingest: never cite it
         out.append(
@@ -357,7 +439,10 @@ def merge_and_group(claims: list[Claim]) -> ClaimTable:
     Citation ids are assigned here, in table order, one per distinct quote.
     """
     merged: list[Claim] = []
-    keys: list[tuple[tuple[Any, ...], frozenset[str]]] = []
+    # Rows by figure, in table order: a claim merges only into a row with its figure, so
+    # it is compared with those rows, not with the whole table (that made merging
+    # quadratic in the number of claims).
+    rows_of: dict[tuple[Any, ...], list[tuple[int, frozenset[str]]]] = {}
     for c in claims:
         # A relayed claim belongs to the outlet that relayed it: "Novaya Gazeta, citing
         # unnamed sources" and "Novaya Gazeta said" are the same claim; so are "Grigory
@@ -365,15 +450,16 @@ def merge_and_group(claims: list[Claim]) -> ClaimTable:
         figure = (c.what, c.low, c.high, c.hedge)
         skey = source_key(c.via or c.who)
         target = None
-        for i, (fig, other) in enumerate(keys):
+        rows = rows_of.setdefault(figure, [])
+        for i, other in rows:
             same_source = (skey and other and (skey <= other or other <= skey)) or (
                 not skey and not other and c.citations[0].quote == merged[i].citations[0].quote
             )
-            if fig == figure and same_source:
+            if same_source:
                 target = merged[i]
                 break
         if target is None:
-            keys.append((figure, skey))
+            rows.append((len(merged), skey))
             merged.append(c)
             continue
         if c.via and not target.via:  # keep the fuller attribution
@@ -416,7 +502,9 @@ def has_figure(text: str) -> bool:
 
 
 def build_claim_table(
-    chunks: Iterable[StoredChunk], reader: SourceReader | None = None
+    chunks: Iterable[StoredChunk],
+    reader: SourceReader | None = None,
+    attributions: dict[str, list[Attribution]] | None = None,
 ) -> ClaimTable:
-    """Extract, merge and group the claims in ``chunks``."""
-    return merge_and_group(extract_claims(chunks, reader or SourceReader()))
+    """Extract, merge and group the claims in ``chunks`` (see :func:`extract_claims`)."""
+    return merge_and_group(extract_claims(chunks, reader or SourceReader(), attributions))
