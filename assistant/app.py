@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from assistant.index.ingest import IngestReport
     from assistant.index.retrieval import Hit, HybridRetriever
-    from assistant.index.store import Store
+    from assistant.index.store import Store, StoreInfo
     from assistant.reasoning.answer import Answer
     from assistant.reasoning.check import CheckResult
     from assistant.reasoning.claims import ClaimTable
@@ -132,6 +132,12 @@ class FactCheck:
     def needs_first_ingest(self) -> bool:
         """True when there is no store yet but the default corpus folder exists."""
         return not self.store_exists() and Path(self.settings.corpus).is_dir()
+
+    def info(self) -> StoreInfo:
+        """Where the store is and what it holds, read without changing anything."""
+        from assistant.index.store import inspect_store
+
+        return inspect_store(self.settings)
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
         """Hybrid search: the ``k`` best passages for ``query``."""

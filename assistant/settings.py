@@ -15,6 +15,8 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EmbeddingBackend = Literal["local", "openai"]
+APP_NAME = "factcheck"
+LOCAL_STORE = Path("vectorstore")
 Mode = Literal["auto", "extractive", "llm"]
 
 
@@ -30,7 +32,11 @@ class Settings(BaseSettings):
     )
 
     store: Path = Field(
-        default=Path("vectorstore"), description="Folder of the persisted Chroma store."
+        default_factory=lambda: default_store(),
+        description=(
+            "Folder of the persisted Chroma store (default: ./vectorstore when that folder "
+            "exists, else a per-user data folder)."
+        ),
     )
     corpus: Path = Field(
         default=Path("seeds"), description="Default folder ingested by `ingest` and on first `ask`."
@@ -94,6 +100,29 @@ class Settings(BaseSettings):
     debug: bool = Field(default=False, description="Show tracebacks instead of one-line errors.")
 
     @property
+    def store_origin(self) -> str:
+        """How the store folder was chosen, for ``factcheck info`` and messages."""
+        if "store" in self.model_fields_set:
+            return "set (--store or FACTCHECK_STORE)"
+        if self.store == LOCAL_STORE:
+            return "./vectorstore in the current folder"
+        return "per-user data folder"
+
+    @property
     def llm_configured(self) -> bool:
         """True when an API key or a base URL is set, so LLM mode is possible."""
         return self.openai_api_key is not None or bool(self.openai_base_url)
+
+
+def default_store() -> Path:
+    """Where the store lives when nothing says otherwise.
+
+    ``./vectorstore`` when the current folder has one (a checkout of this project, or a
+    project folder the user set up), else one store per user, so that ``factcheck``
+    answers from the same store whichever folder it is run from.
+    """
+    if LOCAL_STORE.is_dir():
+        return LOCAL_STORE
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "vectorstore"

@@ -21,8 +21,10 @@ from assistant.index.embeddings import embedding_model_id, make_embeddings
 from assistant.index.lexical import FileRecord, LexicalIndex
 from assistant.index.store import Store, StoredChunk, open_store
 from assistant.settings import Settings
+from assistant.wording import plural
 
 EMBED_BATCH = 256  # chunks embedded and written per step: bounds memory, saves progress
+PROGRESS_STEP = 64  # chunks embedded between progress reports (about a second)
 
 
 @dataclass
@@ -40,9 +42,9 @@ class IngestReport:
     def summary(self) -> str:
         """One line: files, chunks, seconds (and what changed)."""
         return (
-            f"Ingested {self.files} files, {self.chunks} chunks in {self.seconds:.1f} s "
-            f"({self.embedded} embedded, {self.removed} removed, "
-            f"{self.unchanged_files} files unchanged, {len(self.skipped)} skipped)"
+            f"Ingested {plural(self.files, 'file')}, {plural(self.chunks, 'chunk')} in "
+            f"{self.seconds:.1f} s ({self.embedded:,} embedded, {self.removed:,} removed, "
+            f"{plural(self.unchanged_files, 'file')} unchanged, {len(self.skipped):,} skipped)"
         )
 
 
@@ -83,7 +85,8 @@ def ingest(
         embeddings: Use this embedding model instead of the configured one (tests).
         on_skip: Called with (path, reason) for each file skipped.
         on_total: Called once with the number of chunks that need embedding.
-        on_progress: Called with the number of chunks just embedded and stored.
+        on_progress: Called with the number of chunks just embedded (they are stored
+            every ``EMBED_BATCH`` chunks).
         on_wait: Called if another ingest is writing to the store and this one waits.
 
     Returns:
@@ -195,11 +198,16 @@ def _apply(
         # file with no chunks, and the next run finishes the job.
         for b in range(0, len(to_embed), EMBED_BATCH):
             batch = to_embed[b : b + EMBED_BATCH]
-            vectors = model.embed_documents([c.text for c in batch])
+            vectors: list[list[float]] = []
+            # Embedded in smaller steps than they are stored, so progress moves every
+            # second or so (a whole batch takes seconds on a laptop's CPU).
+            for s in range(0, len(batch), PROGRESS_STEP):
+                part = batch[s : s + PROGRESS_STEP]
+                vectors.extend(model.embed_documents([c.text for c in part]))
+                if on_progress:
+                    on_progress(len(part))
             store.add(batch, vectors)
             report.embedded += len(batch)
-            if on_progress:
-                on_progress(len(batch))
     store.update_metadata(to_update)
     store.delete(to_delete)
     # Only now is each changed file wholly in the store: record it in the manifest.

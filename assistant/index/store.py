@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -346,7 +346,13 @@ class Store:
             index.set_markers(dirty="1")
             yield index
             self._set_generation(self._generation + 1)
-            index.set_markers(dirty="0", generation=str(self._generation))
+            from datetime import UTC, datetime
+
+            index.set_markers(
+                dirty="0",
+                generation=str(self._generation),
+                last_ingest=datetime.now(UTC).isoformat(timespec="seconds"),
+            )
 
     def _set_generation(self, generation: int) -> None:
         meta = {
@@ -563,6 +569,71 @@ def server_of(settings: Settings) -> ChromaServer | None:
         return None
     token = settings.chroma_token.get_secret_value() if settings.chroma_token else None
     return ChromaServer(settings.chroma_url, token, settings.chroma_token_header)
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What ``factcheck info`` reports about a store, read without changing it."""
+
+    location: str
+    backend: str  # "local" or "server"
+    collection: str
+    exists: bool
+    embedding_model: str | None = None
+    files: int = 0
+    chunks: int = 0
+    folders: tuple[str, ...] = ()
+    last_ingest: str | None = None  # ISO 8601, UTC
+    problem: str | None = None  # why the store could not be read, if it could not
+
+
+def inspect_store(settings: Settings) -> StoreInfo:
+    """Describe the store the settings name, whatever model built it.
+
+    Unlike :class:`Store`, this never creates anything and does not insist on the
+    configured embedding model: it reports what is there.
+    """
+    server = server_of(settings)
+    path = Path(settings.store)
+    base = StoreInfo(
+        location=server.url if server else str(path),
+        backend="server" if server else "local",
+        collection=settings.collection,
+        exists=False,
+    )
+    if server is None and not (path / "chroma.sqlite3").exists():
+        return base
+    try:
+        client = server.client() if server else _persistent_client(path)
+        if settings.collection not in {c.name for c in client.list_collections()}:
+            return base
+        collection = client.get_collection(settings.collection, embedding_function=None)
+        meta = collection.metadata or {}
+        chunks = int(collection.count())
+    except Exception as exc:
+        detail = (str(exc).strip().splitlines() or [""])[0][:160]
+        return replace(base, problem=f"cannot read the store ({type(exc).__name__}: {detail})")
+    files: dict[str, Any] = {}
+    last: str | None = None
+    index_file = keyword_path(path, server, settings.collection)
+    if index_file.exists():
+        from assistant.index.lexical import LexicalIndex
+
+        index = LexicalIndex(index_file)
+        try:
+            files = index.files()
+            last = index.get_marker("last_ingest")
+        finally:
+            index.close()
+    return replace(
+        base,
+        exists=True,
+        embedding_model=meta.get("embedding_model"),
+        files=len(files),
+        chunks=chunks,
+        folders=tuple(sorted({r.root for r in files.values()})),
+        last_ingest=last,
+    )
 
 
 def open_store(
