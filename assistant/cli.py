@@ -12,22 +12,30 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
 
 import typer
+import typer.core
 
 from assistant.errors import FactCheckError
+from assistant.wording import plural
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from assistant.app import FactCheck
     from assistant.reasoning.answer import Answer
-    from assistant.settings import Settings
+    from assistant.settings import Mode, Settings
 
 T = TypeVar("T")
+
+# typer 0.29 prints each argument's Python type in help ("QUESTION <str>", "PATH
+# <list[Path]>"), which means nothing to a reader; the metavar and help already say it.
+if hasattr(typer.core.TyperArgument, "display_type_rich"):
+    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
 
 app = typer.Typer(
     name="factcheck",
@@ -37,10 +45,76 @@ app = typer.Typer(
         'Start with: factcheck ask "Who said 5 were killed?" (ingests ./seeds on first use).'
     ),
     no_args_is_help=True,
-    add_completion=False,
+    # typer's own completion: --install-completion / --show-completion for bash, zsh, fish.
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+# Exit codes (documented in the README): 0 done, 1 a user error (one line on stderr),
+# 2 a usage error or an unexpected failure, 3 `check --fail-on` matched a verdict.
+EXIT_VERDICT = 3
+VERDICTS = ("supported", "refuted", "conflicting", "not_enough_info")
+
+
+@dataclass
+class _Output:
+    """What the global options ask of every command's stderr chatter."""
+
+    quiet: bool = False  # no progress, no informational lines (warnings and errors stay)
+    verbose: bool = False  # where the store is, which mode ran, how long it took
+
+
+_OUT = _Output()
+
+
+def _version(value: bool) -> None:
+    if value:
+        from assistant import __version__
+
+        typer.echo(f"factcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            callback=_version,
+            is_eager=True,
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("-q", "--quiet", help="No progress or informational lines on stderr."),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "-v", "--verbose", help="Also say on stderr which store and mode ran, and how long."
+        ),
+    ] = False,
+) -> None:
+    """Global options; the commands follow."""
+    if quiet and verbose:
+        _fail("choose --quiet or --verbose, not both", 2)
+    _OUT.quiet, _OUT.verbose = quiet, verbose
+
+
+def _info(message: str) -> None:
+    """An informational line on stderr, unless --quiet."""
+    if not _OUT.quiet:
+        typer.echo(message, err=True)
+
+
+def _detail(message: str) -> None:
+    """A line on stderr only with --verbose."""
+    if _OUT.verbose:
+        typer.echo(message, err=True)
 
 
 class ModeChoice(StrEnum):
@@ -55,6 +129,7 @@ ModeOpt = Annotated[
     ModeChoice | None,
     typer.Option(
         "--mode",
+        metavar="MODE",
         help=(
             "auto (default: llm when OPENAI_API_KEY or OPENAI_BASE_URL is set, else "
             "extractive), extractive (rules, no model) or llm."
@@ -66,7 +141,11 @@ StoreOpt = Annotated[
     Path | None,
     typer.Option(
         "--store",
-        help="Store folder (default: ./vectorstore, or FACTCHECK_STORE).",
+        metavar="DIR",
+        help=(
+            "Store folder (or FACTCHECK_STORE; default: ./vectorstore if present, else a "
+            "per-user folder; `factcheck info` shows which)."
+        ),
         show_default=False,
     ),
 ]
@@ -75,6 +154,7 @@ ChromaOpt = Annotated[
     str | None,
     typer.Option(
         "--chroma-url",
+        metavar="URL",
         help="Keep vectors in this Chroma server (http://host:port; or FACTCHECK_CHROMA_URL).",
         show_default=False,
     ),
@@ -83,15 +163,20 @@ ModelOpt = Annotated[
     str | None,
     typer.Option(
         "--model",
+        metavar="NAME",
         help="Chat model for LLM mode (default: FACTCHECK_LLM_MODEL).",
         show_default=False,
     ),
 ]
 
 
+def _mode(choice: ModeChoice | None) -> Mode | None:
+    return cast("Mode", choice.value) if choice else None
+
+
 def _notices(result: Any) -> None:
     for notice in getattr(result, "notices", []):
-        typer.echo(f"notice: {notice}", err=True)
+        _info(f"notice: {notice}")
 
 
 # -- plumbing -----------------------------------------------------------------------
@@ -123,8 +208,7 @@ def _user_errors() -> Iterator[None]:
         _fail("interrupted", 130)
     except BrokenPipeError:
         # The reader went away (`factcheck claims --csv | head`): not an error.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         raise typer.Exit(0) from None
     except Exception as exc:
         if _debug():
@@ -151,8 +235,34 @@ def _settings(**overrides: Any) -> Settings:
 def _console(err: bool = False) -> Console:
     from rich.console import Console
 
-    # soft_wrap: never insert line breaks into quotes (piped output stays copy-pasteable).
-    return Console(stderr=err, highlight=False, soft_wrap=True)
+    console = Console(stderr=err, highlight=False)
+    # In a terminal rich wraps at word boundaries to the window's width (COLUMNS when
+    # set). Into a pipe or file nothing is wrapped: each quote stays on one line, so it
+    # can be grepped and pasted as it stands in the source.
+    console.soft_wrap = not console.is_terminal
+    # rich's own handler exits 1 when the reader goes away; that is not an error here.
+    console.on_broken_pipe = _closed_pipe  # type: ignore[method-assign]
+    return console
+
+
+def _closed_pipe() -> None:
+    _silence_stdout()
+    raise typer.Exit(0)
+
+
+def _print_indented(console: Console, text: Any, indent: int) -> None:
+    """Print ``text`` with every line, including wrapped ones, indented."""
+    from rich.text import Text
+
+    if isinstance(text, str):
+        text = Text(text)
+    if console.soft_wrap:
+        console.print(Text(" " * indent).append(text))
+        return
+    # Wrapped here, not by rich's Padding, which pads every line with trailing spaces.
+    for line in text.wrap(console, max(20, console.width - indent)):
+        line.rstrip()
+        console.print(Text(" " * indent).append(line))
 
 
 def _print_json(data: Any) -> None:
@@ -164,17 +274,34 @@ def _warn_skip(path: Path, reason: str) -> None:
 
 
 def _run_ingest(fc: FactCheck, paths: list[Path] | None, rebuild: bool, quiet: bool) -> Any:
-    """Ingest with a progress bar on stderr (hidden when stderr is not a terminal)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    """Ingest with a progress bar on stderr (hidden when stderr is not a terminal).
+
+    The bar shows chunks done, rate and elapsed time, and its last state stays on screen.
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:,.0f} chunks/s" if speed else "", style="dim")
 
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=_console(err=True),
-        transient=True,
-        disable=quiet or not sys.stderr.isatty(),
+        disable=quiet or _OUT.quiet or not sys.stderr.isatty(),
     ) as progress:
         task = progress.add_task("Embedding chunks", total=None)
         return fc.ingest(
@@ -192,11 +319,15 @@ def _run_ingest(fc: FactCheck, paths: list[Path] | None, rebuild: bool, quiet: b
 def _ensure_store(fc: FactCheck, quiet: bool) -> None:
     """On first use, ingest the default corpus so `ask` works out of the box."""
     if fc.needs_first_ingest():
-        typer.echo(
-            f"No store at {fc.settings.store} yet: ingesting {fc.settings.corpus}/ first.", err=True
-        )
+        if not (quiet or _OUT.quiet):
+            typer.echo(
+                f"No store at {fc.settings.store} yet: ingesting {fc.settings.corpus}/ first.",
+                err=True,
+            )
         report = _run_ingest(fc, None, rebuild=False, quiet=quiet)
-        typer.echo(report.summary(), err=True)
+        if not (quiet or _OUT.quiet):
+            typer.echo(report.summary(), err=True)
+    _detail(f"store: {fc.settings.chroma_url or fc.settings.store} ({fc.settings.store_origin})")
 
 
 def _guard(fn: Callable[[], T]) -> T:
@@ -229,6 +360,14 @@ def _citation_head(c: Any) -> Any:
     return head
 
 
+def _render_asked(answer: Answer) -> None:
+    """An answer under its question, for many questions in one run."""
+    from rich.text import Text
+
+    _console().print(Text(f"Q: {answer.question}", style="bold underline"))
+    _render_answer(answer)
+
+
 def _render_answer(answer: Answer) -> None:
     from rich.text import Text
 
@@ -241,9 +380,7 @@ def _render_answer(answer: Answer) -> None:
         head = _citation_head(c)
         head.append(f"  chars {c.start}-{c.end}  {c.title}", style="dim")
         console.print(head)
-        body = Text("    ")
-        body.append(_highlight(c.quote, answer.match_terms))
-        console.print(body)
+        _print_indented(console, _highlight(c.quote, answer.match_terms), 4)
     for r in answer.rejected_citations:
         console.print(Text(f"(rejected quote: {r.reason})", style="dim red"))
 
@@ -256,7 +393,9 @@ def ingest(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Files or folders of .txt/.md articles (default: ./seeds).", show_default=False
+            help="Files or folders of .txt/.md articles (default: ./seeds).",
+            show_default=False,
+            metavar="PATH",
         ),
     ] = None,
     store: StoreOpt = None,
@@ -299,8 +438,12 @@ def ingest(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Words or a question to search for.")],
-    k: Annotated[int, typer.Option("-k", "--k", min=1, max=100, help="How many passages.")] = 5,
+    query: Annotated[
+        str, typer.Argument(help="Words or a question to search for.", metavar="QUERY")
+    ],
+    k: Annotated[
+        int, typer.Option("-k", "--k", min=1, max=100, metavar="N", help="How many passages.")
+    ] = 5,
     store: StoreOpt = None,
     chroma_url: ChromaOpt = None,
     as_json: JsonOpt = False,
@@ -351,20 +494,100 @@ def search(
             head.append(f"{h.chunk.source}:{h.chunk.line}", style="cyan")
             head.append(f"  score {h.score:.4f}  {h.chunk.title}", style="dim")
             console.print(head)
-            body = Text("   ")
-            body.append(_highlight(" ".join(h.chunk.text.split()), match))
-            console.print(body)
+            _print_indented(console, _highlight(" ".join(h.chunk.text.split()), match), 3)
 
     _guard(run)
 
 
+JsonlOpt = Annotated[
+    bool,
+    typer.Option(
+        "--jsonl", help="Print one JSON object per line (the --json shape); best with '-'."
+    ),
+]
+
+
+def _stdin_lines() -> Iterator[str]:
+    """Non-blank lines of stdin, stripped, for `ask -` and `check -`."""
+    if sys.stdin.isatty():
+        _info("Reading one per line from stdin; end with Ctrl-D.")
+    for n, raw in enumerate(sys.stdin.buffer, start=1):
+        try:
+            line = raw.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            raise FactCheckError(f"stdin line {n} is not UTF-8 text") from None
+        if line:
+            yield line
+
+
+def _write_jsonl(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.flush()  # a reader of the stream sees each answer as soon as it is ready
+
+
+def _for_each(
+    items: Iterator[str] | list[str],
+    run_one: Callable[[str], Any],
+    key: str,
+    as_json: bool,
+    as_jsonl: bool,
+    render: Callable[[Any], None],
+) -> list[Any]:
+    """Run one question or claim after another in this process, printing as they finish.
+
+    A bad line (too long, say) prints an error and an ``{key, "error"}`` object in its
+    place, so the output stays aligned with the input; the run goes on and ends with exit
+    code 1. Store or model failures stop the run: what was printed so far stays.
+    """
+    from assistant.errors import InputError
+
+    results: list[Any] = []
+    collected: list[dict[str, Any]] = []
+    failed = 0
+    first = True
+    for text in items:
+        try:
+            result = run_one(text)
+        except InputError as exc:
+            failed += 1
+            typer.echo(f"error: {' '.join(str(exc).split())}", err=True)
+            if as_jsonl:
+                _write_jsonl({key: text, "error": str(exc)})
+            elif as_json:
+                collected.append({key: text, "error": str(exc)})
+            continue
+        _notices(result)
+        results.append(result)
+        if as_jsonl:
+            _write_jsonl(result.to_json())
+        elif as_json:
+            collected.append(result.to_json())
+        else:
+            if not first:
+                typer.echo()
+            first = False
+            render(result)
+    if as_json:
+        _print_json(collected)
+    if failed:
+        raise typer.Exit(1)
+    return results
+
+
 @app.command()
 def ask(
-    question: Annotated[str, typer.Argument(help="A question in plain English.")],
+    question: Annotated[
+        str,
+        typer.Argument(
+            help="A question in plain English, or '-' to read questions from stdin, one per line.",
+            metavar="QUESTION",
+        ),
+    ],
     mode: Annotated[
         ModeChoice | None,
         typer.Option(
             "--mode",
+            metavar="MODE",
             help=(
                 "auto (default: llm when OPENAI_API_KEY or OPENAI_BASE_URL is set, else "
                 "extractive), extractive (no model: quotes the best sentences) or llm."
@@ -373,12 +596,14 @@ def ask(
         ),
     ] = None,
     k: Annotated[
-        int | None, typer.Option("-k", "--k", min=1, max=50, help="Passages to retrieve.")
+        int | None,
+        typer.Option("-k", "--k", min=1, max=50, metavar="N", help="Passages to retrieve."),
     ] = None,
     model: Annotated[
         str | None,
         typer.Option(
             "--model",
+            metavar="NAME",
             help="Chat model for LLM answers (default: FACTCHECK_LLM_MODEL).",
             show_default=False,
         ),
@@ -386,6 +611,7 @@ def ask(
     store: StoreOpt = None,
     chroma_url: ChromaOpt = None,
     as_json: JsonOpt = False,
+    as_jsonl: JsonlOpt = False,
 ) -> None:
     """Answer QUESTION from the articles, citing file:line and the verbatim quote.
 
@@ -393,23 +619,47 @@ def ask(
     "The articles do not say." when nothing relevant enough is found. With a model
     configured (OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible server), the answer
     is written by the model and its quotes are verified the same way.
+
+    With '-', questions are read from stdin, one per line, and answered in one process
+    (much faster than one process per question); --jsonl prints one answer per line.
     """
 
     def run() -> None:
+        import time
+
         from assistant.app import FactCheck
         from assistant.index.retrieval import check_question
 
-        check_question(question)
+        many = question == "-"
+        if not many:
+            check_question(question)
         fc = FactCheck(_settings(store=store, k=k, llm_model=model, chroma_url=chroma_url))
-        _ensure_store(fc, quiet=as_json)
-        answer = fc.ask(question, mode.value if mode else None)
-        _notices(answer)
-        if as_json:
-            _print_json(answer.to_json())
+        _ensure_store(fc, quiet=as_json or as_jsonl)
+        chosen = _mode(mode)
+        _detail(f"mode: {fc.resolve_mode(chosen)}")
+
+        def one(text: str) -> Answer:
+            t0 = time.perf_counter()
+            answer = fc.ask(text, chosen)
+            _detail(f"answered in {time.perf_counter() - t0:.2f} s")
+            return answer
+
+        if many:
+            _for_each(_stdin_lines(), one, "question", as_json, as_jsonl, _render_asked)
         else:
-            _render_answer(answer)
+            _one(one(question), as_json, as_jsonl, _render_answer)
 
     _guard(run)
+
+
+def _one(result: Any, as_json: bool, as_jsonl: bool, render: Callable[[Any], None]) -> None:
+    _notices(result)
+    if as_jsonl:
+        _write_jsonl(result.to_json())
+    elif as_json:
+        _print_json(result.to_json())
+    else:
+        render(result)
 
 
 @app.command()
@@ -453,14 +703,14 @@ def _print_claims_csv(table: Any) -> None:
 
     writer = csv.writer(sys.stdout)
     writer.writerow(
-        ["claim", "group", "figure", "low", "high", "hedge", "what", "who", "via",
+        ["claim", "figure", "low", "high", "hedge", "what", "who", "via",
          "citation", "source", "line", "start", "end", "quote"]
     )  # fmt: skip
     for i, claim in enumerate(table.claims, start=1):
         row = claim.to_json()
         for c in claim.citations:
             writer.writerow(
-                [i, claim.what, claim.figure, row["low"], row["high"], claim.hedge, claim.what,
+                [i, claim.figure, row["low"], row["high"], claim.hedge, claim.what,
                  claim.who, claim.via, c.id, c.source, c.line, c.start, c.end, c.quote]
             )  # fmt: skip
 
@@ -474,7 +724,9 @@ def _render_claims(table: Any) -> None:
         console.print("No quantitative claims found.")
         return
     for what, members in table.groups:
-        grid = Table(title=f"{what} ({len(members)} claims)", title_justify="left", expand=False)
+        grid = Table(
+            title=f"{what} ({plural(len(members), 'claim')})", title_justify="left", expand=False
+        )
         for col in ("figure", "who", "via", "cited"):
             grid.add_column(col, overflow="fold")
         for i in members:
@@ -496,7 +748,8 @@ def _render_claims(table: Any) -> None:
 @app.command()
 def summary(
     topic: Annotated[
-        str | None, typer.Argument(help="Summarise what the articles say about this.")
+        str | None,
+        typer.Argument(help="Summarise what the articles say about this.", metavar="TOPIC"),
     ] = None,
     store: StoreOpt = None,
     chroma_url: ChromaOpt = None,
@@ -505,7 +758,9 @@ def summary(
     as_json: JsonOpt = False,
     md: Annotated[
         Path | None,
-        typer.Option("--md", help="Write a Markdown report (summary, claims, sources) here."),
+        typer.Option(
+            "--md", metavar="FILE", help="Write a Markdown report (summary, claims, sources) here."
+        ),
     ] = None,
 ) -> None:
     """A cited summary of the articles (or of TOPIC): every sentence cites its source.
@@ -547,52 +802,201 @@ def summary(
     _guard(run)
 
 
+def _render_check(result: Any) -> None:
+    from rich.text import Text
+
+    console = _console()
+    style = {"supported": "bold green", "refuted": "bold red", "conflicting": "bold yellow"}
+    console.print(Text(result.verdict, style=style.get(result.verdict, "bold")))
+    console.print(Text(result.explanation))
+    if result.citations:
+        console.print()
+    for c in result.citations:
+        console.print(_citation_head(c))
+        _print_indented(console, Text(c.quote), 4)
+
+
+def _render_checked(result: Any) -> None:
+    """A verdict under its claim, for many claims in one run."""
+    from rich.text import Text
+
+    _console().print(Text(f"Claim: {result.claim}", style="bold underline"))
+    _render_check(result)
+
+
+def _parse_fail_on(value: str | None) -> set[str]:
+    if not value:
+        return set()
+    wanted = {v.strip().lower() for v in value.split(",") if v.strip()}
+    unknown = sorted(wanted - set(VERDICTS))
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown verdict {', '.join(unknown)}; choose from {', '.join(VERDICTS)}",
+            param_hint="--fail-on",
+        )
+    return wanted
+
+
 @app.command()
 def check(
-    claim: Annotated[str, typer.Argument(help="A claim to check against the articles.")],
+    claim: Annotated[
+        str,
+        typer.Argument(
+            help="A claim to check against the articles, or '-' to read claims from stdin.",
+            metavar="CLAIM",
+        ),
+    ],
     store: StoreOpt = None,
     chroma_url: ChromaOpt = None,
     mode: ModeOpt = None,
     model: ModelOpt = None,
     as_json: JsonOpt = False,
+    as_jsonl: JsonlOpt = False,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            metavar="VERDICTS",
+            help=(
+                "Exit with code 3 when a verdict is one of these (comma-separated: "
+                "supported, refuted, conflicting, not_enough_info), e.g. refuted,conflicting."
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check CLAIM: supported, refuted, conflicting or not_enough_info, with citations.
 
     When the claim names its source ("Russia's Defense Ministry confirmed ..."), only
     what that source said decides; other sources' figures are shown but do not.
-    """
 
-    def run() -> None:
+    Exit codes: 0 checked, 1 an error, 3 a verdict named by --fail-on (with '-': any
+    claim's verdict), so a script can gate on it.
+    """
+    failing = _parse_fail_on(fail_on)
+
+    def run() -> list[Any]:
         from assistant.app import FactCheck
         from assistant.index.retrieval import check_question
 
-        check_question(claim)
+        many = claim == "-"
+        if not many:
+            check_question(claim)
         fc = FactCheck(_settings(store=store, llm_model=model, chroma_url=chroma_url))
-        _ensure_store(fc, quiet=as_json)
-        result = fc.check(claim, mode.value if mode else None)
-        _notices(result)
+        _ensure_store(fc, quiet=as_json or as_jsonl)
+        chosen = _mode(mode)
+
+        def one(text: str) -> Any:
+            return fc.check(text, chosen)
+
+        if many:
+            return _for_each(_stdin_lines(), one, "claim", as_json, as_jsonl, _render_checked)
+        result = one(claim)
+        _one(result, as_json, as_jsonl, _render_check)
+        return [result]
+
+    results = _guard(run)
+    if any(r.verdict in failing for r in results):
+        raise typer.Exit(EXIT_VERDICT)
+
+
+@app.command()
+def info(
+    store: StoreOpt = None,
+    chroma_url: ChromaOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Where the store is and what it holds: backend, embedding model, files, chunks.
+
+    The store is --store or FACTCHECK_STORE when set, else ./vectorstore when the current
+    folder has one, else a per-user data folder, so every folder finds the same store.
+    """
+
+    def run() -> None:
+        from assistant import __version__
+        from assistant.app import FactCheck
+        from assistant.index.embeddings import embedding_model_id
+
+        fc = FactCheck(_settings(store=store, chroma_url=chroma_url))
+        about = fc.info()
+        configured = embedding_model_id(fc.settings)
+        data = {
+            "version": __version__,
+            "store": about.location,
+            "store_origin": fc.settings.store_origin,
+            "backend": about.backend,
+            "collection": about.collection,
+            "exists": about.exists,
+            "embedding_model": about.embedding_model,
+            "configured_embedding_model": configured,
+            "files": about.files,
+            "chunks": about.chunks,
+            "folders": list(about.folders),
+            "last_ingest": about.last_ingest,
+            "problem": about.problem,
+        }
         if as_json:
-            _print_json(result.to_json())
+            _print_json(data)
             return
         from rich.text import Text
 
         console = _console()
-        style = {"supported": "bold green", "refuted": "bold red", "conflicting": "bold yellow"}
-        console.print(Text(result.verdict, style=style.get(result.verdict, "bold")))
-        console.print(Text(result.explanation))
-        if result.citations:
-            console.print()
-        for c in result.citations:
-            head = _citation_head(c)
-            console.print(head)
-            console.print(Text("    ").append(Text(c.quote)))
+        rows = [
+            ("store", f"{about.location} ({fc.settings.store_origin})"),
+            ("backend", "Chroma server" if about.backend == "server" else "local folder"),
+        ]
+        if about.problem:
+            rows.append(("problem", about.problem))
+        elif not about.exists:
+            rows.append(("contents", "nothing yet: run `factcheck ingest FOLDER`"))
+        else:
+            model = about.embedding_model or "unknown"
+            if about.embedding_model != configured:
+                model += f" (configured: {configured}; re-ingest with --rebuild to switch)"
+            rows += [
+                ("embedding model", model),
+                ("contents", f"{plural(about.files, 'file')}, {plural(about.chunks, 'chunk')}"),
+                ("folders", ", ".join(about.folders) or "-"),
+                ("last ingest", about.last_ingest or "unknown"),
+            ]
+        for name, value in rows:
+            console.print(Text(f"{name + ':':<17}", style="bold").append(Text(value)))
 
     _guard(run)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    A reader that goes away early (`factcheck search x | head -1`) is not an error:
+    whatever is left unwritten is dropped and the exit code is 0.
+    """
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code
+    else:  # pragma: no cover - typer always exits
+        code = 0
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        code = 0
+    # typer (like click) exits 1 on EPIPE, after wrapping stdout in PacifyFlushWrapper.
+    if _PIPE_CLOSED or type(sys.stdout).__name__ == "PacifyFlushWrapper":
+        code = 0
+    sys.exit(code)
+
+
+_PIPE_CLOSED = False
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
+    global _PIPE_CLOSED
+    _PIPE_CLOSED = True
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -86,7 +86,7 @@ def test_ingest_reports_files_chunks_seconds_and_skips_bad_files(tmp_path):
     result = runner.invoke(app, ["ingest", str(folder)])
     assert result.exit_code == 0, result.output
     assert "warning: skipped" in result.stderr and "bad.txt" in result.stderr
-    assert "Ingested 1 files" in result.stdout and " s " in result.stdout
+    assert "Ingested 1 file," in result.stdout and " s " in result.stdout
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\n\t"])

@@ -1,0 +1,254 @@
+"""The command line behaves like the CLIs people like (issue 11).
+
+Wrapping at the terminal's width, a store found from any folder, `info`, `--version`,
+`-h`, many questions in one process (`ask -`, `check -`, `--jsonl`), exit codes a
+script can gate on, and a closed pipe that is not an error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant import __version__
+from assistant.cli import app
+from tests.conftest import SEEDS, source_text
+
+runner = CliRunner()
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+WHO = "Who said 5 were killed?"
+
+
+def _terminal(args: list[str], columns: int) -> str:
+    """Output as a terminal of ``columns`` would show it (colour codes removed)."""
+    env = {"COLUMNS": str(columns), "FORCE_COLOR": "1", "NO_COLOR": None}
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 0, result.output
+    return ANSI.sub("", result.stdout)
+
+
+def _piped(args: list[str]) -> str:
+    result = runner.invoke(app, args, env={"COLUMNS": None, "FORCE_COLOR": None})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ask", WHO],
+        ["search", "Wagner Group fighters killed", "-k", "3"],
+        ["check", "Five Russian citizens were killed"],
+    ],
+    ids=["ask", "search", "check"],
+)
+@pytest.mark.parametrize("columns", [80, 50])
+def test_terminal_output_wraps_between_words_and_keeps_quote_indentation(seed_fc, args, columns):
+    args = [*args, "--store", str(seed_fc.settings.store)]
+    wrapped = _terminal(args, columns)
+    flat = _piped(args)
+    lines = wrapped.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    assert len(lines) > len(flat.splitlines())  # it did wrap
+    # Same words in the same order: no word was cut in two or lost at a line end.
+    assert wrapped.split() == flat.split()
+    # Piped, each quote stays on one line; in the terminal, every line of it is indented.
+    indent = "   " if args[0] == "search" else "    "
+    quote_lines = [line for line in flat.splitlines() if line.startswith(indent)]
+    assert quote_lines
+    for quote in quote_lines:
+        words = quote.split()
+        head = words[:3]
+        start = next(i for i, line in enumerate(lines) if line.split()[: len(head)] == head)
+        taken: list[str] = []
+        i = start
+        while len(taken) < len(words):
+            assert lines[i].startswith(indent), lines[i]
+            taken += lines[i].split()
+            i += 1
+        assert taken == words
+
+
+def test_piped_output_keeps_each_quote_whole_on_one_line(seed_fc):
+    out = _piped(["ask", WHO, "--json", "--store", str(seed_fc.settings.store)])
+    plain = _piped(["ask", WHO, "--store", str(seed_fc.settings.store)])
+    for c in json.loads(out)["citations"]:
+        assert f"    {' '.join(c['quote'].split())}" in plain
+
+
+def test_version_and_short_help():
+    version = runner.invoke(app, ["--version"])
+    assert version.exit_code == 0 and version.stdout.strip() == f"factcheck {__version__}"
+    for args in (["-h"], ["ask", "-h"], ["check", "-h"], ["info", "-h"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and "Usage:" in result.stdout, args
+        # Help speaks English, not Python types.
+        assert "<str>" not in result.stdout and "list[" not in result.stdout
+
+
+def test_completion_is_offered():
+    result = runner.invoke(app, ["--help"])
+    assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
+
+
+# -- a store found from any folder ----------------------------------------------------
+
+
+@pytest.fixture
+def user_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No FACTCHECK_STORE and no ./vectorstore: the per-user data folder is used."""
+    monkeypatch.delenv("FACTCHECK_STORE", raising=False)
+    data = tmp_path / "xdg-data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    return data
+
+
+def test_ingest_in_one_folder_and_ask_from_another(tmp_path, user_home, monkeypatch):
+    articles = tmp_path / "home" / "articles"
+    shutil.copytree(SEEDS, articles)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(articles.parent)
+    ingested = runner.invoke(app, ["ingest", "articles"])
+    assert ingested.exit_code == 0, ingested.output
+    monkeypatch.chdir(elsewhere)
+    asked = runner.invoke(app, ["ask", WHO, "--json"])
+    assert asked.exit_code == 0, asked.output
+    answer = json.loads(asked.stdout)
+    assert not answer["abstained"] and answer["citations"]
+    for c in answer["citations"]:
+        assert source_text(c["source"], articles)[c["start"] : c["end"]] == c["quote"]
+    info = runner.invoke(app, ["info", "--json"])
+    assert info.exit_code == 0, info.output
+    data = json.loads(info.stdout)
+    assert Path(data["store"]).is_relative_to(user_home)
+    assert data["store_origin"] == "per-user data folder"
+    assert data["exists"] and data["backend"] == "local"
+    assert data["files"] == len(list(SEEDS.iterdir())) and data["chunks"] > data["files"]
+    assert data["folders"] == [str(articles.resolve())]
+    assert data["embedding_model"] == data["configured_embedding_model"]
+    assert data["last_ingest"] and data["problem"] is None
+
+
+def test_a_vectorstore_folder_here_wins_over_the_per_user_store(tmp_path, user_home, monkeypatch):
+    (tmp_path / "project" / "vectorstore").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "project")
+    data = json.loads(runner.invoke(app, ["info", "--json"]).stdout)
+    assert data["store"] == "vectorstore" and not data["exists"]
+
+
+def test_info_on_a_missing_store_says_what_to_do(tmp_path):
+    result = runner.invoke(app, ["info", "--store", str(tmp_path / "nothing")])
+    assert result.exit_code == 0, result.output
+    assert "factcheck ingest" in result.stdout
+    assert not (tmp_path / "nothing").exists()  # looking does not create it
+
+
+def test_ask_with_no_store_and_no_corpus_here_says_to_ingest(user_home):
+    result = runner.invoke(app, ["ask", WHO])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and "factcheck ingest" in result.stderr
+
+
+# -- many questions in one process -----------------------------------------------------
+
+
+def test_ask_dash_reads_questions_from_stdin_and_writes_jsonl(seed_fc):
+    store = str(seed_fc.settings.store)
+    questions = [WHO, "What is the capital of France?"]
+    stdin = f"{questions[0]}\n\n   \n{questions[1]}\n"
+    result = runner.invoke(app, ["ask", "-", "--jsonl", "--store", store], input=stdin)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["question"] for r in rows] == questions  # blank lines skipped
+    single = runner.invoke(app, ["ask", WHO, "--json", "--store", store])
+    assert rows[0] == json.loads(single.stdout)  # the same shape as --json
+    assert rows[1]["abstained"] is True
+
+
+def test_a_bad_line_is_reported_in_place_and_the_rest_are_answered(seed_fc):
+    store = str(seed_fc.settings.store)
+    stdin = f"{'x' * 3000}\n{WHO}\n"
+    result = runner.invoke(app, ["ask", "-", "--jsonl", "--store", store], input=stdin)
+    assert result.exit_code == 1
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 2 and "error" in rows[0] and rows[1]["question"] == WHO
+    assert result.stderr.count("error: ") == 1
+
+
+def test_ask_dash_as_text_and_as_one_json_array(seed_fc):
+    store = str(seed_fc.settings.store)
+    stdin = f"{WHO}\nWhat is the capital of France?\n"
+    text = runner.invoke(app, ["ask", "-", "--store", store], input=stdin)
+    assert text.exit_code == 0 and text.stdout.count("Q: ") == 2
+    as_json = runner.invoke(app, ["ask", "-", "--json", "--store", store], input=stdin)
+    assert [a["question"] for a in json.loads(as_json.stdout)] == [
+        WHO,
+        "What is the capital of France?",
+    ]
+
+
+def test_check_dash_and_fail_on(seed_fc):
+    store = str(seed_fc.settings.store)
+    claims = "Five Russian citizens were killed\nThe capital of France is Paris\n"
+    result = runner.invoke(app, ["check", "-", "--jsonl", "--store", store], input=claims)
+    assert result.exit_code == 0, result.output
+    verdicts = [json.loads(line)["verdict"] for line in result.stdout.splitlines()]
+    assert len(verdicts) == 2 and verdicts[1] == "not_enough_info"
+    gate = runner.invoke(
+        app, ["check", "-", "--store", store, "--fail-on", verdicts[1]], input=claims
+    )
+    assert gate.exit_code == 3
+    others = ",".join(v for v in ("supported", "refuted", "conflicting") if v not in verdicts)
+    if others:
+        passed = runner.invoke(
+            app, ["check", "-", "--store", store, "--fail-on", others], input=claims
+        )
+        assert passed.exit_code == 0, passed.output
+
+
+def test_fail_on_rejects_an_unknown_verdict():
+    result = runner.invoke(app, ["check", "anything", "--fail-on", "wrong"])
+    assert result.exit_code == 2 and "supported" in result.stderr
+
+
+def test_quiet_and_verbose(tmp_path):
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    quiet = runner.invoke(app, ["-q", "ask", WHO])
+    assert quiet.exit_code == 0 and quiet.stderr == ""  # first-use ingest said nothing
+    verbose = runner.invoke(app, ["-v", "ask", WHO])
+    assert verbose.exit_code == 0
+    assert "store: " in verbose.stderr and "mode: extractive" in verbose.stderr
+    both = runner.invoke(app, ["-q", "-v", "ask", WHO])
+    assert both.exit_code == 2
+
+
+# -- a closed pipe ------------------------------------------------------------------------
+
+
+def test_a_reader_that_goes_away_is_not_an_error(seed_fc):
+    """`factcheck ask - | head -1`: the answers after the first meet a closed pipe."""
+    env = {k: v for k, v in os.environ.items() if k != "FACTCHECK_DEBUG"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "ask", "-", "--store", str(seed_fc.settings.store)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write((WHO + "\n").encode() * 40)
+    proc.stdin.close()
+    assert proc.stdout.readline()
+    proc.stdout.close()
+    assert proc.wait(timeout=120) == 0
+    assert proc.stderr is not None
+    assert b"Traceback" not in proc.stderr.read()
