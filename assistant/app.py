@@ -291,7 +291,7 @@ class FactCheck:
 
         if topic is None:
             chunks = self.store.all_chunks()
-            statements = self._key_statements(chunks)
+            statements = None  # every attributed sentence, ranked by the summary itself
         else:
             from assistant.index.retrieval import check_question
 
@@ -329,32 +329,6 @@ class FactCheck:
             lambda: offline,
         )
 
-    def _key_statements(self, chunks: list[Any]) -> list[tuple[Any, str]]:
-        """Attributed sentences, most central first, one per speaker."""
-        import numpy as np
-
-        from assistant.reasoning.attribution import find_attributions
-        from assistant.reasoning.claims import source_key
-        from assistant.reasoning.summary import _attributed_sentences
-
-        found = _attributed_sentences(chunks)
-        if not found:
-            return []
-        vecs = np.asarray(self.embeddings.embed_documents([t for _, t in found]))
-        centre = vecs.mean(axis=0)
-        order = np.argsort(-(vecs @ centre))
-        out: list[tuple[Any, str]] = []
-        speakers: set[frozenset[str]] = set()
-        for i in order:
-            chunk, text = found[int(i)]
-            who = next(a for a in find_attributions(text) if not a.is_pronoun)
-            key = source_key(who.via or who.who)
-            if any(key <= k or k <= key for k in speakers):  # "Mattis" is "James Mattis"
-                continue
-            speakers.add(key)
-            out.append((chunk, text))
-        return out
-
 
 def _summary_passages(chunks: list[Any], offline: Summary, limit: int = 8) -> list[Any]:
     """The passages a model summarises: each article's opening, then those with most claims.
@@ -369,11 +343,16 @@ def _summary_passages(chunks: list[Any], offline: Summary, limit: int = 8) -> li
         firsts.setdefault(c.source, c)
     for c in firsts.values():
         chosen[c.id] = c
+    # Each citation is looked up among its own file's chunks, not all chunks: on a large
+    # corpus the claim table has thousands of citations.
+    by_source: dict[str, list[Any]] = {}
+    for c in chunks:
+        by_source.setdefault(c.source, []).append(c)
     counts: dict[str, int] = {}
     for claim in offline.table.claims if offline.table else []:
         for cit in claim.citations:
-            for c in chunks:
-                if c.source == cit.source and c.start <= cit.start < c.end:
+            for c in by_source.get(cit.source, []):
+                if c.start <= cit.start < c.end:
                     counts[c.id] = counts.get(c.id, 0) + 1
     for cid in sorted(counts, key=lambda i: -counts[i]):
         if len(chosen) >= limit:

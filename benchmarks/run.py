@@ -112,6 +112,134 @@ def generate_corpus(folder: Path, n_chunks: int, seed: int = 7) -> int:
     return articles
 
 
+# -- A news corpus for the summary benchmark ---------------------------------------------
+# Invented outlets, officials and places reporting one incident, each source keeping to
+# its own casualty figures, so the claim table has many sources, many distinct figures
+# and many repeats across articles: what a large folder of conflicting reports looks like.
+
+_SMALL = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+          "eleven", "twelve", "thirteen", "fourteen", "fifteen"]  # fmt: skip
+_FIGURE_HEDGES = ["", "", "", "at least ", "more than ", "about ", "as many as ", "nearly "]
+_VAGUE_FIGURES = ["dozens of", "several hundred", "an unknown number of", "hundreds of"]
+_CLAIM_FORMS = {
+    "killed": ["{fig} people were killed", "{fig} fighters died", "{fig} soldiers were killed",
+               "the death toll had reached {fig}"],
+    "wounded": ["{fig} people were wounded", "{fig} were injured in the shelling"],
+    "casualties": ["the strike caused {fig} casualties"],
+    "attackers": ["{fig} attackers took part in the assault"],
+}  # fmt: skip
+_STATEMENT_FORMS = [
+    "{who} said the {w1} convoy had been moving toward {place} before dawn.",
+    "{who} said the operation near {place} was defensive and would not be repeated.",
+    "{who} told reporters that talks on the {w1} corridor would resume next week.",
+    "{who} denied that its units had crossed the river near {place}.",
+    "{who} warned that the {w1} bridge could not carry aid trucks until repairs were done.",
+    "{who} confirmed that the {w1} checkpoint outside {place} had reopened.",
+]
+_BACKGROUND_FORMS = [
+    "The {w1} district lies east of {place}, along the old {w2} road.",
+    "Shelling around {place} has displaced families from {n} villages since {year}.",
+    "The {w1} valley was contested for much of {year}.",
+    "Residents of {place} described a night of heavy shelling and a power cut that lasted "
+    "until morning.",
+]
+
+
+def _name(rng: random.Random) -> str:
+    return f"{_word(rng).title()} {_word(rng).title()}"
+
+
+def _sources(rng: random.Random, n: int) -> list[str]:
+    """Invented sources: ministries, agencies, newspapers, named officials, groups."""
+    forms = [
+        lambda: f"the {_word(rng).title()} Health Ministry",
+        lambda: f"the {_word(rng).title()} News Agency",
+        lambda: f"the {_word(rng).title()} Herald",
+        lambda: f"the {_word(rng).title()} Monitoring Group",
+        lambda: f"Colonel {_name(rng)}",
+        lambda: f"Governor {_name(rng)}",
+        lambda: f"the {_word(rng).title()} Defense Ministry",
+    ]
+    out: list[str] = []
+    while len(out) < n:
+        s = rng.choice(forms)()
+        if s not in out:
+            out.append(s)
+    return out
+
+
+def _figure(rng: random.Random, scale: int) -> str:
+    """A figure as a reporter writes it: "five", "more than 200", "dozens of"."""
+    if rng.random() < 0.15:
+        return rng.choice(_VAGUE_FIGURES)
+    n = max(1, int(rng.lognormvariate(0, 1.0) * scale))
+    number = _SMALL[n - 1] if n <= len(_SMALL) and rng.random() < 0.6 else str(n)
+    return rng.choice(_FIGURE_HEDGES) + number
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def generate_news_corpus(folder: Path, articles: int, seed: int = 7) -> int:
+    """Write ``articles`` reports of one incident whose sources give conflicting figures.
+
+    Each of about 40 invented sources keeps to its own figures (some give two, an early
+    and a later count), and each article quotes several of them, so the same claims
+    recur across articles as they do when outlets relay each other.
+    """
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = _sources(rng, 40)
+    places = [_word(rng).title() for _ in range(12)]
+    scales = {"killed": 20, "wounded": 30, "casualties": 40, "attackers": 300}
+    stances: dict[str, list[tuple[str, str]]] = {}
+    for s in sources:
+        kinds = [k for k in scales if rng.random() < 0.5] or ["killed"]
+        stances[s] = [(k, _figure(rng, scales[k])) for k in kinds]
+        if rng.random() < 0.2:
+            stances[s].append(("killed", _figure(rng, scales["killed"] * 3)))
+    # A source's statements are its own, repeated wherever it is quoted (outlets relay a
+    # spokesman's line), as in real coverage; each names places of this story.
+    said = {
+        s: [
+            rng.choice(_STATEMENT_FORMS).format(
+                who=_cap(s), w1=_word(rng), place=rng.choice(places)
+            )
+            for _ in range(2)
+        ]
+        for s in sources
+    }
+    place = places[0]
+    for a in range(articles):
+        quoted = rng.sample(sources, rng.randint(3, 7))
+        lead_kind, lead_fig = stances[quoted[0]][0]
+        title = f"{_cap(quoted[0])} says {lead_fig} {lead_kind} near {place}"
+        paras = [title, f"{place.upper()} -- Reports of the strike near {place} conflicted "
+                 f"on day {a % 28 + 1} as officials gave differing accounts."]  # fmt: skip
+        for s in quoted:
+            kind, fig = rng.choice(stances[s])
+            claim = rng.choice(_CLAIM_FORMS[kind]).format(fig=fig)
+            form = rng.randrange(4)
+            if form == 0:
+                text = f"{_cap(s)} said {claim}."
+            elif form == 1:
+                text = f"According to {s}, {claim}."
+            elif form == 2:
+                text = f"{_cap(claim)}, {s} said."
+            else:
+                outlet = rng.choice([x for x in sources if x != s])
+                text = f"{_cap(outlet)}, citing {s}, reported that {claim}."
+            statement = rng.choice(said[rng.choice(sources)])
+            background = rng.choice(_BACKGROUND_FORMS).format(
+                w1=_word(rng), w2=_word(rng), place=rng.choice(places),
+                n=rng.choice(_SMALL[2:]), year=rng.randint(2012, 2019),
+            )  # fmt: skip
+            paras += [text + " " + statement, background]
+        (folder / f"report_{a:04d}.txt").write_text("\n\n".join(paras) + "\n", encoding="utf-8")
+    return articles
+
+
 def _queries(rng: random.Random, n: int) -> list[str]:
     return [
         f"How many {rng.choice(_NOUNS)} were {rng.choice(_VERBS)} near {rng.choice(_PLACES)} "
