@@ -2,6 +2,7 @@
 
     python -m benchmarks.run                      # 1k, 10k and 100k chunks
     python -m benchmarks.run --sizes 1000 10000   # a quicker run
+    python -m benchmarks.run --summary            # only `summary`, at 50/100/200 articles
 
 Prints a table and writes ``benchmarks/results.json``. Each size runs in its own
 subprocess (so peak memory is per size) on a generated corpus with varied vocabulary and
@@ -12,6 +13,10 @@ Latencies are warm and in-process: the first query of each kind is not timed (th
 first extractive ask loads spaCy). The warm CLI ``ask`` is timed separately: a fresh
 ``factcheck ask QUESTION --store STORE --mode extractive`` process on that size's store,
 after one untimed warm-up process, median of 5 (the OS file cache is warm; nothing else is).
+
+``--summary`` times only ``FactCheck.summary()``, in-process, on news-like corpora from
+:func:`generate_news_corpus` (invented sources giving conflicting casualty figures),
+without the slow chunk benchmark; ingest is timed apart as a one-time cost.
 """
 
 from __future__ import annotations
@@ -473,6 +478,67 @@ def _table(results: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def measure_summary(articles: int, runs: int = 3) -> dict[str, Any]:
+    """Time ``FactCheck.summary()`` over ``generate_news_corpus(articles)``, in-process.
+
+    The ingest (one-time, with the packaged embedding model) is timed apart. The first
+    summary call is reported, then the median of ``runs`` more (the first also pays for
+    imports). Only the Summary's public attributes are read, so the same function
+    measures older code (put an older ``assistant`` first on the path).
+    """
+    from assistant.app import FactCheck
+    from assistant.settings import Settings
+
+    work = Path(tempfile.mkdtemp(prefix=f"fc-bench-summary-{articles}-"))
+    try:
+        corpus = work / "corpus"
+        generate_news_corpus(corpus, articles)
+        fc = FactCheck(Settings(store=work / "store", corpus=corpus))
+        t = time.perf_counter()
+        fc.ingest([corpus])
+        ingest_s = time.perf_counter() - t
+        times = []
+        for _ in range(runs + 1):
+            t = time.perf_counter()
+            summary = fc.summary()
+            times.append(time.perf_counter() - t)
+        table = summary.table
+        claims = table.claims if table else []
+        cited = {c.id for s in summary.sentences for c in s.citations}
+        return {
+            "articles": articles,
+            "ingest_s": ingest_s,
+            "summary_first_s": times[0],
+            "summary_median_s": statistics.median(times[1:]),
+            "sentences": len(summary.sentences),
+            "characters": sum(len(s.text) for s in summary.sentences),
+            "claims": len(claims),
+            "distinct_figures": len({(c.what, c.low, c.high, c.hedge) for c in claims}),
+            "claims_cited": sum(1 for c in claims if {x.id for x in c.citations} & cited),
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _summary_table(rows: list[dict[str, Any]]) -> str:
+    cols = [
+        ("articles", "articles", "{:,}"),
+        ("ingest, one-time (s)", "ingest_s", "{:.1f}"),
+        ("summary, first call (s)", "summary_first_s", "{:.2f}"),
+        ("summary, median of next 3 (s)", "summary_median_s", "{:.2f}"),
+        ("sentences", "sentences", "{:,}"),
+        ("characters", "characters", "{:,}"),
+        ("claims", "claims", "{:,}"),
+        ("distinct figures", "distinct_figures", "{:,}"),
+        ("claims cited", "claims_cited", "{:,}"),
+    ]
+    out = ["| " + " | ".join(label for label, _, _ in cols) + " |",
+           "|" + "---|" * len(cols)]  # fmt: skip
+    for r in rows:
+        out.append("| " + " | ".join(fmt.format(r[key]) for _, key, fmt in cols) + " |")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print the table and write JSON."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
@@ -480,7 +546,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=50)
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: one size
+    parser.add_argument(
+        "--summary",
+        type=int,
+        nargs="*",
+        metavar="ARTICLES",
+        help="Only time `summary` on generated news corpora of these sizes (default "
+        "50 100 200 articles); prints a table and JSON, writes nothing.",
+    )
     args = parser.parse_args(argv)
+    if args.summary is not None:
+        rows = []
+        for n in args.summary or [50, 100, 200]:
+            print(f"summary over {n:,} articles ...", file=sys.stderr, flush=True)
+            rows.append(measure_summary(n))
+        print(_summary_table(rows))
+        print(json.dumps({"date": time.strftime("%Y-%m-%d"), "load": os.getloadavg(),
+                          "summary": rows}))  # fmt: skip
+        return 0
     if args.one:
         print(json.dumps(measure_one(args.one, args.queries)))
         return 0
