@@ -187,6 +187,8 @@ class _Group:
 
     what: str
     claims: list[Claim]  # those with a citation, in table order
+    figures: list[list[Claim]] = field(init=False)  # the claims by distinct figure
+    ends: tuple[Claim, Claim] | None = field(init=False)  # lowest and highest, if they differ
 
     def __post_init__(self) -> None:
         by: dict[tuple[Any, ...], list[Claim]] = {}
@@ -202,7 +204,8 @@ class _Group:
         # repeated claim: the one a shorter form names first, so it is never among the
         # claims counted as not shown.
         numeric = [cs for cs in self.figures if cs[0].low is not None or cs[0].high is not None]
-        lo = max(numeric, key=lambda cs: -_representative(cs[0]), default=None)
+        lo = min(numeric, key=lambda cs: _representative(cs[0]), default=None)
+        # The last of the highest: "a bit more than 500" is above "some 500".
         hi = max(reversed(numeric), key=lambda cs: _representative(cs[0]), default=None)
         self.ends = (
             (_most_repeated(lo)[0], _most_repeated(hi)[0])
