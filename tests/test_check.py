@@ -168,3 +168,59 @@ def test_a_markdown_heading_does_not_decide(tmp_path, fake_embeddings):
 def test_a_one_line_article_is_evidence_though_it_is_its_own_title(tmp_path, fake_embeddings):
     fc = _fc(tmp_path, fake_embeddings, {"a.txt": _FAKE})
     assert fc.check(_CLAIM).verdict == "refuted"
+
+
+_BLAST = (
+    "Blast in Dayton\n\n"
+    "Police officials said five Norwegian citizens were killed in the blast in Dayton.\n"
+)
+_SOURCED = (
+    "Blast in Dayton\n\n"
+    "Bloomberg, citing two unnamed Norwegians, reported that 40 people were killed in the "
+    "blast.\n"
+)
+
+
+def test_a_people_named_in_the_plural_is_the_same_people(tmp_path, fake_embeddings):
+    """ "5 Norwegians" and "five Norwegian citizens" agree; a people is no rival to a person."""
+    fc = _fc(tmp_path, fake_embeddings, {"blast.txt": _BLAST})
+    result = fc.check("5 Norwegians were killed in the blast in Dayton", "extractive")
+    assert result.verdict == "supported", result.explanation
+    for c in result.citations:
+        text = (tmp_path / "articles" / c.source).read_text(encoding="utf-8")
+        assert text[c.start : c.end] == c.quote
+
+
+def test_a_figure_in_who_is_speaking_is_not_a_count(tmp_path, fake_embeddings):
+    fc = _fc(tmp_path, fake_embeddings, {"blast.txt": _SOURCED})
+    result = fc.check("40 people were killed in the blast", "extractive")
+    assert result.verdict == "supported", result.explanation
+    assert "different figure" not in result.explanation
+
+
+def test_the_explanation_agrees_with_a_plural_speaker(tmp_path, fake_embeddings):
+    fc = _fc(tmp_path, fake_embeddings, {"blast.txt": _BLAST})
+    result = fc.check("Five Norwegian citizens were killed in the blast", "extractive")
+    assert "Police officials give a matching figure" in result.explanation, result.explanation
+
+
+def test_a_sentence_naming_both_rivals_does_not_decide_between_them(tmp_path, fake_embeddings):
+    """ "votes between Lee and Chan" says who ran, not who won: it supports neither."""
+    text = (
+        "Results\n\nThe results of the 2031 Dayton mayoral election, with the votes "
+        "between Ann Lee and Bo Chan in each ward, and who is winning.\n"
+    )
+    fc = _fc(tmp_path, fake_embeddings, {"results.txt": text})
+    verdicts = [
+        fc.check(f"Who won the 2031 Dayton mayoral election? {who}", "extractive").verdict
+        for who in ("Ann Lee", "Bo Chan")
+    ]
+    assert verdicts != ["supported", "supported"]
+    assert "supported" not in verdicts
+
+
+def test_the_subject_beside_a_rival_still_supports(tmp_path, fake_embeddings):
+    text = "Final\n\nAnn Lee beat Bo Chan in the final of the 2031 Alpha Cup in Dayton.\n"
+    fc = _fc(tmp_path, fake_embeddings, {"final.txt": text})
+    result = fc.check("Ann Lee beat Bo Chan in the final of the 2031 Alpha Cup", "extractive")
+    assert result.verdict == "supported", result.explanation

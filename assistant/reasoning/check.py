@@ -17,6 +17,7 @@ Supported and contradicted at once is ``conflicting``; neither is ``not_enough_i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -29,6 +30,7 @@ from assistant.reasoning.claims import _FIGURE, _MONTH, _MONTH_AFTER, _category,
 from assistant.reasoning.nlp import Entity, entities_many
 from assistant.reasoning.question import years_in
 from assistant.reasoning.shortanswer import AnswerGroup, _date_key, compatible, figure_value
+from assistant.wording import agree
 
 Verdict = Literal["supported", "refuted", "conflicting", "not_enough_info"]
 
@@ -224,8 +226,9 @@ def negated(text: str) -> bool:
 _ROLES: dict[str, frozenset[str]] = {
     "PERSON": frozenset({"agent"}),
     "ORG": frozenset({"agent"}),
-    "NORP": frozenset({"agent"}),
-    "NAME": frozenset({"agent", "place", "work"}),  # capitalised words the tagger missed
+    # A people or a party ("Russians", "Democrats") stands in only for another one.
+    "NORP": frozenset({"people"}),
+    "NAME": frozenset({"agent", "place", "work", "people"}),  # capitalised words missed
     "GPE": frozenset({"agent", "place"}),
     "LOC": frozenset({"place"}),
     "FAC": frozenset({"place"}),
@@ -345,6 +348,36 @@ def matches_but(slot: Slot, weights: dict[str, float], cand: Candidate) -> bool:
     return got >= STRONG_MATCH * total
 
 
+_JOINED = re.compile(r"\s*(?:,\s*)?(?:and|or|vs\.?|versus|&|,)\s*", re.I)
+
+
+def _coordinated(text: str, a: Entity, b: Entity) -> bool:
+    """The two entities are joined as alternatives or a pair: "A and B", "A, B", "A vs B"."""
+    first, second = sorted((a, b), key=lambda e: e.start)
+    return first.end <= second.start and bool(_JOINED.fullmatch(text[first.end : second.start]))
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """One stem extends the other by a letter or two.
+
+    The stemmer turns "Russians" into "russian" but "Russian" into "russia": a name and
+    its demonym differ by such a suffix.
+    """
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) and len(short) >= 4 and len(long) - len(short) <= 2
+
+
+def _overlap(got: Iterable[str], wanted: Iterable[str]) -> bool:
+    """Some term of ``got`` is a term of ``wanted``, allowing for :func:`_same_stem`."""
+    wanted = set(wanted)
+    return any(t in wanted or any(_same_stem(t, w) for w in wanted) for t in got)
+
+
+def _covers(own: set[str] | frozenset[str], wanted: Iterable[str]) -> bool:
+    """Every term of ``wanted`` is among ``own``, allowing for :func:`_same_stem`."""
+    return all(t in own or any(_same_stem(t, o) for o in own) for t in wanted)
+
+
 def entity_stance(
     slots: list[Slot],
     weights: dict[str, float],
@@ -378,8 +411,22 @@ def entity_stance(
         same = [e for e in ents if _kind(e.label) == slot.kind and _valued(e)]
         if slot.kind == "name":
             same = [e for e in same if _ROLES.get(e.label, frozenset()) & _ROLES[slot.label]]
-        named = any(compatible(slot.group(), AnswerGroup(e.text, e.label)) for e in same)
-        if named or (slot.kind == "name" and slot.terms <= cand.own_terms):
+        mine = [e for e in same if compatible(slot.group(), AnswerGroup(e.text, e.label))]
+        if mine or (slot.kind == "name" and _covers(cand.own_terms, slot.terms)):
+            # Another value of the same kind joined to it ("votes between Lee and Chan",
+            # "Lee or Chan") leaves open which one the claim's words are about.
+            beside = [
+                e
+                for e in same
+                if slot.kind == "name"
+                and e not in mine
+                and not _overlap(terms(e.text), claim_terms)
+                and any(_coordinated(cand.text, m, e) for m in mine)
+            ]
+            if beside:
+                if not instead:
+                    instead = f"names {beside[0].text} as well as {slot.text}"
+                continue
             if close and stance == 0:
                 stance, why = 1, f"names {slot.text}"
             continue
@@ -392,7 +439,7 @@ def entity_stance(
             for e in same
             # An entity that shares the claim's words is one of the claim's own things
             # ("the Acme Group" for "the CEO of Acme"), not another value for the slot.
-            if not (slot.kind == "name" and set(terms(e.text)) & claim_terms)
+            if not (slot.kind == "name" and _overlap(terms(e.text), claim_terms))
         ]
         if rivals and close:
             return -1, f"names {rivals[0].text}, not {slot.text}"
@@ -489,7 +536,10 @@ class ClaimChecker:
             # say, the sentence tells of something else being so.
             stance, why = -1, entity_why
         elif claimed:
-            given = figures(cand.text)
+            # "Bloomberg, citing two unnamed Russians": a figure in who is speaking
+            # counts the sources, not what the claim counts.
+            speakers = " ".join(f"{a.who} {a.via or ''}" for a in cand.attributions).lower()
+            given = [g for g in figures(cand.text) if not (g.text and g.text.lower() in speakers)]
             comparable = [g for g in given if any(c.comparable(g) for c in claimed)]
             matching = [g for g in comparable if any(c.overlaps(g) for c in claimed)]
             if matching:
@@ -647,5 +697,5 @@ class ClaimChecker:
             )
             who = speaker or f"a passage of {cited.source}"
             role = "" if j in deciding else " (another source; it does not decide)"
-            parts.append(f"{who[:1].upper()}{who[1:]} {j.why}{role} [{cited.id}].")
+            parts.append(f"{who[:1].upper()}{who[1:]} {agree(who, j.why)}{role} [{cited.id}].")
         return CheckResult(claim, verdict, " ".join(parts), citations)

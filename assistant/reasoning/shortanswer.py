@@ -245,7 +245,14 @@ def compatible(a: AnswerGroup, b: AnswerGroup) -> bool:
     if a.label in _FIGURE_LABELS and va is not None and vb is not None:
         return math.isclose(va, vb, rel_tol=0.005)
     wa, wb = _words(a.text), _words(b.text)
+    if "NORP" in (a.label, b.label):
+        # A people is one in the singular or the plural: "Russian", "Russians".
+        wa, wb = _singular(wa), _singular(wb)
     return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
+
+
+def _singular(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(w[:-1] if w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
 def _not_a_count(ent: Entity, cand: Candidate, counts: str | None) -> bool:
