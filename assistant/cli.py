@@ -765,8 +765,9 @@ def summary(
 ) -> None:
     """A cited summary of the articles (or of TOPIC): every sentence cites its source.
 
-    It covers every distinct claim across the articles, says where sources disagree,
-    and quotes the key attributed statements. Every quote is verified.
+    At most 30 sentences, however large the corpus: every distinct figure is kept
+    (claims of the same figure share a sentence), it says where sources disagree and
+    what it left out, and quotes the key attributed statements. Every quote is verified.
     """
 
     def run() -> None:
