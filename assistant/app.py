@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from assistant.index.ingest import IngestReport
     from assistant.index.retrieval import Hit, HybridRetriever
+    from assistant.index.sources import SourceFiles
     from assistant.index.store import Store, StoreInfo
     from assistant.reasoning.answer import Answer
     from assistant.reasoning.check import CheckResult
@@ -79,7 +80,32 @@ class FactCheck:
         """The hybrid retriever over the store (a LangChain ``BaseRetriever``)."""
         from assistant.index.retrieval import HybridRetriever
 
-        return HybridRetriever(store=self.store, embeddings=self.embeddings, k=self.settings.k)
+        return HybridRetriever(
+            store=self.store,
+            embeddings=self.embeddings,
+            k=self.settings.k,
+            trusted_folders=self._trusted(),
+        )
+
+    def _trusted(self) -> frozenset[Path]:
+        """The folders ingested on this machine: the only ones citations are read from."""
+        from assistant.index.sources import IngestedFolders
+
+        return IngestedFolders(self.settings.ingested_folders).roots()
+
+    def _sources(self) -> SourceFiles:
+        """The article files as they are now, for one operation (read once each)."""
+        from assistant.index.sources import SourceFiles
+
+        return SourceFiles(self._trusted(), int(self.settings.max_file_mb * 2**20))
+
+    @staticmethod
+    def _tell_stale(result: R, sources: SourceFiles) -> R:
+        """Add a notice to ``result`` when passages were left out as out of date."""
+        notice = sources.notice()
+        if notice:
+            result.notices.append(notice)  # type: ignore[attr-defined]
+        return result
 
     def _reset(self) -> None:
         for name in ("store", "retriever"):
@@ -112,11 +138,12 @@ class FactCheck:
         See :func:`assistant.index.ingest.ingest` for the arguments and errors.
         """
         from assistant.index.ingest import ingest
+        from assistant.index.sources import IngestedFolders, folders_of
 
         targets = [Path(p) for p in paths] if paths else [Path(self.settings.corpus)]
         self._reset()
         try:
-            return ingest(
+            report = ingest(
                 targets,
                 self.settings,
                 rebuild=rebuild,
@@ -126,6 +153,10 @@ class FactCheck:
                 on_progress=on_progress,
                 on_wait=on_wait,
             )
+            # Citations are read only from folders recorded here (never from what a
+            # store says), so a folder is trusted once this user has ingested it.
+            IngestedFolders(self.settings.ingested_folders).add(folders_of(targets))
+            return report
         finally:
             self._reset()
 
@@ -140,8 +171,15 @@ class FactCheck:
         return inspect_store(self.settings)
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
-        """Hybrid search: the ``k`` best passages for ``query``."""
-        return self.retriever.search(query, k)
+        """Hybrid search: the ``k`` best passages for ``query`` that still stand in their files."""
+        return self.search_checked(query, k)[0]
+
+    def search_checked(self, query: str, k: int | None = None) -> tuple[list[Hit], list[str]]:
+        """:meth:`search`, with notices about passages left out as out of date."""
+        sources = self._sources()
+        hits = self.retriever.search(query, k, sources=sources)
+        notice = sources.notice()
+        return hits, [notice] if notice else []
 
     def resolve_mode(self, mode: Mode | None = None) -> Mode:
         """``auto`` becomes ``llm`` when a model is configured, else ``extractive``."""
@@ -200,9 +238,10 @@ class FactCheck:
 
         question = check_question(question)
         asked = mode or self.settings.mode
-        extractive = self._extractive()
+        sources = self._sources()
+        extractive = self._extractive(sources)
         if self.resolve_mode(asked) == "extractive":
-            return extractive.answer(question)
+            return self._tell_stale(extractive.answer(question), sources)
 
         from assistant.llm.chat import LLMAnswerer
 
@@ -211,19 +250,25 @@ class FactCheck:
         # the lower of their two gates.
         floor = min(extractive.min_relevance, self.settings.llm_min_relevance)
         assessment = extractive.assess(question, floor=floor)
-        reader = SourceReader()
-        return self._with_fallback(
+        reader = SourceReader(sources)
+        answer = self._with_fallback(
             asked,
             lambda: llm.answer_from(assessment, reader),
             lambda: extractive.answer_from(assessment, reader),
         )
+        return self._tell_stale(answer, sources)
 
-    def _extractive(self) -> Any:
+    def _extractive(self, sources: SourceFiles | None = None) -> Any:
         from assistant.reasoning.answer import ExtractiveAnswerer
 
         # Twelve passages: a short answer is voted on across sources, and a dissenting
         # report must be among them to be shown.
-        return ExtractiveAnswerer(self.retriever, self.embeddings, k=max(self.settings.k, 12))
+        return ExtractiveAnswerer(
+            self.retriever,
+            self.embeddings,
+            k=max(self.settings.k, 12),
+            sources=sources if sources is not None else self._sources(),
+        )
 
     def claims(self, mode: Mode | None = None) -> ClaimTable:
         """Every quantitative claim in the store, merged and grouped, each cited.
@@ -234,19 +279,22 @@ class FactCheck:
         from assistant.reasoning.citations import SourceReader
         from assistant.reasoning.claims import build_claim_table, has_figure
 
-        chunks = self.store.all_chunks()
+        sources = self._sources()
+        chunks = sources.keep_current(self.store.all_chunks())
+        reader = SourceReader(sources)
         asked = mode or self.settings.mode
         if self.resolve_mode(asked) == "extractive":
-            return build_claim_table(chunks)
+            return self._tell_stale(build_claim_table(chunks, reader), sources)
         from assistant.llm.tasks import llm_claims
 
-        chat, reader = self._chat(), SourceReader()
+        chat = self._chat()
         with_figures = [c for c in chunks if has_figure(c.text)]
-        return self._with_fallback(
+        table = self._with_fallback(
             asked,
             lambda: llm_claims(with_figures, chat, self.settings, reader)[0],
             lambda: build_claim_table(chunks, reader),
         )
+        return self._tell_stale(table, sources)
 
     def check(self, claim: str, mode: Mode | None = None) -> CheckResult:
         """A verdict on ``claim`` (supported, refuted, conflicting, not_enough_info).
@@ -257,14 +305,16 @@ class FactCheck:
         from assistant.reasoning.check import CheckResult, ClaimChecker
         from assistant.reasoning.citations import SourceReader
 
-        extractive = self._extractive()
+        sources = self._sources()
+        extractive = self._extractive(sources)
         checker = ClaimChecker(extractive)
         asked = mode or self.settings.mode
+        reader = SourceReader(sources)
         if self.resolve_mode(asked) == "extractive":
-            return checker.check(claim)
+            return self._tell_stale(checker.check(claim, reader), sources)
         from assistant.llm.tasks import llm_check
 
-        chat, reader = self._chat(), SourceReader()
+        chat = self._chat()
         assessment = extractive.assess(claim, floor=checker.min_relevance)
         if assessment.best_relevance < checker.min_relevance:  # no model call
             return CheckResult(
@@ -273,12 +323,13 @@ class FactCheck:
                 "No passage in the articles is close enough to this claim to judge it.",
                 mode="llm",
             )
-        return self._with_fallback(
+        result = self._with_fallback(
             asked,
             lambda: llm_check(assessment, chat, self.settings, extractive, reader),
             # The LLM path reads the assessment without changing it: reuse it.
             lambda: checker.check_from(assessment, reader),
         )
+        return self._tell_stale(result, sources)
 
     def summary(self, topic: str | None = None, mode: Mode | None = None) -> Summary:
         """A cited summary of the whole corpus, or of what it says about ``topic``.
@@ -287,16 +338,19 @@ class FactCheck:
             InputError: The topic is empty, or the articles say nothing about it.
         """
         from assistant.errors import InputError
+        from assistant.reasoning.citations import SourceReader
         from assistant.reasoning.summary import summarize
 
+        sources = self._sources()
+        reader = SourceReader(sources)
         if topic is None:
-            chunks = self.store.all_chunks()
+            chunks = sources.keep_current(self.store.all_chunks())
             statements = None  # every attributed sentence, ranked by the summary itself
         else:
             from assistant.index.retrieval import check_question
 
             topic = check_question(topic)
-            extractive = self._extractive()
+            extractive = self._extractive(sources)
             extractive.k = max(extractive.k, 15)
             assessment = extractive.assess(topic, floor=TOPIC_RELEVANCE)
             relevant = [c for c in assessment.candidates if c.relevance >= TOPIC_RELEVANCE]
@@ -304,12 +358,13 @@ class FactCheck:
                 raise InputError(f"the articles say nothing about {topic!r}")
             chunks = list({c.chunk.id: c.chunk for c in relevant}.values())
             statements = [(c.chunk, c.text) for c in relevant]
-        offline = summarize(chunks, topic, statements=statements)
+        offline = self._tell_stale(
+            summarize(chunks, topic, statements=statements, reader=reader), sources
+        )
         asked = mode or self.settings.mode
         if self.resolve_mode(asked) == "extractive":
             return offline
         from assistant.llm.tasks import llm_summary
-        from assistant.reasoning.citations import SourceReader
 
         chat = self._chat()
         passages = _summary_passages(chunks, offline)
@@ -324,7 +379,7 @@ class FactCheck:
                 self.settings,
                 table,
                 offline.titles,
-                SourceReader(),
+                reader,
             ),
             lambda: offline,
         )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +16,10 @@ from langchain_core.embeddings import Embeddings
 from assistant.app import FactCheck
 from assistant.index.terms import terms
 from assistant.settings import Settings
+
+# No test may touch the developer's own per-user data (the default store, the record of
+# ingested folders): the whole session gets its own data folder.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="factcheck-test-data-")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

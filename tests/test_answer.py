@@ -6,7 +6,6 @@ import pytest
 
 from assistant.app import FactCheck
 from assistant.reasoning.answer import ABSTAIN_TEXT, ExtractiveAnswerer
-from assistant.reasoning.citations import Citation
 from assistant.settings import Settings
 from tests.conftest import DEV, load_jsonl, source_text
 
@@ -78,27 +77,48 @@ def test_json_shape_is_the_public_contract(seed_fc):
     assert [c["id"] for c in data["citations"]] == list(range(1, len(data["citations"]) + 1))
 
 
-def test_quotes_that_no_longer_verify_are_rejected_not_shown(tmp_path, corpus, fake_embeddings):
+def test_passages_edited_after_ingest_are_left_out_and_the_user_is_told(
+    tmp_path, corpus, fake_embeddings
+):
+    """Issue 12, row 4: what the file no longer holds is never reasoned on or shown."""
     fc = FactCheck(Settings(store=tmp_path / "store"), embeddings=fake_embeddings)
     fc.ingest([corpus])
     question = "What bill is the Russian government reviewing?"
-    answerer = ExtractiveAnswerer(fc.retriever, fake_embeddings, min_relevance=0.0)
-    before = answerer.answer(question)
-    assert before.citations
+    before = fc.ask(question, "extractive")
+    assert before.citations and not before.notices
     # Edit the cited sentences out of their files after ingest (no re-ingest).
+    removed = [c.quote for c in before.citations]
     for c in before.citations:
         path = corpus / c.source
         path.write_text(path.read_text("utf-8").replace(c.quote, "[removed]"), "utf-8")
 
-    after = answerer.answer(question)
+    after = fc.ask(question, "extractive")
+
+    assert not any(c.quote in removed for c in after.citations)
+    assert all(q not in after.answer for q in removed)
+    _assert_citations_stand(after, root=corpus)
+    assert any("factcheck ingest" in n and "changed" in n for n in after.notices)
+    if not after.citations:
+        assert after.abstained
+
+
+def test_a_quote_that_no_longer_verifies_is_rejected_not_shown(tmp_path, corpus, fake_embeddings):
+    """Below the retriever's check, the reader still refuses a quote the file lacks."""
+    fc = FactCheck(Settings(store=tmp_path / "store"), embeddings=fake_embeddings)
+    fc.ingest([corpus])
+    answerer = ExtractiveAnswerer(fc.retriever, fake_embeddings, min_relevance=0.0)
+    assessment = answerer.assess("What bill is the Russian government reviewing?")
+    before = answerer.answer_from(assessment)
+    assert before.citations
+    for c in before.citations:
+        path = corpus / c.source
+        path.write_text(path.read_text("utf-8").replace(c.quote, "[removed]"), "utf-8")
+
+    after = answerer.answer_from(assessment)  # the same passages, read again from disk
 
     assert after.rejected_citations
     assert all("not found" in r.reason for r in after.rejected_citations)
-    for c in after.citations:
-        assert isinstance(c, Citation)
     _assert_citations_stand(after, root=corpus)
-    if not after.citations:
-        assert after.abstained
 
 
 def _recording_sentences(answerer: ExtractiveAnswerer) -> list[str]:

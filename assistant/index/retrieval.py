@@ -14,6 +14,7 @@ LangChain chain; :meth:`HybridRetriever.search` gives the same ranking with scor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import (
@@ -28,6 +29,7 @@ from pydantic import ConfigDict
 
 from assistant.errors import InputError
 from assistant.index.lexical import LexicalIndex
+from assistant.index.sources import SourceFiles
 from assistant.index.store import Store, StoredChunk
 from assistant.index.terms import terms
 
@@ -196,6 +198,8 @@ class HybridRetriever(BaseRetriever):
         embeddings: The model that built the store (to embed questions).
         k: How many passages to return (default for each call).
         depth: How many candidates each side contributes to the fusion.
+        trusted_folders: When set, hits are checked against their files as they are
+            now, and files outside these folders are never read.
 
     """
 
@@ -205,6 +209,9 @@ class HybridRetriever(BaseRetriever):
     embeddings: Embeddings
     k: int = 5
     depth: int = 50
+    # The folders ingested on this machine: when set, every hit is checked against its
+    # file as it is now (see assistant.index.sources). None: hits are the stored text.
+    trusted_folders: frozenset[Path] | None = None
 
     @property
     def lexical(self) -> LexicalIndex:
@@ -214,7 +221,12 @@ class HybridRetriever(BaseRetriever):
         return index
 
     def search(
-        self, query: str, k: int | None = None, *, query_vector: list[float] | None = None
+        self,
+        query: str,
+        k: int | None = None,
+        *,
+        query_vector: list[float] | None = None,
+        sources: SourceFiles | None = None,
     ) -> list[Hit]:
         """Rank chunks for ``query``.
 
@@ -222,6 +234,9 @@ class HybridRetriever(BaseRetriever):
             query: The question or search words.
             k: How many hits to return (default: the retriever's ``k``).
             query_vector: The query's embedding, if the caller already has it.
+            sources: Check each hit against its file as it is now and leave out those
+                that no longer stand there (recorded in ``sources.stale``). Default:
+                a fresh check when the retriever has ``trusted_folders``, else none.
 
         Returns:
             Hits, best first.
@@ -237,7 +252,18 @@ class HybridRetriever(BaseRetriever):
         vector = query_vector or self.embeddings.embed_query(query)
         dense = store.query(vector, self.depth)
         lexical = self.lexical.search(query, self.depth)
-        return fuse(dense, lexical, term_weights(query, self.lexical))[:k]
+        ranked = fuse(dense, lexical, term_weights(query, self.lexical))
+        if sources is None and self.trusted_folders is not None:
+            sources = SourceFiles(self.trusted_folders)
+        if sources is None:
+            return ranked[:k]
+        out: list[Hit] = []
+        for hit in ranked:  # lazily: most searches read a handful of files
+            if sources.current(hit.chunk):
+                out.append(hit)
+                if len(out) == k:
+                    break
+        return out
 
     def _get_relevant_documents(
         self,

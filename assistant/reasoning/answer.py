@@ -20,6 +20,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.index.chunking import split_sentences
 from assistant.index.lexical import LexicalIndex
 from assistant.index.retrieval import Hit, HybridRetriever, check_question
+from assistant.index.sources import SourceFiles
 from assistant.index.terms import is_number, terms, tokens
 from assistant.reasoning.attribution import find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
@@ -180,11 +181,13 @@ class ExtractiveAnswerer:
         *,
         k: int = 8,
         min_relevance: float = 0.575,
+        sources: SourceFiles | None = None,
     ) -> None:
         self.retriever = retriever
         self.embeddings = embeddings
         self.k = k
         self.min_relevance = min_relevance
+        self.sources = sources
 
     # -- candidates --------------------------------------------------------------
 
@@ -290,7 +293,9 @@ class ExtractiveAnswerer:
         """
         question = check_question(question)
         qvec = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
-        hits = self.retriever.search(question, k=self.k, query_vector=qvec.tolist())
+        hits = self.retriever.search(
+            question, k=self.k, query_vector=qvec.tolist(), sources=self.sources
+        )
         qa = analyse(question)
         info = analyse_question(question, self.retriever.lexical, qa)
         cands = self.candidates(hits)
@@ -316,7 +321,7 @@ class ExtractiveAnswerer:
         may be a description, and falls back to sentences); "who said" is answered by
         the speakers; anything else by the best sentences.
         """
-        reader = reader or SourceReader()
+        reader = reader or SourceReader(self.sources)
         qa = assessment.qa
         usable = [c for c in assessment.candidates if not violates(qa, c)]
         if max((c.relevance for c in usable), default=0.0) < self.min_relevance:

@@ -479,7 +479,7 @@ class ClaimChecker:
             InputError: The claim is empty.
         """
         assessment = self.answerer.assess(claim, floor=self.min_relevance)
-        return self.check_from(assessment, reader or SourceReader())
+        return self.check_from(assessment, reader or SourceReader(self.answerer.sources))
 
     @staticmethod
     def _from_source(source: frozenset[str], cand: Candidate, assessment: Assessment) -> bool:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from assistant.index.chunking import LineIndex
-from assistant.index.corpus import is_within, read_source_text
+from assistant.index.chunking import LineIndex, Span
+from assistant.index.sources import SourceFiles
 from assistant.index.store import StoredChunk
-from assistant.reasoning.verify import locate, stands_at
+from assistant.reasoning.verify import Folded, fold, locate_folded, stands_at
 
 
 @dataclass(frozen=True)
@@ -73,20 +73,21 @@ class RejectedCitation:
 
 
 class SourceReader:
-    """Reads source files as ingested, once each, and verifies quotes against them."""
+    """Reads source files as they are now, once each, and verifies quotes against them.
 
-    def __init__(self) -> None:
-        self._texts: dict[Path, str | None] = {}
-        self._lines: dict[Path, LineIndex] = {}
+    Args:
+        sources: The files of this operation (which folders may be read, size bound);
+            by default any folder, for callers that built the store themselves.
+    """
+
+    def __init__(self, sources: SourceFiles | None = None) -> None:
+        self.sources = sources if sources is not None else SourceFiles()
+        self._lines: dict[tuple[str, str], LineIndex] = {}
+        self._folded: dict[tuple[str, str], Folded] = {}
 
     def text(self, path: Path) -> str | None:
-        """The file's text, or None when it cannot be read as UTF-8."""
-        if path not in self._texts:
-            try:
-                self._texts[path] = read_source_text(path)
-            except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
-                self._texts[path] = None
-        return self._texts[path]
+        """The file's text, or None when it may not or cannot be read as UTF-8."""
+        return self.sources.text(str(path.parent), path.name)
 
     def cite(self, citation_id: int, quote: str, chunk: StoredChunk) -> Citation | RejectedCitation:
         """Verify ``quote`` against the file ``chunk`` came from.
@@ -101,29 +102,45 @@ class SourceReader:
             A citation holding the file's exact text and offsets, or a rejection.
 
         """
-        path = Path(chunk.root) / chunk.source
-        if not is_within(Path(chunk.root), chunk.source):
-            # A tampered store, or a file replaced by a link: never read or show it.
-            return RejectedCitation(quote, "the source is outside the ingested folder")
-        text = self.text(path)
+        key = (chunk.root, chunk.source)
+        text = self.sources.text(*key)
         if text is None:
+            why = self.sources.why(*key)
+            if "outside" in why or "not under" in why:
+                # A tampered store, or a file replaced by a link: never read or show it.
+                return RejectedCitation(quote, why)
             return RejectedCitation(quote, f"source file {chunk.source} is missing or unreadable")
-        span = locate(quote, text, near=chunk.start)
+        span = self._exact(quote, text, chunk)
+        if span is None:
+            # Folding the file (quote marks, dashes, spaces) costs a pass over it: once.
+            if key not in self._folded:
+                self._folded[key] = fold(text)
+            span = locate_folded(quote, text, self._folded[key], near=chunk.start)
         if span is None:
             return RejectedCitation(quote, f"not found verbatim in {chunk.source}")
         exact = text[span.start : span.end]
         if not stands_at(text, span.start, span.end, exact):  # pragma: no cover - invariant
             return RejectedCitation(quote, "offsets do not match the source")
-        lines = self._lines.setdefault(path, LineIndex(text))
+        if key not in self._lines:
+            self._lines[key] = LineIndex(text)
         return Citation(
             id=citation_id,
             source=chunk.source,
             title=chunk.title,
             start=span.start,
             end=span.end,
-            line=lines.line_of(span.start),
+            line=self._lines[key].line_of(span.start),
             quote=exact,
         )
+
+    @staticmethod
+    def _exact(quote: str, text: str, chunk: StoredChunk) -> Span | None:
+        """The quote exactly as written, inside the passage it was taken from."""
+        stripped = quote.strip()
+        if not stripped:
+            return None
+        at = text.find(stripped, chunk.start, chunk.end)
+        return None if at < 0 else Span(at, at + len(stripped))
 
     def place(self, quote: str, chunk: StoredChunk) -> Place | None:
         """Verify ``quote`` as another place of a citation; None when it does not verify."""

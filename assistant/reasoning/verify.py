@@ -88,10 +88,23 @@ def locate(quote: str, text: str, *, near: int | None = None) -> Span | None:
         The exact span in ``text``, or None when the quote is not there.
 
     """
+    return locate_folded(quote, text, fold(text), near=near)
+
+
+# The folded form of a source text, to search many quotes in one file with one fold.
+Folded = _Normalised
+
+
+def fold(text: str) -> Folded:
+    """Fold ``text`` once for :func:`locate_folded` (see :func:`_normalise`)."""
+    return _normalise(text)
+
+
+def locate_folded(quote: str, text: str, hay: Folded, *, near: int | None = None) -> Span | None:
+    """:func:`locate` with the source already folded by :func:`fold`."""
     needle = _norm_quote(quote)
     if not needle:
         return None
-    hay = _normalise(text)
     hits: list[int] = []
     pos = hay.text.find(needle)
     while pos != -1:

@@ -1,0 +1,164 @@
+"""The article files as they are now: read at answer time, bounded, and only where trusted.
+
+The store remembers where each passage came from (folder, relative path, offsets) and
+what it said. Before anything stored is shown or reasoned on, it is checked against the
+file as it is now (:meth:`SourceFiles.current`): a passage whose file was edited, removed
+or cannot be read is left out, and the caller tells the user to re-ingest.
+
+Only files under a folder ingested on this machine are ever read. The store's metadata
+is not trusted for that: a shared Chroma server, or a store folder someone handed over,
+could name ``/`` as a passage's folder. The folders this user ingested are recorded in
+a small file outside the store (:class:`IngestedFolders`), written by ``ingest``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+from assistant.index.corpus import decode_article, is_within
+from assistant.index.store import StoredChunk
+
+
+class IngestedFolders:
+    """The folders ingested on this machine by this user, kept in a JSON file.
+
+    Args:
+        path: The record (by default in the per-user data folder, outside any store).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def roots(self) -> frozenset[Path]:
+        """Every folder recorded (resolved paths); empty when there is no record yet."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return frozenset()
+        folders = data.get("folders", []) if isinstance(data, dict) else []
+        return frozenset(Path(f) for f in folders if isinstance(f, str) and Path(f).is_absolute())
+
+    def add(self, folders: Iterable[Path]) -> None:
+        """Record ``folders`` (written atomically, readable by the user only)."""
+        new = {Path(f).resolve() for f in folders}
+        known = set(self.roots())
+        if new <= known:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        payload = {"folders": sorted(str(f) for f in known | new)}
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(payload, out, indent=1)
+        tmp.replace(self.path)
+
+
+def folders_of(paths: Iterable[Path | str]) -> list[Path]:
+    """The folders an ingest of ``paths`` reads from: a folder itself, a file's parent."""
+    out = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.exists():
+            path = path.resolve()
+            out.append(path if path.is_dir() else path.parent)
+    return out
+
+
+class SourceFiles:
+    """Reads article files for one operation, each once, and says whether passages hold.
+
+    Args:
+        trusted: The folders files may be read from (None: any folder, for library use
+            on a store the caller built itself).
+        max_bytes: A file larger than this is not read (it was skipped at ingest too).
+    """
+
+    def __init__(self, trusted: Iterable[Path] | None = None, max_bytes: int = 10 * 2**20) -> None:
+        self.trusted = None if trusted is None else frozenset(Path(t) for t in trusted)
+        self.max_bytes = max_bytes
+        self._texts: dict[tuple[str, str], str | None] = {}
+        self._why: dict[tuple[str, str], str] = {}
+        self.stale: dict[str, str] = {}  # source -> why its passages were left out
+
+    def _trusted(self, root: Path) -> bool:
+        if self.trusted is None:
+            return True
+        try:
+            resolved = root.resolve()
+        except OSError:
+            return False
+        return any(resolved == t or resolved.is_relative_to(t) for t in self.trusted)
+
+    def text(self, root: str, source: str) -> str | None:
+        """The file's text now, or None (see :meth:`why`) when it may not or cannot be read."""
+        key = (root, source)
+        if key not in self._texts:
+            text, why = self._read(Path(root), source)
+            self._texts[key] = text
+            if why:
+                self._why[key] = why
+        return self._texts[key]
+
+    def why(self, root: str, source: str) -> str:
+        """Why :meth:`text` gave None for this file ("" when it did not)."""
+        return self._why.get((root, source), "")
+
+    def _read(self, root: Path, source: str) -> tuple[str | None, str]:
+        if not root.is_absolute() or not self._trusted(root):
+            return None, f"{source} is not under a folder ingested on this machine"
+        if not is_within(root, source):
+            return None, f"{source} is outside the folder it was ingested from"
+        path = root / source
+        try:
+            # O_NONBLOCK: opening a FIFO put in the file's place must not wait for a writer.
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            return None, f"{source} is missing or unreadable"
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return None, f"{source} is not a regular file"
+            if info.st_size > self.max_bytes:
+                return None, f"{source} is larger than FACTCHECK_MAX_FILE_MB"
+            # Sized from the file, not the limit: read(n) allocates n bytes up front.
+            data = f.read(min(self.max_bytes, info.st_size) + 1)
+        if len(data) > self.max_bytes:
+            return None, f"{source} is larger than FACTCHECK_MAX_FILE_MB"
+        try:
+            return decode_article(data), ""
+        except ValueError:  # UnicodeDecodeError is a ValueError
+            return None, f"{source} is no longer UTF-8 text"
+
+    def current(self, chunk: StoredChunk) -> bool:
+        """Whether the passage still stands in its file at its offsets.
+
+        A passage that does not is recorded in :attr:`stale` with the reason.
+        """
+        text = self.text(chunk.root, chunk.source)
+        if text is None:
+            self.stale.setdefault(chunk.source, self.why(chunk.root, chunk.source))
+            return False
+        if text[chunk.start : chunk.end] != chunk.text:
+            self.stale.setdefault(chunk.source, f"{chunk.source} changed since it was ingested")
+            return False
+        return True
+
+    def keep_current(self, chunks: Iterable[StoredChunk]) -> list[StoredChunk]:
+        """The chunks that still stand in their files."""
+        return [c for c in chunks if self.current(c)]
+
+    def notice(self) -> str | None:
+        """One line for the user about the passages left out, or None."""
+        if not self.stale:
+            return None
+        names = sorted(self.stale)
+        shown = "; ".join(self.stale[n] for n in names[:3])
+        more = f" (and {len(names) - 3} more)" if len(names) > 3 else ""
+        return (
+            f"left out passages that no longer match their files: {shown}{more}; "
+            "run `factcheck ingest` on their folders to bring the store up to date"
+        )
