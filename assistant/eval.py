@@ -323,7 +323,15 @@ def main(argv: list[str] | None = None) -> int:
             questions = load_questions(plan.questions)
             with tempfile.TemporaryDirectory(prefix="factcheck-eval-") as tmp:
                 store = args.store or Path(tmp) / "store"
-                fc = FactCheck(Settings(store=store, corpus=args.corpus))
+                fc = FactCheck(
+                    Settings(
+                        store=store,
+                        corpus=args.corpus,
+                        # The temporary folders are not the user's: keep them out of
+                        # the record of folders ingested here.
+                        ingested_folders=Path(tmp) / "ingested-folders.json",
+                    )
+                )
                 fc.ingest([args.corpus])
                 report = evaluate(fc, questions, args.corpus, args.k)
         if plan.rgb is not None:

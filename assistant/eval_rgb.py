@@ -218,7 +218,12 @@ def evaluate_rgb(
             default: a temporary folder, removed afterwards.
     """
     items = load_rgb(path)
-    make = make or (lambda store: FactCheck(Settings(store=store)))
+    # Each way's temporary folder is recorded beside its store, not in the user's record.
+    make = make or (
+        lambda store: FactCheck(
+            Settings(store=store, ingested_folders=store.parent / "ingested-folders.json")
+        )
+    )
     report = RGBReport()
     verbatim = [0, 0]
     with tempfile.TemporaryDirectory(prefix="factcheck-rgb-") as tmp:

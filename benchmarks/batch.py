@@ -30,10 +30,19 @@ QUESTIONS = ROOT / "tests" / "data" / "heldout.jsonl"
 SEEDS = ROOT / "seeds"
 
 
+_DATA = tempfile.mkdtemp(prefix="fc-batch-data-")
+
+
 def _env() -> dict[str, str]:
-    """No model server or FACTCHECK_* overrides leak into the measured processes."""
+    """No model server or FACTCHECK_* overrides leak into the measured processes.
+
+    The temporary corpus is recorded as ingested in a temporary data folder, not the
+    user's own.
+    """
     drop = ("OPENAI_API_KEY", "OPENAI_BASE_URL")
-    return {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("FACTCHECK_")}
+    env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("FACTCHECK_")}
+    env["FACTCHECK_INGESTED_FOLDERS"] = str(Path(_DATA) / "ingested-folders.json")
+    return env
 
 
 def _questions(n: int) -> list[str]:

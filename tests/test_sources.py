@@ -194,3 +194,14 @@ def test_a_moved_folder_is_trusted_once_ingested_from_its_new_place(fc, folder, 
     answer = fc.ask("How many people were killed in the Dayton flood?", "extractive")
     assert answer.citations and not answer.notices
     _stands(answer, moved)
+
+
+def test_folders_that_are_gone_are_forgotten_on_the_next_ingest(tmp_path):
+    record = IngestedFolders(tmp_path / "ingested-folders.json")
+    gone, kept = tmp_path / "tmp-corpus", tmp_path / "kept"
+    gone.mkdir()
+    kept.mkdir()
+    record.add([gone])
+    shutil.rmtree(gone)
+    record.add([kept])
+    assert record.roots() == {kept.resolve()}

@@ -48,6 +48,9 @@ class IngestedFolders:
         known = set(self.roots())
         if new <= known:
             return
+        # Folders that are gone (a temporary corpus, a moved one) are forgotten, so the
+        # record does not grow without end; ingesting one again records it again.
+        known = {f for f in known if f.is_dir()}
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         payload = {"folders": sorted(str(f) for f in known | new)}
