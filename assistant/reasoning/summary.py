@@ -609,7 +609,10 @@ def summarize(
 
 
 def _cell(text: object) -> str:
-    return "" if text is None else str(text).replace("|", "\\|").replace("\n", " ")
+    # Article text in a table cell: escaped, so a "|" cannot add a column nor "<b>" HTML.
+    from assistant.escape import markdown_text
+
+    return "" if text is None else markdown_text(str(text))
 
 
 def _all_citations(summary: Summary) -> list[Citation]:
@@ -622,9 +625,24 @@ def _all_citations(summary: Summary) -> list[Citation]:
 
 
 def to_markdown(summary: Summary, version: str = "") -> str:
-    """A report a journalist can paste: summary, claim table, sources with quotes."""
+    """A report a journalist can paste: summary, claim table, sources with quotes.
+
+    Text that comes from articles or a model (the topic, sentences, quotes, titles,
+    speakers, file names) is escaped, so it shows as written and cannot add HTML,
+    links, images, headings or table cells to the report (see ``assistant.escape``).
+
+    Args:
+        summary: The summary to write.
+        version: The factcheck version, named in the report's byline.
+
+    Returns:
+        The report as Markdown.
+    """
+    from assistant.escape import markdown_code, markdown_text
+
     out = io.StringIO()
-    title = f"Fact-check summary: {summary.topic}" if summary.topic else "Fact-check summary"
+    topic = markdown_text(summary.topic) if summary.topic else ""
+    title = f"Fact-check summary: {topic}" if topic else "Fact-check summary"
     out.write(f"# {title}\n\n")
     out.write(
         f"_Made by factcheck {version} ({summary.mode} mode) from {len(summary.titles)} "
@@ -633,10 +651,10 @@ def to_markdown(summary: Summary, version: str = "") -> str:
     )
     out.write("## Summary\n\n")
     for s in summary.sentences:
-        out.write(f"- {s.text}\n")
+        out.write(f"- {markdown_text(s.text, line_start=True)}\n")
     if summary.dropped:
         out.write("\nLeft out because no citation verified: ")
-        out.write("; ".join(summary.dropped) + ".\n")
+        out.write("; ".join(markdown_text(d) for d in summary.dropped) + ".\n")
     if summary.table and summary.table.claims:
         out.write("\n## Claims\n\n")
         out.write("| # | figure | low | high | hedge | what | who | via | sources |\n")
@@ -651,7 +669,7 @@ def to_markdown(summary: Summary, version: str = "") -> str:
         out.write("\nConflicting figures stand together by kind of count: ")
         out.write(
             "; ".join(
-                f"{what}: rows {', '.join(str(i + 1) for i in idx)}"
+                f"{markdown_text(what)}: rows {', '.join(str(i + 1) for i in idx)}"
                 for what, idx in summary.table.groups
             )
             + ".\n"
@@ -659,10 +677,10 @@ def to_markdown(summary: Summary, version: str = "") -> str:
     out.write("\n## Sources\n\n")
     for cit in _all_citations(summary):
         out.write(
-            f"{cit.id}. `{cit.source}`, line {cit.line} (characters {cit.start}-{cit.end}): "
-            f"“{cit.quote}”\n"
+            f"{cit.id}. {markdown_code(cit.source)}, line {cit.line} "
+            f"(characters {cit.start}-{cit.end}): “{markdown_text(cit.quote)}”\n"
         )
     out.write("\n### Articles\n\n")
     for source, title in sorted(summary.titles.items()):
-        out.write(f"- `{source}`: {title}\n")
+        out.write(f"- {markdown_code(source)}: {markdown_text(title)}\n")
     return out.getvalue()
