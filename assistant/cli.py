@@ -7,6 +7,7 @@ traceback instead). Heavy libraries are imported inside commands so ``--help`` i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -20,7 +21,12 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
 import typer
 import typer.core
 
-from assistant.errors import FactCheckError
+# typer vendors its own click (typer._click) since 0.26; its exceptions and Context are
+# those classes, not the click package's.
+from typer import _click as click
+
+from assistant.errors import FactCheckError, InputError
+from assistant.escape import csv_cell, terminal_text
 from assistant.wording import plural
 
 if TYPE_CHECKING:
@@ -37,7 +43,93 @@ T = TypeVar("T")
 if hasattr(typer.core.TyperArgument, "display_type_rich"):
     typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
 
+
+def _tolerant_streams() -> None:
+    """Let stdout and stderr write what their encoding cannot hold as '?', not crash.
+
+    With PYTHONIOENCODING=ascii (or a terminal set to Latin-1) a curly quote in an
+    article would otherwise end the command with UnicodeEncodeError half-way through.
+    JSON is written with ASCII escapes on such a stream instead (see _print_json).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None or getattr(stream, "errors", None) != "strict":
+            continue
+        with contextlib.suppress(ValueError, OSError):  # closed or detached: nothing to do
+            reconfigure(errors="replace")
+
+
+def _unicode_stdout() -> bool:
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    return encoding.startswith(("utf", "gb18030"))
+
+
+class _UsageLine(click.exceptions.UsageError):
+    """A usage error shown as one line on stderr (exit code 2), like every other error."""
+
+    def show(self, file: Any = None) -> None:
+        """Print ``error: <message>`` instead of click's usage block."""
+        _echo(f"error: {' '.join(self.format_message().split())}", err=True)
+
+
+def _usage_line(exc: click.exceptions.UsageError, ctx: click.core.Context | None) -> _UsageLine:
+    """Click's usage error as one line, keeping its hint on where help is."""
+    where = exc.ctx or ctx
+    message = exc.format_message().rstrip(".")
+    # `factcheck ask "-5 degrees?"`: click reads the question as options. A mistyped long
+    # option ("--stor") gets click's suggestions, not this hint.
+    if (
+        isinstance(exc, click.exceptions.NoSuchOption)
+        and not exc.option_name.startswith("--")
+        and where is not None
+    ):
+        params = where.command.params
+        if any(isinstance(p, typer.core.TyperArgument) for p in params):
+            example = "-5 degrees?" if where.info_name != "ingest" else "-folder"
+            message += (
+                f" (text that starts with '-' goes after '--': "
+                f'{where.command_path} -- "{example}")'
+            )
+    if where is not None:
+        message += f"; see '{where.command_path} -h'"
+    return _UsageLine(message, ctx=where)
+
+
+class _Group(typer.core.TyperGroup):
+    """The command group, with one-line usage errors and tolerant output streams."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command line (see click.Command.main)."""
+        _tolerant_streams()
+        return super().main(*args, **kwargs)
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.core.Context | None = None,
+        **extra: Any,
+    ) -> click.core.Context:
+        """Parse the global options; a usage error is one line."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.UsageError as exc:
+            if isinstance(exc, (_UsageLine, click.exceptions.NoArgsIsHelpError)):
+                raise
+            raise _usage_line(exc, None) from None
+
+    def invoke(self, ctx: click.core.Context) -> Any:
+        """Parse and run a command; a usage error is one line."""
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.UsageError as exc:
+            if isinstance(exc, (_UsageLine, click.exceptions.NoArgsIsHelpError)):
+                raise
+            raise _usage_line(exc, ctx) from None
+
+
 app = typer.Typer(
+    cls=_Group,
     name="factcheck",
     help=(
         "Ask questions of a folder of news articles and get answers whose every quote "
@@ -105,16 +197,26 @@ def _global_options(
     _OUT.quiet, _OUT.verbose = quiet, verbose
 
 
+def _safe(text: object, *, one_line: bool = False) -> str:
+    """Text from articles, file names or a model, with nothing a terminal would act on."""
+    return terminal_text(str(text), one_line=one_line)
+
+
+def _echo(message: str = "", err: bool = False) -> None:
+    """typer.echo for lines that may hold file names or article text (made safe)."""
+    typer.echo(_safe(message), err=err)
+
+
 def _info(message: str) -> None:
     """An informational line on stderr, unless --quiet."""
     if not _OUT.quiet:
-        typer.echo(message, err=True)
+        _echo(message, err=True)
 
 
 def _detail(message: str) -> None:
     """A line on stderr only with --verbose."""
     if _OUT.verbose:
-        typer.echo(message, err=True)
+        _echo(message, err=True)
 
 
 class ModeChoice(StrEnum):
@@ -174,6 +276,26 @@ def _mode(choice: ModeChoice | None) -> Mode | None:
     return cast("Mode", choice.value) if choice else None
 
 
+def _require_text(value: str | None, what: str) -> None:
+    """Refuse an argument that holds bytes which are not UTF-8.
+
+    Python hands such bytes over as lone surrogates (U+DC80-U+DCFF); they could not be
+    embedded, searched or printed, so they are named here instead of crashing later.
+
+    Raises:
+        InputError: ``value`` holds non-UTF-8 bytes.
+    """
+    if value is None:
+        return
+    bad = sorted({ch for ch in value if "\udc80" <= ch <= "\udcff"})
+    if bad:
+        shown = ", ".join(f"\\x{ord(ch) - 0xDC00:02x}" for ch in bad[:3])
+        raise InputError(
+            f"the {what} is not UTF-8 text (it holds the bytes {shown}): type it again "
+            "in a UTF-8 terminal, or pass it with '-' on stdin"
+        )
+
+
 def _notices(result: Any) -> None:
     for notice in getattr(result, "notices", []):
         _info(f"notice: {notice}")
@@ -189,7 +311,7 @@ def _debug() -> bool:
 
 def _fail(message: str, code: int = 1) -> NoReturn:
     first_line = " ".join(str(message).split())
-    typer.echo(f"error: {first_line}", err=True)
+    typer.echo(f"error: {_safe(first_line, one_line=True)}", err=True)
     raise typer.Exit(code)
 
 
@@ -255,9 +377,12 @@ def _print_indented(console: Console, text: Any, indent: int) -> None:
     from rich.text import Text
 
     if isinstance(text, str):
-        text = Text(text)
+        text = Text(_safe(text))
     if console.soft_wrap:
-        console.print(Text(" " * indent).append(text))
+        # Each line of a quote indented, so no line of an article can pass for a
+        # citation line ("[2] file:line") of ours.
+        for line in text.split("\n"):
+            console.print(Text(" " * indent).append(line))
         return
     # Wrapped here, not by rich's Padding, which pads every line with trailing spaces.
     for line in text.wrap(console, max(20, console.width - indent)):
@@ -266,11 +391,16 @@ def _print_indented(console: Console, text: Any, indent: int) -> None:
 
 
 def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    # The exact text, as written; on a stream that cannot hold it (PYTHONIOENCODING=ascii)
+    # as \uXXXX escapes, which decode to the same text.
+    sys.stdout.write(json.dumps(data, ensure_ascii=not _unicode_stdout(), indent=2) + "\n")
 
 
 def _warn_skip(path: Path, reason: str) -> None:
-    typer.echo(f"warning: skipped {path}: {reason}", err=True)
+    typer.echo(
+        f"warning: skipped {_safe(path, one_line=True)}: {_safe(reason, one_line=True)}",
+        err=True,
+    )
 
 
 def _run_ingest(fc: FactCheck, paths: list[Path] | None, rebuild: bool, quiet: bool) -> Any:
@@ -310,7 +440,7 @@ def _run_ingest(fc: FactCheck, paths: list[Path] | None, rebuild: bool, quiet: b
             on_skip=_warn_skip,
             on_total=lambda n: progress.update(task, total=n),
             on_progress=lambda n: progress.advance(task, n),
-            on_wait=lambda: typer.echo(
+            on_wait=lambda: _echo(
                 "Another ingest is writing to this store: waiting for it to finish...", err=True
             ),
         )
@@ -320,13 +450,13 @@ def _ensure_store(fc: FactCheck, quiet: bool) -> None:
     """On first use, ingest the default corpus so `ask` works out of the box."""
     if fc.needs_first_ingest():
         if not (quiet or _OUT.quiet):
-            typer.echo(
+            _echo(
                 f"No store at {fc.settings.store} yet: ingesting {fc.settings.corpus}/ first.",
                 err=True,
             )
         report = _run_ingest(fc, None, rebuild=False, quiet=quiet)
         if not (quiet or _OUT.quiet):
-            typer.echo(report.summary(), err=True)
+            _echo(report.summary(), err=True)
     _detail(f"store: {fc.settings.chroma_url or fc.settings.store} ({fc.settings.store_origin})")
 
 
@@ -344,6 +474,7 @@ def _highlight(quote: str, match_terms: frozenset[str]) -> Any:
 
     from assistant.index.terms import tokens
 
+    quote = _safe(quote)  # before tokenising, so the highlighted spans fit what is shown
     text = Text(quote)
     for tok in tokens(quote):
         if tok.term in match_terms:
@@ -356,7 +487,7 @@ def _citation_head(c: Any) -> Any:
     from rich.text import Text
 
     head = Text(f"[{c.id}] ", style="bold cyan")
-    head.append(f"{c.source}:{c.line}", style="cyan")
+    head.append(f"{_safe(c.source, one_line=True)}:{c.line}", style="cyan")
     return head
 
 
@@ -364,7 +495,7 @@ def _render_asked(answer: Answer) -> None:
     """An answer under its question, for many questions in one run."""
     from rich.text import Text
 
-    _console().print(Text(f"Q: {answer.question}", style="bold underline"))
+    _console().print(Text(f"Q: {_safe(answer.question, one_line=True)}", style="bold underline"))
     _render_answer(answer)
 
 
@@ -373,16 +504,16 @@ def _render_answer(answer: Answer) -> None:
 
     console = _console()
     style = "italic" if answer.abstained else "bold"
-    console.print(Text(answer.answer, style=style))
+    console.print(Text(_safe(answer.answer), style=style))
     if answer.citations:
         console.print()
     for c in answer.citations:
         head = _citation_head(c)
-        head.append(f"  chars {c.start}-{c.end}  {c.title}", style="dim")
+        head.append(f"  chars {c.start}-{c.end}  {_safe(c.title, one_line=True)}", style="dim")
         console.print(head)
         _print_indented(console, _highlight(c.quote, answer.match_terms), 4)
     for r in answer.rejected_citations:
-        console.print(Text(f"(rejected quote: {r.reason})", style="dim red"))
+        console.print(Text(f"(rejected quote: {_safe(r.reason, one_line=True)})", style="dim red"))
 
 
 # -- commands ---------------------------------------------------------------------------
@@ -431,7 +562,7 @@ def ingest(
                 }
             )
         else:
-            typer.echo(report.summary())
+            _echo(report.summary())
 
     _guard(run)
 
@@ -454,10 +585,13 @@ def search(
         from assistant.app import FactCheck
         from assistant.index.retrieval import check_question
 
+        _require_text(query, "query")
         check_question(query)
         fc = FactCheck(_settings(store=store, chroma_url=chroma_url))
         _ensure_store(fc, quiet=as_json)
-        hits = fc.search(query, k)
+        hits, notes = fc.search_checked(query, k)
+        for note in notes:
+            _info(f"notice: {note}")
         if as_json:
             _print_json(
                 {
@@ -491,8 +625,10 @@ def search(
             console.print("No passages found.")
         for i, h in enumerate(hits, start=1):
             head = Text(f"{i}. ", style="bold")
-            head.append(f"{h.chunk.source}:{h.chunk.line}", style="cyan")
-            head.append(f"  score {h.score:.4f}  {h.chunk.title}", style="dim")
+            head.append(f"{_safe(h.chunk.source, one_line=True)}:{h.chunk.line}", style="cyan")
+            head.append(
+                f"  score {h.score:.4f}  {_safe(h.chunk.title, one_line=True)}", style="dim"
+            )
             console.print(head)
             _print_indented(console, _highlight(" ".join(h.chunk.text.split()), match), 3)
 
@@ -521,7 +657,7 @@ def _stdin_lines() -> Iterator[str]:
 
 
 def _write_jsonl(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(data, ensure_ascii=not _unicode_stdout()) + "\n")
     sys.stdout.flush()  # a reader of the stream sees each answer as soon as it is ready
 
 
@@ -550,7 +686,7 @@ def _for_each(
             result = run_one(text)
         except InputError as exc:
             failed += 1
-            typer.echo(f"error: {' '.join(str(exc).split())}", err=True)
+            typer.echo(f"error: {_safe(' '.join(str(exc).split()), one_line=True)}", err=True)
             if as_jsonl:
                 _write_jsonl({key: text, "error": str(exc)})
             elif as_json:
@@ -632,6 +768,7 @@ def ask(
 
         many = question == "-"
         if not many:
+            _require_text(question, "question")
             check_question(question)
         fc = FactCheck(_settings(store=store, k=k, llm_model=model, chroma_url=chroma_url))
         _ensure_store(fc, quiet=as_json or as_jsonl)
@@ -706,12 +843,17 @@ def _print_claims_csv(table: Any) -> None:
         ["claim", "figure", "low", "high", "hedge", "what", "who", "via",
          "citation", "source", "line", "start", "end", "quote"]
     )  # fmt: skip
+    # Cells of article or model text cannot start a spreadsheet formula (csv_cell puts a
+    # ' before =, +, -, @). The numbers (claim, low, high, citation, line, start, end)
+    # are computed here and stay numbers, a negative low or high included.
+    t = csv_cell
     for i, claim in enumerate(table.claims, start=1):
         row = claim.to_json()
         for c in claim.citations:
             writer.writerow(
-                [i, claim.figure, row["low"], row["high"], claim.hedge, claim.what,
-                 claim.who, claim.via, c.id, c.source, c.line, c.start, c.end, c.quote]
+                [i, t(claim.figure), row["low"], row["high"], t(claim.hedge), t(claim.what),
+                 t(claim.who), t(claim.via), c.id, t(c.source), c.line, c.start, c.end,
+                 t(c.quote)]
             )  # fmt: skip
 
 
@@ -723,16 +865,23 @@ def _render_claims(table: Any) -> None:
     if not table.claims:
         console.print("No quantitative claims found.")
         return
+
+    def cell(value: str | None) -> Text:
+        # A Text, not a str: rich would read "[sic]" or "[/x]" in a str as markup.
+        return Text(_safe(value, one_line=True) if value else "-")
+
     for what, members in table.groups:
         grid = Table(
-            title=f"{what} ({plural(len(members), 'claim')})", title_justify="left", expand=False
+            title=Text(f"{_safe(what, one_line=True)} ({plural(len(members), 'claim')})"),
+            title_justify="left",
+            expand=False,
         )
         for col in ("figure", "who", "via", "cited"):
             grid.add_column(col, overflow="fold")
         for i in members:
             claim = table.claims[i]
             cited = "".join(f"[{c.id}]" for c in claim.citations)
-            grid.add_row(claim.figure, claim.who or "-", claim.via or "-", cited)
+            grid.add_row(cell(claim.figure), cell(claim.who), cell(claim.via), Text(cited))
         console.print(grid)
     console.print()
     seen: set[int] = set()
@@ -742,7 +891,7 @@ def _render_claims(table: Any) -> None:
                 continue
             seen.add(c.id)
             head = _citation_head(c)
-            console.print(head, Text(c.quote))
+            console.print(head, Text(_safe(c.quote)))
 
 
 @app.command()
@@ -775,18 +924,19 @@ def summary(
         from assistant.app import FactCheck
         from assistant.reasoning.summary import to_markdown
 
+        _require_text(topic, "topic")
         fc = FactCheck(_settings(store=store, llm_model=model, chroma_url=chroma_url))
         _ensure_store(fc, quiet=as_json)
         result = fc.summary(topic, mode.value if mode else None)
         _notices(result)
         for dropped in result.dropped:
-            typer.echo(f"notice: dropped (no citation verified): {dropped}", err=True)
+            _echo(f"notice: dropped (no citation verified): {dropped}", err=True)
         if md is not None:
             try:
                 md.write_text(to_markdown(result, __version__), encoding="utf-8")
             except OSError as exc:
                 raise FactCheckError(f"cannot write {md}: {exc.strerror or exc}") from exc
-            typer.echo(f"Wrote {md} ({len(result.sentences)} sentences).", err=True)
+            _echo(f"Wrote {md} ({len(result.sentences)} sentences).", err=True)
         if as_json:
             _print_json(result.to_json())
         elif md is None:
@@ -794,11 +944,11 @@ def summary(
 
             console = _console()
             for sentence in result.sentences:
-                console.print(Text(f"- {sentence.text}"))
+                console.print(Text(f"- {_safe(sentence.text)}"))
             console.print()
             for c in result.citations():
                 head = _citation_head(c)
-                console.print(head, Text(c.quote))
+                console.print(head, Text(_safe(c.quote)))
 
     _guard(run)
 
@@ -809,19 +959,19 @@ def _render_check(result: Any) -> None:
     console = _console()
     style = {"supported": "bold green", "refuted": "bold red", "conflicting": "bold yellow"}
     console.print(Text(result.verdict, style=style.get(result.verdict, "bold")))
-    console.print(Text(result.explanation))
+    console.print(Text(_safe(result.explanation)))
     if result.citations:
         console.print()
     for c in result.citations:
         console.print(_citation_head(c))
-        _print_indented(console, Text(c.quote), 4)
+        _print_indented(console, c.quote, 4)
 
 
 def _render_checked(result: Any) -> None:
     """A verdict under its claim, for many claims in one run."""
     from rich.text import Text
 
-    _console().print(Text(f"Claim: {result.claim}", style="bold underline"))
+    _console().print(Text(f"Claim: {_safe(result.claim, one_line=True)}", style="bold underline"))
     _render_check(result)
 
 
@@ -882,6 +1032,7 @@ def check(
 
         many = claim == "-"
         if not many:
+            _require_text(claim, "claim")
             check_question(claim)
         fc = FactCheck(_settings(store=store, llm_model=model, chroma_url=chroma_url))
         _ensure_store(fc, quiet=as_json or as_jsonl)
@@ -961,7 +1112,8 @@ def info(
                 ("last ingest", about.last_ingest or "unknown"),
             ]
         for name, value in rows:
-            console.print(Text(f"{name + ':':<17}", style="bold").append(Text(value)))
+            line = Text(f"{name + ':':<17}", style="bold")
+            console.print(line.append(Text(_safe(value, one_line=True))))
 
     _guard(run)
 
