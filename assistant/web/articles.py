@@ -1,0 +1,114 @@
+"""The ingested files, named by opaque ids, read only through the project's source checks.
+
+A page never names a file by a path from the request. The store's file list gives each
+(folder, relative path) an id (a hash, so it says nothing about the disk); a request
+names an id, and only an id in the list is read, through
+:class:`~assistant.index.sources.SourceFiles` (trusted folders only, size-bounded, never
+a FIFO) and only when the file still has the bytes that were ingested.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+if TYPE_CHECKING:
+    from assistant.app import FactCheck
+    from assistant.index.sources import SourceFiles
+    from assistant.reasoning.citations import Citation, Place
+
+ID_LENGTH = 16
+
+
+def article_id(root: str, source: str) -> str:
+    """The opaque id of one ingested file."""
+    return hashlib.sha256(f"{root}\x00{source}".encode()).hexdigest()[:ID_LENGTH]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One ingested file as the store lists it."""
+
+    id: str
+    root: str
+    source: str
+    sha256: str
+    title: str
+
+
+class NotServed(Exception):
+    """The file may not or cannot be shown; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Articles:
+    """The store's files for one request, and links from citations to them.
+
+    Args:
+        fc: The shared assistant (its store and trusted folders are used).
+        sources: The request's reader (files are read once each).
+    """
+
+    def __init__(self, fc: FactCheck, sources: SourceFiles) -> None:
+        self.fc = fc
+        self.sources = sources
+        records = fc.store.sources()
+        titles = self._titles() if records else {}
+        self.by_id = {
+            article_id(root, src): Article(
+                article_id(root, src), root, src, rec.file_sha256, titles.get((root, src), "")
+            )
+            for (root, src), rec in records.items()
+        }
+
+    def _titles(self) -> dict[tuple[str, str], str]:
+        return {(c.root, c.source): c.title for c in self.fc.store.all_chunks()}
+
+    def listing(self) -> list[Article]:
+        """Every ingested file, by name."""
+        return sorted(self.by_id.values(), key=lambda a: (a.source, a.root))
+
+    def read(self, aid: str) -> tuple[Article, str]:
+        """The article ``aid`` and its text now.
+
+        Raises:
+            NotServed: 404 when ``aid`` is not an ingested file; 410 when the file can no
+                longer be read (gone, untrusted, too large, not text); 409 when it
+                changed since it was ingested (offsets would no longer hold).
+        """
+        article = self.by_id.get(aid)
+        if article is None:
+            raise NotServed(404, "No ingested article has this id.")
+        text = self.sources.text(article.root, article.source)
+        if text is None:
+            raise NotServed(410, self.sources.why(article.root, article.source))
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != article.sha256:
+            raise NotServed(
+                409,
+                f"{article.source} changed since it was ingested; run `factcheck ingest` "
+                "on its folder to bring the store up to date",
+            )
+        return article, text
+
+    def link(self, place: Citation | Place) -> str | None:
+        """The URL that opens ``place``'s article with its quote highlighted, or None."""
+        matches = [a for a in self.by_id.values() if a.source == place.source]
+        if len(matches) > 1:
+            # Two ingested folders may hold a file of the same name: the one whose text
+            # holds the quote at these offsets is the one cited.
+            held = [
+                a
+                for a in matches
+                if (self.sources.text(a.root, a.source) or "")[place.start : place.end]
+                == place.quote
+            ]
+            matches = held or matches
+        if not matches:
+            return None
+        query = urlencode({"start": place.start, "end": place.end})
+        return f"/articles/{matches[0].id}?{query}#quote"

@@ -1,0 +1,62 @@
+"""The JSON the API returns, in the shapes the CLI's ``--json`` prints.
+
+``ask``, ``check``, ``claims`` and ``summary`` have ``to_json()`` on their results. The
+``search`` and ``info`` shapes are built in ``assistant/cli.py``; they are rebuilt here
+field for field (a test compares them with the CLI's output), so the API never drifts
+from the documented contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.app import FactCheck
+    from assistant.index.retrieval import Hit
+
+
+def search_json(query: str, hits: Sequence[Hit]) -> dict[str, Any]:
+    """What ``factcheck search QUERY --json`` prints."""
+    return {
+        "query": query,
+        "results": [
+            {
+                "rank": i,
+                "id": h.chunk.id,
+                "source": h.chunk.source,
+                "title": h.chunk.title,
+                "start": h.chunk.start,
+                "end": h.chunk.end,
+                "line": h.chunk.line,
+                "text": h.chunk.text,
+                "score": h.score,
+                "dense_similarity": h.dense_similarity,
+                "bm25_score": h.bm25_score,
+            }
+            for i, h in enumerate(hits, start=1)
+        ],
+    }
+
+
+def info_json(fc: FactCheck) -> dict[str, Any]:
+    """What ``factcheck info --json`` prints."""
+    from assistant import __version__
+    from assistant.index.embeddings import embedding_model_id
+
+    about = fc.info()
+    return {
+        "version": __version__,
+        "store": about.location,
+        "store_origin": fc.settings.store_origin,
+        "backend": about.backend,
+        "collection": about.collection,
+        "exists": about.exists,
+        "embedding_model": about.embedding_model,
+        "configured_embedding_model": embedding_model_id(fc.settings),
+        "files": about.files,
+        "chunks": about.chunks,
+        "folders": list(about.folders),
+        "last_ingest": about.last_ingest,
+        "problem": about.problem,
+    }

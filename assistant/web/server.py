@@ -1,0 +1,388 @@
+"""The Starlette application behind ``factcheck serve``: pages and a JSON API, read-only.
+
+One :class:`~assistant.app.FactCheck` serves every request, so the embedding model,
+Chroma and spaCy load once; a lock lets one request use it at a time (the library is
+not written to be shared between threads). Handlers are plain functions, which
+Starlette runs in a worker thread, so a slow answer does not stall the event loop.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from assistant.errors import FactCheckError, InputError, StoreError
+from assistant.web.articles import Articles, NotServed
+from assistant.web.contracts import info_json, search_json
+from assistant.web.render import STATIC, claims_chart, environment, highlighted
+
+if TYPE_CHECKING:
+    from assistant.app import FactCheck
+    from assistant.settings import Settings
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
+MAX_TEXT = 2000  # the CLI's limit on questions, claims and topics
+
+# Nothing on a page needs script: the quote is scrolled to by its URL fragment. So no
+# script may run at all, which also holds if escaping were ever missed somewhere.
+_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+_HEADERS = {
+    "Content-Security-Policy": _CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+API = [
+    ("/api/ask?q=QUESTION", "What `factcheck ask QUESTION --json` prints."),
+    ("/api/check?claim=CLAIM", "What `factcheck check CLAIM --json` prints."),
+    ("/api/claims", "What `factcheck claims --json` prints."),
+    ("/api/summary?topic=TOPIC", "What `factcheck summary [TOPIC] --json` prints (topic optional)."),  # noqa: E501
+    ("/api/search?q=QUERY&k=N", "What `factcheck search QUERY -k N --json` prints (k 1-100, default 5)."),  # noqa: E501
+    ("/api/info", "What `factcheck info --json` prints."),
+]  # fmt: skip
+
+
+def status_of(exc: FactCheckError) -> int:
+    """The HTTP status for a user error: the request (400) or the store's state (409)."""
+    if isinstance(exc, InputError):
+        return 400
+    if isinstance(exc, StoreError):
+        return 409
+    return 400
+
+
+class _Shared:
+    """The one assistant of this server and the lock that serialises its use."""
+
+    def __init__(self, fc: FactCheck) -> None:
+        self.fc = fc
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def using(self) -> Iterator[FactCheck]:
+        with self.lock:
+            yield self.fc
+
+
+def _text_param(request: Request, name: str, *, required: bool = True) -> str | None:
+    value = request.query_params.get(name)
+    if value is None or not value.strip():
+        if required:
+            raise InputError(f"give the {name!r} parameter")
+        return None
+    if len(value) > MAX_TEXT:
+        raise InputError(f"{name} is longer than {MAX_TEXT} characters")
+    return value
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError(f"{name} must be a whole number") from None
+    if not low <= value <= high:
+        raise InputError(f"{name} must be between {low} and {high}")
+    return value
+
+
+def _html(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    from assistant import __version__
+
+    body = environment().get_template(template).render(version=__version__, **context)
+    return HTMLResponse(body, status_code=status, headers=_HEADERS)
+
+
+def _json(data: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(data, status_code=status, headers=_HEADERS)
+
+
+def build_app(
+    settings: Settings,
+    *,
+    factcheck: FactCheck | None = None,
+    allowed_hosts: Sequence[str] | None = None,
+) -> Starlette:
+    """The application; see :func:`assistant.web.create_app`."""
+    if factcheck is None:
+        from assistant.app import FactCheck
+        from assistant.web.warm import cached_factcheck
+
+        factcheck = cached_factcheck(FactCheck(settings))
+    shared = _Shared(factcheck)
+
+    def page(
+        template: str, work: Callable[[FactCheck, Articles], dict[str, Any]], **context: Any
+    ) -> HTMLResponse:
+        """Render ``template`` with what ``work`` computes; a user error is shown on it."""
+        with shared.using() as fc:
+            try:
+                sources = fc._sources()
+                articles = Articles(fc, sources)
+                return _html(template, **context, **work(fc, articles))
+            except FactCheckError as exc:
+                return _html(template, status_of(exc), **context, error=str(exc))
+
+    def api(work: Callable[[FactCheck], Any]) -> JSONResponse:
+        with shared.using() as fc:
+            try:
+                return _json(work(fc))
+            except FactCheckError as exc:
+                return _json({"error": str(exc)}, status_of(exc))
+
+    # -- pages --------------------------------------------------------------------------
+
+    def home(request: Request) -> Response:
+        return RedirectResponse("/ask", status_code=302)
+
+    def ask_page(request: Request) -> HTMLResponse:
+        q = request.query_params.get("q", "")
+
+        def work(fc: FactCheck, arts: Articles) -> dict[str, Any]:
+            question = _text_param(request, "q", required=False)
+            if question is None:
+                return {}
+            answer = fc.ask(question)
+            links = {c.id: arts.link(c) for c in answer.citations}
+            return {"answer": answer, "links": links, "link": arts.link}
+
+        return page("ask.html", work, q=q, active="ask")
+
+    def check_page(request: Request) -> HTMLResponse:
+        claim = request.query_params.get("claim", "")
+
+        def work(fc: FactCheck, arts: Articles) -> dict[str, Any]:
+            text = _text_param(request, "claim", required=False)
+            if text is None:
+                return {}
+            result = fc.check(text)
+            links = {c.id: arts.link(c) for c in result.citations}
+            return {"result": result, "links": links, "link": arts.link}
+
+        return page("check.html", work, claim=claim, active="check")
+
+    def claims_page(request: Request) -> HTMLResponse:
+        def work(fc: FactCheck, arts: Articles) -> dict[str, Any]:
+            table = fc.claims()
+            links = {c.id: arts.link(c) for claim in table.claims for c in claim.citations}
+
+            def claim_link(claim: Any) -> str | None:
+                return links.get(claim.citations[0].id) if claim.citations else None
+
+            return {"table": table, "charts": claims_chart(table, claim_link), "links": links}
+
+        return page("claims.html", work, active="claims")
+
+    def summary_page(request: Request) -> HTMLResponse:
+        topic = request.query_params.get("topic", "")
+
+        def work(fc: FactCheck, arts: Articles) -> dict[str, Any]:
+            summary = fc.summary(_text_param(request, "topic", required=False))
+            cits = summary.citations()
+            links = {c.id: arts.link(c) for c in cits}
+            return {"summary": summary, "citations": cits, "links": links, "link": arts.link}
+
+        return page("summary.html", work, topic=topic, active="summary")
+
+    def articles_page(request: Request) -> HTMLResponse:
+        return page(
+            "articles.html", lambda fc, arts: {"articles": arts.listing()}, active="articles"
+        )
+
+    def article_page(request: Request) -> HTMLResponse:
+        aid = request.path_params["aid"]
+        with shared.using() as fc:
+            try:
+                arts = Articles(fc, fc._sources())
+                article, text = arts.read(aid)
+                start = _int_param(request, "start", -1, 0, len(text))
+                end = _int_param(request, "end", -1, 0, len(text))
+            except NotServed as exc:
+                return _html("error.html", exc.status, error=str(exc), active="articles")
+            except FactCheckError as exc:
+                return _html("error.html", status_of(exc), error=str(exc), active="articles")
+        span = (start, end) if 0 <= start < end else None
+        return _html(
+            "article.html",
+            article=article,
+            body=highlighted(text, *(span or (None, None))),
+            span=span,
+            quote=text[span[0] : span[1]] if span else None,
+            line=text.count("\n", 0, span[0]) + 1 if span else None,
+            active="articles",
+        )
+
+    def api_index(request: Request) -> HTMLResponse:
+        return _html("api.html", endpoints=API, active="api")
+
+    # -- API ----------------------------------------------------------------------------
+
+    def api_ask(request: Request) -> JSONResponse:
+        return api(lambda fc: fc.ask(str(_text_param(request, "q"))).to_json())
+
+    def api_check(request: Request) -> JSONResponse:
+        return api(lambda fc: fc.check(str(_text_param(request, "claim"))).to_json())
+
+    def api_claims(request: Request) -> JSONResponse:
+        return api(lambda fc: fc.claims().to_json())
+
+    def api_summary(request: Request) -> JSONResponse:
+        return api(lambda fc: fc.summary(_text_param(request, "topic", required=False)).to_json())
+
+    def api_search(request: Request) -> JSONResponse:
+        def work(fc: FactCheck) -> Any:
+            query = str(_text_param(request, "q"))
+            k = _int_param(request, "k", 5, 1, 100)
+            from assistant.index.retrieval import check_question
+
+            check_question(query)
+            hits, _notes = fc.search_checked(query, k)
+            return search_json(query, hits)
+
+        return api(work)
+
+    def api_info(request: Request) -> JSONResponse:
+        return api(info_json)
+
+    # -- errors -------------------------------------------------------------------------
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        message = exc.detail if isinstance(exc, HTTPException) else "internal error"
+        if request.url.path.startswith("/api"):
+            return _json({"error": message}, status)
+        return _html("error.html", status, error=message)
+
+    async def failed(request: Request, exc: Exception) -> Response:
+        # No traceback or path reaches the page: the server's console has them.
+        if request.url.path.startswith("/api"):
+            return _json({"error": "internal error"}, 500)
+        return _html("error.html", 500, error="internal error")
+
+    hosts = list(allowed_hosts) if allowed_hosts is not None else list(LOOPBACK_NAMES)
+    routes = [
+        Route("/", home),
+        Route("/ask", ask_page),
+        Route("/check", check_page),
+        Route("/claims", claims_page),
+        Route("/summary", summary_page),
+        Route("/articles", articles_page),
+        Route("/articles/{aid:str}", article_page),
+        Route("/api", api_index),
+        Route("/api/ask", api_ask),
+        Route("/api/check", api_check),
+        Route("/api/claims", api_claims),
+        Route("/api/summary", api_summary),
+        Route("/api/search", api_search),
+        Route("/api/info", api_info),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)],
+        exception_handlers={HTTPException: not_found, Exception: failed},
+    )
+    app.state.factcheck = factcheck
+    return app
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable only from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def warm_up(fc: FactCheck) -> None:
+    """Load the store, the model and spaCy, and embed the sentences, before serving."""
+    from assistant.reasoning import nlp
+    from assistant.web.warm import prefill
+
+    try:
+        nlp.load()  # spaCy: about 1.2 s to import and load, paid here once
+        prefill(fc)
+        fc.claims()  # the claim table's attributions and the sources' first reads
+        fc.ask("Who said how many were killed?")  # the query path's first-call costs
+    except FactCheckError:
+        pass  # an empty or missing store: the pages say so
+
+
+def serve(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    on_ready: Callable[[str], None] | None = None,
+    *,
+    factcheck: FactCheck | None = None,
+    on_warning: Callable[[str], None] | None = None,
+) -> None:
+    """Serve the pages with uvicorn until interrupted (Ctrl-C).
+
+    Args:
+        settings: Configuration.
+        host: Address to bind; loopback by default. Any other address serves the
+            articles to the network, so it is allowed but warned about loudly.
+        port: Port to bind (0: any free port).
+        on_ready: Called with the URL once the server listens (default: print it).
+        factcheck: Start from this instance (the CLI may have ingested the seeds with
+            it); the server uses a copy whose sentence vectors are kept between requests.
+        on_warning: Where the warning about a non-loopback host goes (default: stderr).
+    """
+    import uvicorn
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    hosts = list(LOOPBACK_NAMES)
+    if not is_loopback(host):
+        (on_warning or say)(
+            f"WARNING: serving on {host}: anyone who can reach this machine on port {port} "
+            "can read every ingested article. Use --host 127.0.0.1 to keep it local."
+        )
+        hosts = ["*"]
+    from assistant.app import FactCheck
+    from assistant.web.warm import cached_factcheck
+
+    factcheck = cached_factcheck(factcheck or FactCheck(settings))
+    warm_up(factcheck)
+    app = build_app(settings, factcheck=factcheck, allowed_hosts=hosts)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    )
+
+    def announce() -> None:
+        while not server.started:
+            if server.should_exit:
+                return
+            time.sleep(0.05)
+        bound = server.servers[0].sockets[0].getsockname()[1] if server.servers else port
+        shown = f"[{host}]" if ":" in host else host
+        (on_ready or (lambda url: say(f"Serving on {url} (Ctrl-C to stop)")))(
+            f"http://{shown}:{bound}/"
+        )
+
+    threading.Thread(target=announce, daemon=True).start()
+    server.run()
