@@ -154,7 +154,8 @@ def _mark(claim: Claim, scale: _Scale, y: float) -> Markup:
 def _label(claim: Claim) -> str:
     who = claim.who or "no source named"
     via = f" via {claim.via}" if claim.via else ""
-    hedge = f" ({claim.hedge})" if claim.hedge and claim.hedge not in claim.figure else ""
+    shown = claim.hedge and claim.hedge.lower() not in claim.figure.lower()  # not "Dozens (dozens)"
+    hedge = f" ({claim.hedge})" if shown else ""
     return f"{who}{via}: {claim.figure}{hedge}"
 
 
