@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -30,12 +31,17 @@ def _sentences(text: str, **kw: int) -> list[str]:
     return [text[s.start : s.end] for s in split_sentences(text, **kw)]
 
 
+def _lines_before(text: str, offset: int) -> int:
+    """Line breaks (LF, CRLF or a lone CR, as an editor counts them) before ``offset``."""
+    return len(re.findall(r"\r\n?|\n", text[:offset]))
+
+
 def _check_chunks(text: str, chunks: list[Chunk]) -> None:
     prev_end = 0
     for c in chunks:
         assert 0 <= c.start < c.end <= len(text)
         assert text[c.start : c.end] == c.text
-        assert c.line == text.count("\n", 0, c.start) + 1
+        assert c.line == _lines_before(text, c.start) + 1
         assert c.start >= prev_end, "chunks overlap or are out of order"
         assert c.text == c.text.strip()
         prev_end = c.end
@@ -329,6 +335,32 @@ def test_line_index_matches_counting_newlines() -> None:
     assert index.line_of(0) == 1
     assert index.line_of(text.index("d")) == 4
     assert LineIndex("").line_of(0) == 1
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_line_numbers_are_right_whatever_ends_the_lines(eol: str) -> None:
+    # Issue 12, row 6: a CR-only file had every line on line 1.
+    lines = ["Dayton Ledger", "", "Ann Lee said 12 workers were hurt.", "", "Acme denied it."]
+    text = eol.join(lines) + eol
+    index = LineIndex(text)
+    assert index.line_of(text.index("Ann Lee")) == 3
+    assert index.line_of(text.index("Acme denied")) == 5
+    assert index.line_of(text.index("Ledger") + len("Ledger")) == 1  # the break ends line 1
+    chunks = chunk_text("dayton.txt", text, min_chars=1)
+    assert [(c.line, c.text) for c in chunks] == [
+        (1, "Dayton Ledger"),
+        (3, "Ann Lee said 12 workers were hurt."),
+        (5, "Acme denied it."),
+    ]
+
+
+def test_a_cr_only_file_has_the_paragraphs_and_sentences_of_its_lf_twin() -> None:
+    lf = _read(SEED_FILES[0])
+    cr = lf.replace("\n", "\r")
+    assert [s.replace("\r", "\n") for s in _sentences(cr)] == _sentences(lf)
+    lf_chunks = [(c.line, c.text) for c in chunk_text("s", lf)]
+    cr_chunks = [(c.line, c.text.replace("\r", "\n")) for c in chunk_text("s", cr)]
+    assert cr_chunks == lf_chunks
 
 
 # --- Properties ------------------------------------------------------------------------

@@ -83,10 +83,20 @@ _ABBREVIATIONS = frozenset(
 )
 
 # A sentence ends at . ! ? (or …), possibly followed by closing quotes/brackets, then
-# whitespace, then something that can start a sentence.
-_BOUNDARY = re.compile(r"""([.!?…]+)(["'”’)\]]*)(\s+)(?=["'“‘(\[]?[A-Z0-9])""")
-_PARAGRAPH = re.compile(r"\r?\n[ \t\u00a0]*\r?\n\s*")
+# whitespace, then something that can start a sentence. It is tried only where a run of
+# such punctuation starts, and the run is taken whole (possessive): a run ends a
+# sentence whole or not at all, and retrying each of its characters would be quadratic
+# in its length ("......" for 400 KB).
+_BOUNDARY = re.compile(r"""(?<![.!?…])([.!?…]++)(["'”’)\]]*)(\s+)(?=["'“‘(\[]?[A-Z0-9])""")
+# A line ends at LF, CRLF or a lone CR (old Mac files, some exports): all three end a
+# line in a text editor, so all three count for paragraphs and line numbers.
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+_PARAGRAPH = re.compile(r"(?:\r\n?|\n)[ \t\u00a0]*(?:\r\n?|\n)\s*")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+# The longest word an abbreviation check looks at: longer than any abbreviation, so a
+# longer word is none, and a period costs a bounded look back, not one to the line's start.
+_LONGEST_WORD = 24
+_WORD_CHAR = re.compile(r"[\w.]")
 
 
 @dataclass(frozen=True)
@@ -99,9 +109,12 @@ class Span:
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """True when the period at ``dot`` closes an abbreviation or an initial."""
-    match = _WORD_BEFORE.search(text, 0, dot)
+    window = max(0, dot - _LONGEST_WORD)
+    match = _WORD_BEFORE.search(text, window, dot)
     if not match:
         return False
+    if match.start() == window > 0 and _WORD_CHAR.match(text, window - 1):
+        return False  # the word goes on before the window: too long to be an abbreviation
     word = match.group(1).lower().strip(".")
     if len(word) == 1 and word.isalpha():  # an initial: "Thomas F. Veale"
         return True
@@ -126,13 +139,13 @@ def _soft_lines(text: str, start: int, end: int) -> Iterator[Span]:
     """
     unit_start = start
     line_start = start
-    while (nl := text.find("\n", line_start, end)) != -1:
-        line = text[line_start:nl].rstrip()
+    for brk in _LINE_BREAK.finditer(text, start, end):
+        line = text[line_start : brk.start()].rstrip()
         wraps = len(line) >= 40 and (line[-1].islower() or line[-1] in ",;-")
         if not wraps:
-            yield Span(unit_start, nl)
-            unit_start = nl + 1
-        line_start = nl + 1
+            yield Span(unit_start, brk.start())
+            unit_start = brk.end()
+        line_start = brk.end()
     yield Span(unit_start, end)
 
 
@@ -204,14 +217,22 @@ class Chunk:
 
 
 class LineIndex:
-    """Maps character offsets to 1-based line numbers."""
+    """Maps character offsets to 1-based line numbers.
+
+    LF, CRLF and a lone CR each end a line, as in a text editor: counting only LF put
+    every line of a CR-only file on line 1.
+    """
 
     def __init__(self, text: str) -> None:
-        self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+        # Where each line after the first starts (just past its line break).
+        self._starts = [m.end() for m in _LINE_BREAK.finditer(text)]
 
     def line_of(self, offset: int) -> int:
-        """Return the 1-based line number of the character at ``offset``."""
-        return bisect.bisect_left(self._newlines, offset) + 1
+        """Return the 1-based line number of the character at ``offset``.
+
+        A line break belongs to the line it ends (both characters of a CRLF).
+        """
+        return bisect.bisect_right(self._starts, offset) + 1
 
 
 def chunk_id(source: str, start: int, text: str) -> str:
