@@ -26,7 +26,14 @@ from assistant.index.terms import is_number, terms
 from assistant.reasoning.answer import Assessment, Candidate, ExtractiveAnswerer
 from assistant.reasoning.attribution import SPEECH_VERBS, Attribution, find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
-from assistant.reasoning.claims import _FIGURE, _MONTH, _MONTH_AFTER, _category, _values, source_key
+from assistant.reasoning.claims import (
+    _FIGURE,
+    _category,
+    _values,
+    month_after,
+    month_before,
+    source_key,
+)
 from assistant.reasoning.nlp import Entity, entities_many
 from assistant.reasoning.question import years_in
 from assistant.reasoning.shortanswer import AnswerGroup, _date_key, compatible, figure_value
@@ -125,11 +132,27 @@ _LABEL_BEFORE = re.compile(
 _YEAR_NUMBER = re.compile(r"(?:1[89]|20)\d\d")
 
 
-def _is_label(before: str) -> bool:
-    """The number that follows ``before`` names or ranks something rather than counting."""
-    if _LABEL_BEFORE.search(before):
+# How far back a word before a number is looked for: a longer run without spaces is no
+# name, and reading a bounded stretch keeps a line of many numbers linear.
+_LABEL_LOOK_BACK = 64
+
+
+def _is_label(text: str, start: int) -> bool:
+    r"""The number at ``start`` names or ranks something rather than counting.
+
+    Only the word before it is read (from the space before that word, or the text's
+    start, where ``(?:^|\s)`` can match), not everything before it.
+    """
+    j = start
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    lo = max(0, j - _LABEL_LOOK_BACK)
+    while j > lo and not text[j - 1].isspace():  # back to the word's start
+        j -= 1
+    lo = max(lo, j - 1)  # the space before the word (``^`` never matches at ``pos > 0``)
+    if _LABEL_BEFORE.search(text, lo, start):
         return True
-    m = _NAME_BEFORE.search(before)
+    m = _NAME_BEFORE.search(text, lo, start)
     if m is None:
         return False
     # A capitalised word with content ("Pixel"), not "Only" or "All" opening a sentence.
@@ -146,14 +169,13 @@ def figures(text: str) -> list[Figure]:
     """
     out = []
     for m in _FIGURE.finditer(text):
-        before, after = text[: m.start()], text[m.end() :]
-        if _MONTH.search(before) or _MONTH_AFTER.match(after):
+        if month_before(text, m.start()) or month_after(text, m.end()):
             continue
         if _YEAR_NUMBER.fullmatch(m.group("low")) and (
             not m.group("high") or _YEAR_NUMBER.fullmatch(m.group("high"))
         ):
             continue
-        if not m.group("hedge") and _is_label(before):
+        if not m.group("hedge") and _is_label(text, m.start()):
             continue
         low, high, _hedge = _values(m.group("low"), m.group("high"), m.group("hedge"))
         what = _category(text, m.start(), m.end())

@@ -13,6 +13,7 @@ all its citations.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from typing import Any
 from assistant.index.chunking import LineIndex, paragraphs, split_sentences
 from assistant.index.corpus import is_within
 from assistant.index.store import StoredChunk
-from assistant.index.terms import NUMBER_WORDS, terms, tokens
+from assistant.index.terms import NUMBER_WORDS, Token, terms, tokens
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.verify import stands_at
@@ -42,6 +43,12 @@ CATEGORIES: tuple[tuple[str, frozenset[str]], ...] = (
     ("fighters", frozenset(terms("fought fighting fighters contractors mercenaries troops"))),
 )
 _WINDOW = 12  # words either side of a figure in which to look for what it counts
+# Every rule about one figure reads only a stretch of its sentence around it, never the
+# whole sentence before or after it: that made a long sentence with many figures cost
+# the square of its length. The stretch is first this many characters, and grows for
+# the word window when it holds too few words.
+_NEAR_CHARS = 256
+_LOOK_BACK = 64  # characters before a figure (and its spaces) that the "before" rules read
 
 _HEDGES = (
     r"a bit more than|more than|over|at least|about|around|roughly|approximately|some|"
@@ -67,25 +74,28 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 # Quantities of things that are not people: "numerous reports", "multiple sources".
+# The rules read after a figure have no "^": they are matched at the figure's end with
+# ``.match(text, pos)``, where "^" would never match, instead of on a copy of the rest.
 _NOT_PEOPLE = re.compile(
-    r"^[\"“”']?\s*(?:\w+\s+)?(?:reports?|sources?|media|issues?|times|countries|outlets?|"
+    r"[\"“”']?\s*(?:\w+\s+)?(?:reports?|sources?|media|issues?|times|countries|outlets?|"
     r"accounts?|occasions?|ways?|candidates?|segments?|steps?|planes?|rocket)\b",
     re.IGNORECASE,
 )
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|on|at|by|for|into|from|follow|follows)\s+$", re.I)
+_HOW_BEFORE = re.compile(r"\bhow\s+$", re.IGNORECASE)
 _MONTH = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.IGNORECASE
 )
 _MONTH_AFTER = re.compile(
-    r"^\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE
+    r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
 _TIME_UNITS = re.compile(
-    r"^\s*(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|times|decades?|sides|"
+    r"\s*(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|times|decades?|sides|"
     r"percent|%|km|miles?)\b",
     re.IGNORECASE,
 )
 _ONE_OF_THE = re.compile(
-    r"^\s*of\s+the\s+(?:first|most|last|best|main|few|many|biggest|largest|\w+est)\b",
+    r"\s*of\s+the\s+(?:first|most|last|best|main|few|many|biggest|largest|\w+est)\b",
     re.IGNORECASE,
 )
 _VAGUE_VALUES: dict[str, tuple[float | None, float | None]] = {
@@ -186,14 +196,41 @@ def _values(low_text: str, high_text: str | None, hedge: str | None) -> tuple[An
     return low, low, hedge
 
 
+def _words_before(sentence: str, start: int, window: int) -> list[Token]:
+    """The last ``window`` tokens of ``sentence[:start]``, reading only a stretch of it.
+
+    Cutting the text can change its first two tokens (a word cut in half, a number run
+    cut short), so a stretch is used only when it holds two tokens more than needed;
+    otherwise it doubles, up to the whole text before ``start``.
+    """
+    span = _NEAR_CHARS
+    while True:
+        lo = max(0, start - span)
+        toks = tokens(sentence[lo:start])
+        if lo == 0 or len(toks) >= window + 2:
+            return toks[-window:] if window else []
+        span *= 2
+
+
+def _words_after(sentence: str, end: int, window: int) -> list[Token]:
+    """The first ``window`` tokens of ``sentence[end:]`` (see :func:`_words_before`)."""
+    span = _NEAR_CHARS
+    while True:
+        hi = min(len(sentence), end + span)
+        toks = tokens(sentence[end:hi])
+        if hi == len(sentence) or len(toks) >= window + 2:
+            return toks[:window]
+        span *= 2
+
+
 def _category(sentence: str, start: int, end: int, window: int = _WINDOW) -> str | None:
     """What the figure at [start, end) counts: the event word nearest to it.
 
     Distance is in content words. "fighters" (who is counted) applies only when no
     event word (killed, wounded, casualties, attackers) is within the window.
     """
-    before = tokens(sentence[:start])[-window:]
-    after = tokens(sentence[end:])[:window]
+    before = _words_before(sentence, start, window)
+    after = _words_after(sentence, end, window)
     best: tuple[int, int, int, str] | None = None
     near_words = list(enumerate(reversed(before), start=1))
     near_words += list(enumerate(after, start=1))
@@ -211,57 +248,118 @@ def _category(sentence: str, start: int, end: int, window: int = _WINDOW) -> str
     return best[3]
 
 
-def _is_not_a_count(sentence: str, m: re.Match[str], atts: Sequence[Attribution]) -> bool:
+def _back(text: str, start: int) -> int:
+    r"""Where the stretch read by the rules about the text before ``start`` begins.
+
+    It holds the spaces just before ``start`` and ``_LOOK_BACK`` characters more: the
+    rules end in ``\s*$`` or ``\s+$`` after a word or two. The spaces before one figure
+    are not before another, so skipping them costs a pass over the text in all.
+    """
+    j = start
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    return max(0, j - _LOOK_BACK)
+
+
+def month_before(text: str, start: int) -> bool:
+    """A month name ends just before ``start`` ("Feb. 7"), so the number there is a day."""
+    return _MONTH.search(text, _back(text, start), start) is not None
+
+
+def month_after(text: str, end: int) -> bool:
+    """A month name follows ``end`` ("7 February"), so the number there is a day."""
+    return _MONTH_AFTER.match(text, end) is not None
+
+
+def speaker_prefixes(attributions: Iterable[Attribution]) -> frozenset[str]:
+    """Each speaker's opening words, lowercased ("two unnamed" of "two unnamed Russians").
+
+    A figure that opens a speaker's name ("two unnamed Russians said") is who speaks, not
+    a count; a set of these prefixes answers that in one look-up per figure.
+    """
+    out: set[str] = set()
+    for a in attributions:
+        who = a.who.lower()
+        out.update(who[:i] for i, ch in enumerate(who) if ch == " ")
+    return frozenset(out)
+
+
+def _is_not_a_count(sentence: str, m: re.Match[str], speakers: frozenset[str]) -> bool:
     """Tell numbers that are not claims.
 
     Dates, years, times, "one of the first", "numerous reports" and the number in a
-    source's own description ("two unnamed Russians said") are numbers but not claims.
+    source's own description ("two unnamed Russians said", ``speakers`` holding the
+    :func:`speaker_prefixes` of the sentence's attributions) are numbers but not claims.
     """
-    before, after = sentence[: m.start()], sentence[m.end() :]
+    start, end = m.start(), m.end()
     low = m.group("low")
-    if _MONTH.search(before) or _MONTH_AFTER.match(after) or _TIME_UNITS.match(after):
+    if month_before(sentence, start) or month_after(sentence, end):
+        return True
+    if _TIME_UNITS.match(sentence, end):
         return True
     if re.fullmatch(r"(?:1[89]|20)\d\d", low) and not m.group("high"):
         return True  # a year
-    if _NOT_PEOPLE.match(after) or re.search(r"\bhow\s+$", before, re.IGNORECASE):
+    back = _back(sentence, start)
+    if _NOT_PEOPLE.match(sentence, end) or _HOW_BEFORE.search(sentence, back, start):
         return True
-    if low.lower() == "one" and (_ONE_OF_THE.match(after) or _PREPOSITION_BEFORE.search(before)):
+    if low.lower() == "one" and (
+        _ONE_OF_THE.match(sentence, end) or _PREPOSITION_BEFORE.search(sentence, back, start)
+    ):
         return True
     figure = m.group(0).strip(" \"“”'").lower()
-    return any(a.who.lower().startswith(figure + " ") for a in atts)
+    return figure in speakers
 
 
-def _speaker(
-    sentence: str, attributions: Sequence[Attribution], pos: int, previous: Attribution | None
-) -> Attribution | None:
-    named = [a for a in attributions if not a.is_pronoun]
-    pronouns = [a for a in attributions if a.is_pronoun]
-    before = [a for a in named if a.pos <= pos]
-    if before:
-        return max(before, key=lambda a: a.pos)
-    if named:
+class _Speakers:
+    """Who speaks at each place in one sentence: the rules of ``_speaker``, set up once.
+
+    A sentence may hold thousands of figures and attributions; looking through all of
+    them for each figure was quadratic, so they are sorted by place once and each figure
+    finds its speaker by binary search.
+    """
+
+    def __init__(
+        self, sentence: str, attributions: Sequence[Attribution], previous: Attribution | None
+    ) -> None:
+        self.sentence = sentence
+        self.attributions = attributions
+        self.previous = previous if any(a.is_pronoun for a in attributions) else None
+        self.named = sorted((a for a in attributions if not a.is_pronoun), key=lambda a: a.pos)
+        self.places = [a.pos for a in self.named]
+        self.according = [a for a in attributions if a.verb == "according to"]
+        self._after: tuple[Attribution | None] | None = None
+
+    def at(self, pos: int) -> Attribution | None:
+        """The speaker of the figure at ``pos``: the nearest named before it, else after."""
+        i = bisect.bisect_right(self.places, pos)
+        if i:  # the first of those at the nearest place, as max() over them returned
+            return self.named[bisect.bisect_left(self.places, self.places[i - 1])]
+        if self.named:
+            if self._after is None:
+                self._after = (self._speaker_after(),)
+            return self._after[0]
+        return self.previous
+
+    def _speaker_after(self) -> Attribution | None:
         # "..., Russia's Foreign Ministry said on Tuesday": the speaker may follow, but
         # not across "although"/"but" ("X killed, although Mattis said he had no word").
-        after = min(named, key=lambda a: a.pos)
-        who_at = sentence.rfind(after.who, 0, after.pos + 1)
-        lead_in = sentence[max(0, who_at - 12) : max(0, who_at)]
+        after = self.named[0]
+        who_at = self.sentence.rfind(after.who, 0, after.pos + 1)
+        lead_in = self.sentence[max(0, who_at - 12) : max(0, who_at)]
         if who_at >= 0 and re.search(r"\b(?:although|though|whereas|while)\s+$", lead_in):
             return None
         return after
-    if pronouns and previous is not None:
-        return previous
-    return None
 
-
-def _who_via(att: Attribution | None, attributions: Sequence[Attribution]) -> tuple[Any, Any]:
-    if att is None:
-        return None, None
-    if att.via:
-        return att.who, att.via
-    according = [a for a in attributions if a.verb == "according to" and a is not att]
-    if according and att.verb != "according to":
-        return att.who, according[0].who
-    return att.who, None
+    def who_via(self, att: Attribution | None) -> tuple[Any, Any]:
+        """(who, via) for ``att``, relayed through an "according to" in the sentence."""
+        if att is None:
+            return None, None
+        if att.via:
+            return att.who, att.via
+        according = [a for a in self.according[:2] if a is not att]
+        if according and att.verb != "according to":
+            return att.who, according[0].who
+        return att.who, None
 
 
 class _SentenceCiter:
@@ -348,21 +446,49 @@ def extract_claims(
             spans = split_sentences(chunk.text, para.start, para.end)
             texts = [chunk.text[s.start : s.end] for s in spans]
             atts_of = _LazyAttributions(texts, memo)
+            near = _ParagraphSpeakers(atts_of)
             for i, (span, sentence) in enumerate(zip(spans, texts, strict=True)):
                 if _FIGURE.search(sentence) is None:  # no figure, no claim: skip the rules
                     continue
                 verify = partial(cite, sentence, chunk, span.start)
-                out.extend(_claims_in(sentence, i, atts_of, verify))
+                out.extend(_claims_in(sentence, i, atts_of, verify, near))
     return out
 
 
-def _paragraph_speaker(i: int, atts_of: Sequence[Sequence[Attribution]]) -> Attribution | None:
-    """For "he said": the nearest speaker named in the same paragraph, before or after."""
-    for j in [*range(i - 1, -1, -1), *range(i + 1, len(atts_of))]:
-        named = [a for a in atts_of[j] if not a.is_pronoun]
-        if named:
-            return named[-1] if j < i else named[0]
-    return None
+class _ParagraphSpeakers:
+    """For "he said": the nearest speaker named in the same paragraph, before or after.
+
+    Each sentence's answer is kept and reused by its neighbours, so a paragraph of many
+    "he said" sentences with no name is walked once, not once per sentence.
+    """
+
+    def __init__(self, atts_of: Sequence[Sequence[Attribution]]) -> None:
+        self.atts_of = atts_of
+        self._before: dict[int, Attribution | None] = {0: None}
+        self._after: dict[int, Attribution | None] = {len(atts_of) - 1: None}
+
+    def _named(self, j: int) -> list[Attribution]:
+        return [a for a in self.atts_of[j] if not a.is_pronoun]
+
+    def _nearest(self, i: int, step: int) -> Attribution | None:
+        memo = self._before if step < 0 else self._after
+        walked = []
+        k = i
+        while k not in memo:
+            named = self._named(k + step)
+            if named:
+                memo[k] = named[-1] if step < 0 else named[0]
+                break
+            walked.append(k)
+            k += step
+        for w in walked:
+            memo[w] = memo[k]
+        return memo[i]
+
+    def of(self, i: int) -> Attribution | None:
+        """The speaker for sentence ``i``: the nearest named before it, else after it."""
+        found = self._nearest(i, -1)
+        return found if found is not None else self._nearest(i, 1)
 
 
 def _claims_in(
@@ -370,16 +496,20 @@ def _claims_in(
     i: int,
     atts_of: Sequence[Sequence[Attribution]],
     cite: Callable[[], Citation | RejectedCitation],
+    near: _ParagraphSpeakers | None = None,
 ) -> list[Claim]:
     """The claims in sentence ``i`` of a paragraph; ``cite`` verifies the sentence."""
     atts = atts_of[i]
     # "he said" needs the paragraph's other sentences; look there only when it decides.
     only_pronouns = atts and all(a.is_pronoun for a in atts)
-    previous = _paragraph_speaker(i, atts_of) if only_pronouns else None
+    near = near if near is not None else _ParagraphSpeakers(atts_of)
+    previous = near.of(i) if only_pronouns else None
+    speakers = _Speakers(sentence, atts, previous)
+    prefixes = speaker_prefixes(atts)
     cited: Citation | RejectedCitation | None = None  # one check per sentence, when needed
     out: list[Claim] = []
     for m in _FIGURE.finditer(sentence):
-        if _is_not_a_count(sentence, m, atts):
+        if _is_not_a_count(sentence, m, prefixes):
             continue
         # "one" is everywhere ("follow one from Reuters"): only right next to the event.
         short = m.group("low").lower() == "one" and not m.group("hedge")
@@ -398,8 +528,7 @@ def _claims_in(
             hedge_text = None
             figure = sentence[m.start("low") : m.end()].strip(" \"“”'")
         low, high, hedge = _values(m.group("low"), m.group("high"), hedge_text)
-        speaker = _speaker(sentence, atts, m.start(), previous)
-        who, via = _who_via(speaker, atts)
+        who, via = speakers.who_via(speakers.at(m.start()))
         cited = cite() if cited is None else cited
         if not isinstance(cited, Citation):
             continue  # the file changed since ingest: never cite it
@@ -497,7 +626,7 @@ def has_figure(text: str) -> bool:
     return any(
         _category(text, m.start(), m.end()) is not None
         for m in _FIGURE.finditer(text)
-        if not _is_not_a_count(text, m, ())
+        if not _is_not_a_count(text, m, frozenset())
     )
 
 
