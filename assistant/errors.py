@@ -41,3 +41,11 @@ class ModelIntegrityError(FactCheckError):
 
 class StoreBusyError(StoreError):
     """Another process is writing to the store (an ingest holds its lock)."""
+
+
+class StoreReadOnlyError(StoreError):
+    """The store can be read but not written (a read-only folder, another user's store)."""
+
+
+class DiskFullError(StoreError):
+    """The disk holding the store is full; what was stored before still answers."""

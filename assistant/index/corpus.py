@@ -8,6 +8,7 @@ character offsets computed here are offsets into exactly the text a reader gets 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,12 +80,55 @@ def read_source_text(path: Path) -> str:
     return decode_article(path.read_bytes())
 
 
+def printable_path(path: Path | str) -> str:
+    r"""``path`` as text that can be printed: bytes that are not UTF-8 shown as ``\xNN``.
+
+    Python keeps such bytes of a file name as lone surrogates, which no UTF-8 terminal
+    or JSON encoder accepts.
+    """
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _walk(root: Path, skipped: list[tuple[Path, str]]) -> list[Path]:
+    """Every article file under ``root``, hidden folders left out, in path order.
+
+    Iterative, so a tree 1,000+ folders deep costs no recursion (``Path.rglob`` recurses
+    once per level and fails with RecursionError); a folder that cannot be listed (no
+    permission, a path too long for the OS) is skipped with a reason.
+    """
+    files: list[Path] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError as exc:
+            skipped.append((folder, f"cannot list this folder ({exc.strerror or exc})"))
+            continue
+        for entry in listed:
+            # Hidden folders and files (.git, .venv, ...) are never articles.
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                # Links to folders are not followed, as rglob did not follow them.
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(path)
+                elif path.suffix.lower() in ARTICLE_SUFFIXES and entry.is_file():
+                    files.append(path)
+            except OSError as exc:
+                skipped.append((path, f"cannot read it ({exc.strerror or exc})"))
+    return sorted(files)
+
+
 def _candidates(
-    paths: Iterable[Path], missing: list[Path]
+    paths: Iterable[Path], missing: list[Path], skipped: list[tuple[Path, str]]
 ) -> tuple[list[tuple[Path, Path]], list[Path]]:
     """Expand the given paths into (root, file) pairs, and the folders that were listed.
 
-    Paths that do not exist are appended to ``missing``.
+    Paths that do not exist are appended to ``missing``, folders that cannot be listed
+    to ``skipped``.
     """
     pairs: list[tuple[Path, Path]] = []
     roots: list[Path] = []
@@ -96,16 +140,19 @@ def _candidates(
         path = path.resolve()
         if path.is_dir():
             roots.append(path)
-            for file in sorted(path.rglob("*")):
-                rel_parts = file.relative_to(path).parts
-                # Hidden folders (.git, .venv, ...) are never articles.
-                if any(part.startswith(".") for part in rel_parts):
-                    continue
-                if file.is_file() and file.suffix.lower() in ARTICLE_SUFFIXES:
-                    pairs.append((path, file))
+            pairs.extend((path, file) for file in _walk(path, skipped))
         else:
             pairs.append((path.parent, path))
     return pairs, roots
+
+
+def _name_problem(root: Path, file: Path) -> str | None:
+    """Why a file's name cannot be stored and cited, if it cannot."""
+    try:
+        file.relative_to(root).as_posix().encode("utf-8")
+    except UnicodeEncodeError:
+        return "its name is not valid UTF-8 (rename it to ingest it)"
+    return None
 
 
 def is_within(root: Path, relative: str | Path) -> bool:
@@ -145,14 +192,17 @@ def read_articles(
     """
     paths = list(paths)
     missing: list[Path] = []
-    pairs, roots = _candidates(paths, missing)
+    unlisted: list[tuple[Path, str]] = []
+    pairs, roots = _candidates(paths, missing, unlisted)
     if missing and len(missing) == len(paths):
-        raise InputError(f"path does not exist: {', '.join(str(p) for p in missing)}")
+        where = ", ".join(printable_path(p) for p in missing)
+        raise InputError(f"path does not exist: {where}")
     result = ReadResult(listed_roots=roots)
-    for path in missing:
-        result.skipped.append((path, "does not exist"))
+    for path, why in [*((p, "does not exist") for p in missing), *unlisted]:
+        shown = Path(printable_path(path))
+        result.skipped.append((shown, why))
         if on_skip is not None:
-            on_skip(path, "does not exist")
+            on_skip(shown, why)
     seen: set[Path] = set()
     for root, file in pairs:
         if file in seen:
@@ -162,6 +212,8 @@ def read_articles(
         text = ""
         if file.suffix.lower() not in ARTICLE_SUFFIXES:
             reason = "not a .txt or .md file"
+        elif (problem := _name_problem(root, file)) is not None:
+            reason = problem
         elif not is_within(root, file.relative_to(root)):
             reason = f"links to a file outside {root}"
         else:
@@ -185,9 +237,12 @@ def read_articles(
                 if reason is None and not text.strip():
                     reason = "empty file"
         if reason is not None:
-            result.skipped.append((file, reason))
+            # A name that is not UTF-8 is shown with its odd bytes escaped: printing it
+            # raw would fail on a UTF-8 terminal.
+            shown = Path(printable_path(file))
+            result.skipped.append((shown, reason))
             if on_skip is not None:
-                on_skip(file, reason)
+                on_skip(shown, reason)
             continue
         result.articles.append(
             Article(
@@ -199,6 +254,6 @@ def read_articles(
             )
         )
     if not result.articles:
-        where = ", ".join(str(p) for p in paths) or "."
+        where = ", ".join(printable_path(p) for p in paths) or "."
         raise NoArticlesError(f"no readable .txt or .md articles found in {where}")
     return result

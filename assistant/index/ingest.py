@@ -3,20 +3,26 @@
 Re-ingesting is incremental and idempotent. Chunk ids hash the source name, offset and
 text, so an unchanged file costs nothing; a changed file gets its new chunks embedded
 and its old ones removed; a file gone from an ingested folder loses its chunks, so a
-stale passage can never be cited.
+stale passage can never be cited, and the closing line names it.
+
+A source is its folder and its path in that folder: ``a/report.txt`` and
+``b/report.txt`` ingested as two folders are two articles. Where both would give a chunk
+the same id (the same passage at the same offset), the later one's id also hashes its
+folder, so neither overwrites the other.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
 from assistant.index.chunking import chunk_text
-from assistant.index.corpus import Article, ReadResult, read_articles
+from assistant.index.corpus import Article, ReadResult, printable_path, read_articles
 from assistant.index.embeddings import embedding_model_id, make_embeddings
 from assistant.index.lexical import FileRecord, LexicalIndex
 from assistant.index.store import Store, StoredChunk, open_store
@@ -38,14 +44,28 @@ class IngestReport:
     unchanged_files: int = 0
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     seconds: float = 0.0
+    removed_files: list[Path] = field(default_factory=list)  # gone from an ingested folder
+    moved_files: int = 0  # found under a new folder, the old one gone: not re-embedded
+    notices: list[str] = field(default_factory=list)  # warnings about the store itself
 
     def summary(self) -> str:
-        """One line: files, chunks, seconds (and what changed)."""
-        return (
+        """One line: files, chunks, seconds, what changed, and every file removed, by name.
+
+        Nothing leaves the store without this line saying so.
+        """
+        line = (
             f"Ingested {plural(self.files, 'file')}, {plural(self.chunks, 'chunk')} in "
             f"{self.seconds:.1f} s ({self.embedded:,} embedded, {self.removed:,} removed, "
             f"{plural(self.unchanged_files, 'file')} unchanged, {len(self.skipped):,} skipped)"
         )
+        if self.moved_files:
+            line += f"; {plural(self.moved_files, 'file')} found in a new folder"
+        if self.removed_files:
+            names = ", ".join(printable_path(p) for p in self.removed_files)
+            line += f"; removed {plural(len(self.removed_files), 'file')} no longer there: {names}"
+        for notice in self.notices:
+            line += f"; warning: {notice}"
+        return line
 
 
 def _stored_chunks(article: Article) -> list[StoredChunk]:
@@ -103,7 +123,7 @@ def ingest(
     read = read_articles(paths, on_skip=on_skip, max_bytes=int(settings.max_file_mb * 2**20))
     model_id = embedding_model_id(settings, embeddings)
     store = open_store(settings, model_id, create=True, rebuild=rebuild)
-    report = IngestReport(skipped=read.skipped)
+    report = IngestReport(skipped=read.skipped, notices=store.notices)
     with store.writing(on_wait) as index:
         for article, first in _duplicates(read, index):
             reason = f"same text as {first} (already ingested)"
@@ -124,11 +144,11 @@ def _duplicates(read: ReadResult, index: LexicalIndex) -> list[tuple[Article, st
     folder that is still on disk. Ingesting both would cite the same passage twice.
     """
     listed = {str(r) for r in read.listed_roots}
-    present = {a.source for a in read.articles}
+    present = {(str(a.root), a.source) for a in read.articles}
     first: dict[str, str] = {
         r.sha256: f"{r.root}/{r.source}"
-        for r in index.files().values()
-        if r.source not in present and r.root not in listed and (Path(r.root) / r.source).is_file()
+        for key, r in index.files().items()
+        if key not in present and r.root not in listed and (Path(r.root) / r.source).is_file()
     }
     out: list[tuple[Article, str]] = []
     for article in read.articles:
@@ -152,23 +172,33 @@ def _apply(
     # The manifest says which files are fully in the store at which hash: those cost
     # one hash of the file, not a chunking or a read of their chunks.
     done = index.files()
+    known = index.source_keys()
+    listed = {str(r) for r in read.listed_roots}
+    present = {(str(a.root), a.source) for a in read.articles}
     to_embed: list[StoredChunk] = []
     to_delete: list[str] = []
     to_update: list[StoredChunk] = []
     finished: list[FileRecord] = []
-    seen_sources: set[str] = set()
+    replaced: list[tuple[str, str]] = []  # old (root, source) of files found in a new folder
+    claimed: dict[str, str] = {}  # chunk id -> the folder of the file that has it, this run
     for article in read.articles:
-        seen_sources.add(article.source)
         root = str(article.root)
-        record = done.get(article.source)
-        if record and record.sha256 == article.sha256 and record.root == root:
+        key = (root, article.source)
+        record = done.get(key)
+        if record and record.sha256 == article.sha256:
             report.unchanged_files += 1
             report.chunks += record.chunks
+            for cid in index.chunk_ids(*key):
+                claimed[cid] = root
             continue
-        chunks = _stored_chunks(article)
+        previous = key if key in known else _moved_from(article, known, listed, present)
+        old_ids = index.chunk_ids(*previous) if previous else set()
+        chunks = _own_ids(_stored_chunks(article), root, old_ids, index, claimed)
         report.chunks += len(chunks)
         finished.append(FileRecord(article.source, root, article.sha256, len(chunks)))
-        old_ids = index.chunk_ids(article.source)
+        if previous is not None and previous != key:
+            replaced.append(previous)
+            report.moved_files += 1
         new_ids = {c.id for c in chunks}
         stored = index.file_of(chunks[0].id) if chunks else None  # (root, sha256)
         if old_ids == new_ids and (stored is None or stored[1] == article.sha256):
@@ -181,14 +211,10 @@ def _apply(
         to_delete.extend(old_ids - new_ids)
 
     # A file that is gone from (or no longer readable in) a folder we just listed.
-    listed = {str(r) for r in read.listed_roots}
-    gone = [
-        source
-        for source, root in index.source_roots().items()
-        if source not in seen_sources and root in listed
-    ]
-    for source in gone:
-        to_delete.extend(index.chunk_ids(source))
+    gone = sorted(k for k in known if k[0] in listed and k not in present)
+    for source_key in gone:
+        to_delete.extend(index.chunk_ids(*source_key))
+    report.removed_files = [Path(root) / source for root, source in gone]
 
     if on_total:
         on_total(len(to_embed))
@@ -211,5 +237,60 @@ def _apply(
     store.update_metadata(to_update)
     store.delete(to_delete)
     # Only now is each changed file wholly in the store: record it in the manifest.
-    index.record_files(finished, removed=gone)
+    index.record_files(finished, removed=[*gone, *replaced])
     report.removed = len(to_delete)
+
+
+def _moved_from(
+    article: Article,
+    known: set[tuple[str, str]],
+    listed: set[str],
+    present: set[tuple[str, str]],
+) -> tuple[str, str] | None:
+    """The (root, source) this article was ingested as before its folder moved, if any.
+
+    That is a source of the same relative name under another folder, which this run did
+    not list, whose file is gone from disk: its chunks are reused (no re-embedding) and
+    re-pointed at the new folder. A same-named file that is still there is another
+    article, never this one.
+    """
+    for root, source in sorted(known):
+        if (
+            source == article.source
+            and root != str(article.root)
+            and root not in listed
+            and (root, source) not in present
+            and not (Path(root) / source).exists()
+        ):
+            return (root, source)
+    return None
+
+
+def _own_ids(
+    chunks: list[StoredChunk],
+    root: str,
+    old_ids: set[str],
+    index: LexicalIndex,
+    claimed: dict[str, str],
+) -> list[StoredChunk]:
+    """The chunks with ids no file of another folder has, stable across re-ingests.
+
+    A chunk id hashes the relative name, offset and text, so ``a/report.txt`` and
+    ``b/report.txt`` opening with the same paragraph would share an id and one would
+    overwrite the other. The second to claim an id gets one that also hashes its
+    folder; an id this file already has is kept, so re-ingesting changes nothing.
+    """
+    out: list[StoredChunk] = []
+    for c in chunks:
+        salted = hashlib.sha256(f"{root}\x00{c.id}".encode()).hexdigest()[: len(c.id)]
+        if salted in old_ids:
+            chunk_id = salted
+        elif c.id in old_ids:
+            chunk_id = c.id
+        else:
+            owner = index.file_of(c.id)
+            taken = (owner is not None and owner[0] != root) or claimed.get(c.id, root) != root
+            chunk_id = salted if taken else c.id
+        claimed[chunk_id] = root
+        out.append(c if chunk_id == c.id else replace(c, id=chunk_id))
+    return out

@@ -25,7 +25,8 @@ from typing import Any
 from assistant.index.store import StoredChunk
 from assistant.index.terms import terms
 
-SCHEMA_VERSION = "2"
+# 3: the manifest is keyed by (root, source): two folders may hold files of one name.
+SCHEMA_VERSION = "3"
 _COLUMNS = ("id", "source", "root", "title", "start", "end", "line", "text", "file_sha256")
 _SELECT = ", ".join(f'd."{c}"' for c in _COLUMNS)
 # How many postings one BM25 query may score. FTS5 scores every chunk that matches any
@@ -97,15 +98,15 @@ class LexicalIndex:
                 f"CREATE TABLE IF NOT EXISTS docs (rowid INTEGER PRIMARY KEY, "
                 f"id TEXT UNIQUE NOT NULL, {cols})"
             )
-            self._db.execute("CREATE INDEX IF NOT EXISTS docs_source ON docs(source)")
+            self._db.execute("CREATE INDEX IF NOT EXISTS docs_source ON docs(source, root)")
             self._db.execute(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, "
                 "tokenize=\"unicode61 tokenchars '.'\")"
             )
             self._db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row')")
             self._db.execute(
-                "CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, root TEXT, "
-                "sha256 TEXT, chunks INTEGER)"
+                "CREATE TABLE IF NOT EXISTS files (source TEXT, root TEXT, "
+                "sha256 TEXT, chunks INTEGER, PRIMARY KEY (root, source))"
             )
             self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             self._db.execute(
@@ -159,25 +160,38 @@ class LexicalIndex:
 
     # -- the manifest and markers -------------------------------------------------------
 
-    def files(self) -> dict[str, FileRecord]:
-        """Every file recorded as fully ingested."""
+    def files(self) -> dict[tuple[str, str], FileRecord]:
+        """Every file recorded as fully ingested, by (root, source).
+
+        A source is its folder and its path in it: two ingested folders may each hold
+        a ``report.txt``, and they are two articles.
+        """
         return {
-            r[0]: FileRecord(r[0], r[1], r[2], int(r[3]))
+            (r[1], r[0]): FileRecord(r[0], r[1], r[2], int(r[3]))
             for r in self._db.execute("SELECT source, root, sha256, chunks FROM files")
         }
 
-    def record_files(self, records: Iterable[FileRecord], removed: Iterable[str] = ()) -> None:
-        """Record files as fully ingested (and forget removed ones), in one transaction."""
+    def record_files(
+        self, records: Iterable[FileRecord], removed: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        """Record files as fully ingested (and forget removed (root, source) pairs), at once."""
         with self._db:
             self._db.executemany(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                "DELETE FROM files WHERE root = ? AND source = ?", [tuple(k) for k in removed]
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO files (source, root, sha256, chunks) VALUES (?, ?, ?, ?)",
                 [(r.source, r.root, r.sha256, r.chunks) for r in records],
             )
-            self._db.executemany("DELETE FROM files WHERE source = ?", [(s,) for s in removed])
 
-    def chunk_ids(self, source: str) -> set[str]:
-        """The ids of one source's chunks."""
-        return {r[0] for r in self._db.execute("SELECT id FROM docs WHERE source = ?", (source,))}
+    def chunk_ids(self, root: str, source: str) -> set[str]:
+        """The ids of one source's chunks (the file ``source`` in the folder ``root``)."""
+        return {
+            r[0]
+            for r in self._db.execute(
+                "SELECT id FROM docs WHERE source = ? AND root = ?", (source, root)
+            )
+        }
 
     def file_of(self, chunk_id: str) -> tuple[str, str] | None:
         """(root, file hash) recorded with a chunk, or None if the chunk is not here."""
@@ -186,17 +200,19 @@ class LexicalIndex:
         ).fetchone()
         return None if row is None else (str(row[0]), str(row[1]))
 
-    def source_roots(self) -> dict[str, str]:
-        """Every source in the index, with the folder it was ingested from."""
-        return dict(self._db.execute("SELECT source, min(root) FROM docs GROUP BY source"))
+    def source_keys(self) -> set[tuple[str, str]]:
+        """Every source in the index, as (root, source)."""
+        return {
+            (str(r), str(s)) for r, s in self._db.execute("SELECT DISTINCT root, source FROM docs")
+        }
 
-    def sources(self) -> dict[str, tuple[str, str, set[str]]]:
-        """Every source in the index: (root, file hash, chunk ids)."""
-        out: dict[str, tuple[str, str, set[str]]] = {}
+    def sources(self) -> dict[tuple[str, str], tuple[str, set[str]]]:
+        """Every source in the index, by (root, source): (file hash, chunk ids)."""
+        out: dict[tuple[str, str], tuple[str, set[str]]] = {}
         for chunk_id, source, root, sha in self._db.execute(
             "SELECT id, source, root, file_sha256 FROM docs"
         ):
-            out.setdefault(source, (root, sha, set()))[2].add(chunk_id)
+            out.setdefault((root, source), (sha, set()))[1].add(chunk_id)
         return out
 
     def forget_unbacked_files(self) -> None:
@@ -204,9 +220,10 @@ class LexicalIndex:
         with self._db:
             self._db.execute(
                 "DELETE FROM files WHERE NOT EXISTS (SELECT 1 FROM docs WHERE "
-                "docs.source = files.source AND docs.file_sha256 = files.sha256) "
+                "docs.source = files.source AND docs.root = files.root AND "
+                "docs.file_sha256 = files.sha256) "
                 "OR EXISTS (SELECT 1 FROM docs WHERE docs.source = files.source AND "
-                "docs.file_sha256 != files.sha256)"
+                "docs.root = files.root AND docs.file_sha256 != files.sha256)"
             )
 
     def get_marker(self, key: str) -> str | None:

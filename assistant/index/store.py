@@ -8,13 +8,24 @@ refused instead of returning meaningless neighbours.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import EmbeddingMismatchError, StoreBusyError, StoreError, StoreMissingError
+from assistant.errors import (
+    DiskFullError,
+    EmbeddingMismatchError,
+    FactCheckError,
+    StoreBusyError,
+    StoreError,
+    StoreMissingError,
+    StoreReadOnlyError,
+)
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -70,6 +81,114 @@ def keyword_path(path: Path, server: ChromaServer | None, collection: str) -> Pa
     return Path(path) / f"keyword-{tag[:16]}.sqlite3"
 
 
+# -- telling faults apart -----------------------------------------------------------------
+
+_DISK_FULL = ("database or disk is full", "no space left on device", "disk quota exceeded")
+_READ_ONLY = ("readonly database", "read-only file system", "permission denied")
+
+
+def _is_control(exc: BaseException) -> bool:
+    """Whether ``exc`` must pass through untouched (Ctrl-C, exit, our own errors).
+
+    Chroma's Rust core reports a crash as ``pyo3_runtime.PanicException``, which is a
+    ``BaseException``: catching only ``Exception`` would let its panic text reach the
+    user, so callers catch ``BaseException`` and let these through.
+    """
+    return isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | FactCheckError)
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    """A full disk, as the OS (ENOSPC, EDQUOT), SQLite or Chroma reports it."""
+    for e in _chain(exc):
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if any(t in str(e).lower() for t in _DISK_FULL):
+            return True
+    return False
+
+
+def _is_read_only(exc: BaseException) -> bool:
+    """A write refused by the file system or permissions, as the OS or SQLite says it."""
+    for e in _chain(exc):
+        if isinstance(e, OSError) and e.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return True
+        if any(t in str(e).lower() for t in _READ_ONLY):
+            return True
+    return False
+
+
+def _kind(exc: BaseException) -> str:
+    """The exception's type for a message: never its text (it may be a Rust panic's)."""
+    name = type(exc).__name__
+    return "Chroma crashed" if "panic" in name.lower() else name
+
+
+def _disk_full(where: str) -> DiskFullError:
+    return DiskFullError(
+        f"no space left on the disk holding the store at {where}: free some space and run "
+        "`factcheck ingest` again (the store answers as it did before this ingest)"
+    )
+
+
+def _read_only(where: str, why: str = "it cannot be written") -> StoreReadOnlyError:
+    return StoreReadOnlyError(
+        f"the store at {where} is read-only ({why}): ask, search and check still work; to "
+        "ingest, use a store you can write (--store DIR) or ask its owner"
+    )
+
+
+def check_store_folder(path: Path) -> None:
+    """Refuse a store path that exists but is not a folder (one line, not a traceback).
+
+    Raises:
+        StoreError: ``path`` is a file (or another non-folder).
+    """
+    if path.exists() and not path.is_dir():
+        raise StoreError(
+            f"the store path {path} is a file, not a folder: choose another with --store "
+            "or FACTCHECK_STORE"
+        )
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write the store folder and its database.
+
+    ``os.access`` reports a read-only mount (EROFS) even to root, and another user's
+    folder to anyone else.
+    """
+    return all(os.access(p, os.W_OK) for p in (path, path / "chroma.sqlite3") if os.path.lexists(p))
+
+
+def tighten(folder: Path) -> str | None:
+    """Make an existing store folder user-only (0700); say why when that is not possible.
+
+    The folder holds the text of everything ingested, so a folder made by hand (or by
+    an older version) with the usual 0755 would let other users read the articles.
+
+    Returns:
+        None when the folder is private now, else a warning for the user.
+    """
+    try:
+        mode = stat.S_IMODE(folder.stat().st_mode)
+        if mode & 0o077:
+            os.chmod(folder, 0o700)
+    except OSError as exc:
+        return (
+            f"the store folder {folder} can be read by other users and could not be made "
+            f"private ({exc.strerror or exc}): run `chmod 700 {folder}`"
+        )
+    return None
+
+
 @contextmanager
 def _write_lock(
     folder: Path,
@@ -78,10 +197,24 @@ def _write_lock(
     *,
     wait: bool,
     on_wait: Callable[[], None] | None = None,
+    notices: list[str] | None = None,
 ) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    check_store_folder(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        if _is_disk_full(exc):
+            raise _disk_full(where) from exc
+        if _is_read_only(exc):
+            raise _read_only(where, f"cannot create it: {exc.strerror}") from exc
+        raise StoreError(f"cannot create the store at {where} ({exc.strerror or exc})") from exc
+    if not os.access(folder, os.W_OK):
+        raise _read_only(where)
+    warning = tighten(folder)
+    if warning and notices is not None and warning not in notices:
+        notices.append(warning)
     lock = FileLock(str(lock_file))
     try:
         try:
@@ -98,6 +231,11 @@ def _write_lock(
             + (f" (waited {LOCK_WAIT_SECONDS:.0f} s)" if wait else "")
             + "; try again when it has finished"
         ) from exc
+    # filelock's Timeout is a TimeoutError, itself an OSError: it is handled above.
+    except OSError as exc:
+        if _is_disk_full(exc):
+            raise _disk_full(where) from exc
+        raise _read_only(where, f"cannot create its lock file: {exc.strerror}") from exc
     try:
         yield
     finally:
@@ -152,6 +290,64 @@ def _persistent_client(path: Path) -> Any:
     return chromadb.PersistentClient(
         path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True)
     )
+
+
+def _snapshot(path: Path) -> Path:
+    """A private copy of a store this process cannot write, to read it from.
+
+    Chroma (1.x) writes to its database whenever it opens one, even to only read it,
+    and fails on a read-only folder; a copy in a private temporary folder lets a
+    read-only store (a read-only mount, another user's store) answer all the same. The
+    copy is deleted when the process exits, and the original is never written.
+
+    Raises:
+        StoreError: The store cannot be read, or there is no room for the copy.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="factcheck-readonly-"))  # 0700
+    copy = tmp / "store"
+    try:
+        # Lock files are not data, and another process may hold them.
+        shutil.copytree(path, copy, ignore=shutil.ignore_patterns("*.lock"))
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if _is_control(exc):
+            raise
+        if _is_disk_full(exc):
+            raise DiskFullError(
+                f"the store at {path} is read-only, and there is no space in {tmp.parent} "
+                "for the private copy it is read from: free some space or set TMPDIR"
+            ) from exc
+        raise StoreError(
+            f"cannot read the store at {path} ({_kind(exc)}): it is not readable by you"
+        ) from exc
+
+    def _remove() -> None:
+        _forget_client(copy)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    atexit.register(_remove)
+    return copy
+
+
+def _open_local(path: Path) -> tuple[Any, Path, bool]:
+    """A Chroma client for the local store at ``path``: (client, folder opened, read-only).
+
+    A store this process cannot write is read from a private copy (see
+    :func:`_snapshot`), so reading it never needs the write lock or writes markers.
+    """
+    if _writable(path):
+        try:
+            return _persistent_client(path), path, False
+        except BaseException as exc:
+            if _is_control(exc) or not _is_read_only(exc):
+                raise
+            _forget_client(path)  # a failed open stays cached otherwise
+    copy = _snapshot(path)
+    return _persistent_client(copy), copy, True
 
 
 @dataclass(frozen=True)
@@ -232,6 +428,13 @@ class Store:
         self.collection_name = collection
         self.server = server
         self._keywords: Any = None
+        # The folder actually opened: ``path``, or a private copy of a read-only store.
+        self._dir = self.path
+        self.read_only = False
+        self.notices: list[str] = []  # warnings for the user (a folder left readable)
+        self._added: list[str] | None = None  # ids added by the running write, if any
+        if server is None:
+            check_store_folder(self.path)
         new = server is None and not (self.path / "chroma.sqlite3").exists()
         if new and not create:
             raise StoreMissingError(f"no store at {self.path}: run `factcheck ingest` first")
@@ -239,7 +442,9 @@ class Store:
             # Two processes creating one store at once would both run Chroma's table
             # migrations, and one would fail: the first creates it, the other waits.
             # (The folder holds the text of everything ingested: _write_lock makes it 0700.)
-            with _write_lock(self.path, self.lock_path, self.where, wait=True):
+            with _write_lock(
+                self.path, self.lock_path, self.where, wait=True, notices=self.notices
+            ):
                 self._client = self._open_client()
                 self._collection = self._open_collection(create)
         else:
@@ -252,7 +457,7 @@ class Store:
     @property
     def keyword_path(self) -> Path:
         """The keyword index file: in the store folder (a local cache in server mode)."""
-        return keyword_path(self.path, self.server, self.collection_name)
+        return keyword_path(self._dir, self.server, self.collection_name)
 
     def _open_keywords(self) -> Any:
         if self._keywords is None:
@@ -260,9 +465,16 @@ class Store:
 
             from assistant.index.lexical import LexicalIndex
 
-            self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             try:
                 self._keywords = LexicalIndex(self.keyword_path)
+            except sqlite3.OperationalError as exc:
+                if not (_is_read_only(exc) or _is_disk_full(exc)):
+                    raise
+                # A keyword file this process cannot write (or no room to open it):
+                # answer from an index in memory, filled from the collection.
+                self._keywords = LexicalIndex(None)
+                self._fill_memory_index()
             except sqlite3.DatabaseError:
                 # The index is derived from the vectors: a damaged file is replaced by
                 # an empty one, which is then refilled from the collection.
@@ -280,6 +492,8 @@ class Store:
         index), it is repaired from the collection before it is used.
         """
         if self._keywords is None:
+            import sqlite3
+
             index = self._open_keywords()
             if self._out_of_step(index):
                 # Repair only when no ingest is running: a running one owns the index
@@ -290,7 +504,24 @@ class Store:
                             self.sync_keywords()
                 except StoreBusyError:
                     pass
+                except (StoreError, sqlite3.OperationalError) as exc:
+                    # Reading must not depend on writing: a full disk or a folder
+                    # that cannot be written leaves the index as it is (citations
+                    # are checked against the files anyway); the next ingest repairs it.
+                    if isinstance(exc, sqlite3.OperationalError) and not (
+                        _is_disk_full(exc) or _is_read_only(exc)
+                    ):
+                        raise
         return self._keywords
+
+    def _fill_memory_index(self) -> None:
+        got = self._read(lambda: self._collection.get(include=["documents", "metadatas"]))
+        self._keywords.add(
+            [
+                StoredChunk.from_record(i, d, m)
+                for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            ]
+        )
 
     def _out_of_step(self, index: Any) -> bool:
         return bool(
@@ -320,7 +551,7 @@ class Store:
         Raises:
             StoreBusyError: Another process holds the lock (after waiting, if asked).
         """
-        with _write_lock(self.path, self.lock_path, self.where, wait=wait):
+        with _write_lock(self._dir, self.lock_path, self.where, wait=wait, notices=self.notices):
             yield
 
     @contextmanager
@@ -338,21 +569,67 @@ class Store:
 
         Raises:
             StoreBusyError: Another ingest kept the store locked too long.
+            StoreReadOnlyError: The store cannot be written (it is read from a copy).
+            DiskFullError: The disk filled up; what this run added is taken out again,
+                so the store answers as it did before.
+            StoreError: The Chroma server went away part-way.
         """
-        with _write_lock(self.path, self.lock_path, self.where, wait=True, on_wait=on_wait):
-            index = self._open_keywords()
-            if self._out_of_step(index):
-                self.sync_keywords()
-            index.set_markers(dirty="1")
-            yield index
-            self._set_generation(self._generation + 1)
-            from datetime import UTC, datetime
+        if self.read_only:
+            raise _read_only(self.where)
+        with _write_lock(
+            self._dir, self.lock_path, self.where, wait=True, on_wait=on_wait, notices=self.notices
+        ):
+            self._added = []
+            try:
+                index = self._open_keywords()
+                if self._out_of_step(index):
+                    self.sync_keywords()
+                index.set_markers(dirty="1")
+                yield index
+                self._set_generation(self._generation + 1)
+                from datetime import UTC, datetime
 
-            index.set_markers(
-                dirty="0",
-                generation=str(self._generation),
-                last_ingest=datetime.now(UTC).isoformat(timespec="seconds"),
+                index.set_markers(
+                    dirty="0",
+                    generation=str(self._generation),
+                    last_ingest=datetime.now(UTC).isoformat(timespec="seconds"),
+                )
+            except BaseException as exc:
+                failure = exc if _is_control(exc) else self._write_failure(exc)
+                if failure is exc:
+                    raise
+                raise failure from exc
+            finally:
+                self._added = None
+
+    def _write_failure(self, exc: BaseException) -> BaseException:
+        """The error to raise for a write that failed part-way (or ``exc`` itself)."""
+        if _is_disk_full(exc):
+            self._undo(self._added_ids)
+            return _disk_full(self.where)
+        if self.server is not None:
+            return StoreError(
+                f"lost the Chroma server at {self.server.url} during the ingest "
+                f"({_kind(exc)}): what was stored before still answers; run `factcheck "
+                "ingest` again when the server is back (it redoes only what is missing)"
             )
+        if _is_read_only(exc):
+            return _read_only(self.where, f"a write was refused: {_kind(exc)}")
+        return exc
+
+    @property
+    def _added_ids(self) -> list[str]:
+        return list(self._added or [])
+
+    def _undo(self, ids: list[str]) -> None:
+        """Take out the chunks a failed run added (best effort: the disk may be full)."""
+        try:
+            for b in range(0, len(ids), _ADD_BATCH):
+                self._collection.delete(ids=ids[b : b + _ADD_BATCH])
+                if self._keywords is not None:
+                    self._keywords.delete(ids[b : b + _ADD_BATCH])
+        except Exception:  # the next ingest repairs what is left
+            pass
 
     def _set_generation(self, generation: int) -> None:
         meta = {
@@ -370,13 +647,15 @@ class Store:
         """
         index = self._open_keywords()
         index.set_markers(dirty="1")
-        in_vectors = set(self._collection.get(include=[])["ids"])
+        in_vectors = set(self._read(lambda: self._collection.get(include=[]))["ids"])
         in_index = index.ids()
         missing = sorted(in_vectors - in_index)
         extra = in_index - in_vectors
         for b in range(0, len(missing), _ADD_BATCH):
-            got = self._collection.get(
-                ids=missing[b : b + _ADD_BATCH], include=["documents", "metadatas"]
+            got = self._read(
+                lambda b=b: self._collection.get(  # type: ignore[misc]
+                    ids=missing[b : b + _ADD_BATCH], include=["documents", "metadatas"]
+                )
             )
             index.add(
                 [
@@ -409,17 +688,53 @@ class Store:
                     f"({type(exc).__name__}: {detail}): is it running? (FACTCHECK_CHROMA_URL)"
                 ) from exc
         try:
-            return _persistent_client(self.path)
-        except Exception as exc:  # chromadb raises many types for a damaged folder
+            client, self._dir, self.read_only = _open_local(self.path)
+            return client
+        except BaseException as exc:  # chromadb raises many types for a damaged folder
+            if _is_control(exc):
+                raise
+            if _is_disk_full(exc):
+                raise _disk_full(self.where) from exc
+            _forget_client(self.path)
+            if not _writable(self.path):
+                # Its private copy would not open either: the store itself is damaged,
+                # and only someone who can write it can rebuild it.
+                raise StoreError(
+                    f"cannot open the read-only store at {self.path} ({_kind(exc)}): it "
+                    "may be damaged; its owner can rebuild it with `factcheck ingest --rebuild`"
+                ) from exc
             raise StoreError(
-                f"cannot open the store at {self.path} ({type(exc).__name__}): it may be "
+                f"cannot open the store at {self.path} ({_kind(exc)}): it may be "
                 "corrupt or from another version; rebuild it with `factcheck ingest --rebuild`"
+            ) from exc
+
+    def _read(self, call: Callable[[], Any]) -> Any:
+        """Run a read of the collection; a failure is one line, never Chroma's own text.
+
+        A store that opened but cannot be read (a damaged table, a crash in Chroma's
+        Rust core) needs rebuilding; a server that stopped answering needs restarting.
+        """
+        try:
+            return call()
+        except BaseException as exc:
+            if _is_control(exc):
+                raise
+            if self.server is not None:
+                raise StoreError(
+                    f"the Chroma server at {self.server.url} failed to answer "
+                    f"({_kind(exc)}): is it running? (FACTCHECK_CHROMA_URL)"
+                ) from exc
+            raise StoreError(
+                f"cannot read the store at {self.path} ({_kind(exc)}): it is damaged; rebuild "
+                "it with `factcheck ingest --rebuild`"
             ) from exc
 
     def _open_collection(self, create: bool) -> Any:
         try:
             existing = {c.name for c in self._client.list_collections()}
-        except Exception as exc:
+        except BaseException as exc:
+            if _is_control(exc):
+                raise
             raise StoreError(
                 f"cannot read the store at {self.path} ({type(exc).__name__}); rebuild it "
                 "with `factcheck ingest --rebuild`"
@@ -469,6 +784,8 @@ class Store:
         path = Path(path)
         where = server.url if server else str(path)
         index_file = keyword_path(path, server, collection)
+        if server is None:
+            check_store_folder(path)
         if server is not None or (path / "chroma.sqlite3").exists():
             # Not while another ingest writes: it would write into a dropped collection.
             with _write_lock(path, Path(f"{index_file}.lock"), where, wait=True):
@@ -478,7 +795,9 @@ class Store:
                         client.delete_collection(collection)
                     for suffix in ("", "-wal", "-shm"):
                         Path(f"{index_file}{suffix}").unlink(missing_ok=True)
-                except Exception as exc:
+                except BaseException as exc:
+                    if _is_control(exc):
+                        raise
                     if server is not None:
                         raise StoreError(
                             f"cannot rebuild the store at {where} ({type(exc).__name__}); "
@@ -492,22 +811,28 @@ class Store:
 
     def count(self) -> int:
         """Number of chunks in the store."""
-        return int(self._collection.count())
+        return int(self._read(self._collection.count))
 
-    def sources(self) -> dict[str, SourceRecord]:
-        """Every source in the store, with its root, file hash and chunk ids."""
+    def sources(self) -> dict[tuple[str, str], SourceRecord]:
+        """Every source in the store by (root, source), with its file hash and chunk ids.
+
+        The folder is part of the key: two ingested folders may each hold a file of the
+        same relative name, and they are two articles.
+        """
         return {
-            src: SourceRecord(src, root, sha, tuple(sorted(ids)))
-            for src, (root, sha, ids) in self.keywords.sources().items()
+            (root, src): SourceRecord(src, root, sha, tuple(sorted(ids)))
+            for (root, src), (sha, ids) in self.keywords.sources().items()
         }
 
     def all_chunks(self) -> list[StoredChunk]:
         """Every chunk, in a stable order (by source, then offset)."""
-        got = self._collection.get(include=["documents", "metadatas"])
-        chunks = [
-            StoredChunk.from_record(i, d, m)
-            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-        ]
+        got = self._read(lambda: self._collection.get(include=["documents", "metadatas"]))
+        chunks = self._read(
+            lambda: [
+                StoredChunk.from_record(i, d, m)
+                for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            ]
+        )
         chunks.sort(key=lambda c: (c.source, c.start))
         return chunks
 
@@ -516,21 +841,25 @@ class Store:
         n = self.count()
         if n == 0:
             return []
-        got = self._collection.query(
-            query_embeddings=[list(vector)],
-            n_results=min(k, n),
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            (StoredChunk.from_record(i, d, m), 1.0 - float(dist))
-            for i, d, m, dist in zip(
-                got["ids"][0],
-                got["documents"][0],
-                got["metadatas"][0],
-                got["distances"][0],
-                strict=True,
+        got = self._read(
+            lambda: self._collection.query(
+                query_embeddings=[list(vector)],
+                n_results=min(k, n),
+                include=["documents", "metadatas", "distances"],
             )
-        ]
+        )
+        return self._read(
+            lambda: [
+                (StoredChunk.from_record(i, d, m), 1.0 - float(dist))
+                for i, d, m, dist in zip(
+                    got["ids"][0],
+                    got["documents"][0],
+                    got["metadatas"][0],
+                    got["distances"][0],
+                    strict=True,
+                )
+            ]
+        )
 
     # -- writing ---------------------------------------------------------------------
 
@@ -538,6 +867,8 @@ class Store:
         """Add (or overwrite) chunks with their vectors, and to the keyword index."""
         for b in range(0, len(chunks), _ADD_BATCH):
             part = chunks[b : b + _ADD_BATCH]
+            if self._added is not None:  # noted first: a failing upsert may half-apply
+                self._added.extend(c.id for c in part)
             self._collection.upsert(
                 ids=[c.id for c in part],
                 documents=[c.text for c in part],
@@ -602,20 +933,29 @@ def inspect_store(settings: Settings) -> StoreInfo:
         exists=False,
     )
     if server is None and not (path / "chroma.sqlite3").exists():
+        if path.exists() and not path.is_dir():
+            return replace(base, problem="the store path is a file, not a folder")
         return base
+    opened = path
     try:
-        client = server.client() if server else _persistent_client(path)
+        if server:
+            client = server.client()
+        else:
+            client, opened, _ = _open_local(path)
         if settings.collection not in {c.name for c in client.list_collections()}:
             return base
         collection = client.get_collection(settings.collection, embedding_function=None)
         meta = collection.metadata or {}
         chunks = int(collection.count())
-    except Exception as exc:
-        detail = (str(exc).strip().splitlines() or [""])[0][:160]
-        return replace(base, problem=f"cannot read the store ({type(exc).__name__}: {detail})")
-    files: dict[str, Any] = {}
+    except BaseException as exc:
+        if isinstance(exc, FactCheckError):
+            return replace(base, problem=str(exc))
+        if _is_control(exc):
+            raise
+        return replace(base, problem=f"cannot read the store ({_kind(exc)})")
+    files: dict[Any, Any] = {}
     last: str | None = None
-    index_file = keyword_path(path, server, settings.collection)
+    index_file = keyword_path(opened, server, settings.collection)
     if index_file.exists():
         from assistant.index.lexical import LexicalIndex
 
