@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
+from assistant.app import FactCheck
 from assistant.index.chunking import split_sentences
 from assistant.index.store import StoredChunk
+from assistant.reasoning.check import figures
 from assistant.reasoning.citations import SourceReader
 from assistant.reasoning.claims import build_claim_table
+from assistant.settings import Settings
 from tests.conftest import SEEDS, source_text
 
 
@@ -140,3 +144,47 @@ def test_json_shape(seed_fc):
     for group in data["groups"]:
         assert set(group) == {"what", "claims"}
         assert all(0 <= i < len(data["claims"]) for i in group["claims"])
+
+
+# --- Issue 12, row 6: footnote markers and numbers too large for a float ----------------
+
+
+def test_footnote_markers_are_not_figures(tmp_path):
+    text = (
+        "Dayton plant fire\n\n"
+        "Ann Lee of Acme said 5 workers were hurt in the fire.[3][4] "
+        "Bob Chan said 2 [1] more were killed [12] on Tuesday."
+    )
+    table = build_claim_table(_chunks(tmp_path, {"fire.txt": text}))
+    assert sorted(c.figure for c in table.claims) == ["2", "5"]
+    assert [f.text for f in figures("Acme said 5 workers were hurt.[3][4]")] == ["5"]
+    assert [f.text for f in figures("Acme said 5[2] workers were hurt")] == ["5"]
+
+
+def _strict_json(data: object) -> str:
+    return json.dumps(data, allow_nan=False)  # raises on Infinity or NaN
+
+
+def test_numbers_too_large_for_a_float_never_give_infinity_in_json(tmp_path, fake_embeddings):
+    huge = "9" * 400
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "forum.txt").write_text(
+        "Forum rumours\n\n"
+        f"A forum post claimed {huge} workers were hurt in Dayton.\n\n"
+        f"Another said {'hundred ' * 200}workers were killed.\n\n"
+        "A third said 10^400 workers were wounded.\n",
+        encoding="utf-8",
+    )
+    fc = FactCheck(Settings(store=tmp_path / "store"), embeddings=fake_embeddings)
+    fc.ingest([folder])
+    claims = fc.claims().to_json()
+    _strict_json(claims)
+    rows = {c["figure"][:5]: (c["low"], c["high"]) for c in claims["claims"]}
+    assert rows["99999"] == (None, None)  # as written, value unknown
+    assert rows["hundr"] == (None, None)
+    assert not any(c["figure"] in ("10", "400") for c in claims["claims"])  # a power
+    assert all(f.low is None for f in figures(f"{huge} workers were hurt"))
+    for claim in (f"{huge} workers were hurt in Dayton", "5 workers were hurt in Dayton"):
+        _strict_json(fc.check(claim, mode="extractive").to_json())
+    _strict_json(fc.ask("How many workers were hurt in Dayton?", mode="extractive").to_json())

@@ -14,6 +14,7 @@ all its citations.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -66,11 +67,13 @@ _VAGUE = (
     r"(?:several\s+dozens?|several\s+hundreds?|a\s+few\s+dozen|a\s+dozen|dozens|hundreds|"
     r"thousands|numerous|multiple|several|an\s+unknown\s+number)"
 )
+# Not a figure: a number inside a word, a time or a path ("3:15", "a/2"), a footnote
+# marker ("[3][4]": a number right after "[" or right before "]") or a power ("10^400").
 _FIGURE = re.compile(
-    r"(?<![\w.:/-])(?:(?P<hedge>" + _HEDGES + r")\s+)?[\"“”']?"
+    r"(?<![\w.:/\[^-])(?:(?P<hedge>" + _HEDGES + r")\s+)?[\"“”']?"
     r"(?P<low>" + _NUMBER + r"|" + _VAGUE + r")[\"“”']?"
     r"(?:\s*(?:-|–|to|and(?:\s+over)?|up\s+to)\s*[\"“”']?(?P<high>" + _NUMBER + r")[\"“”']?)?"
-    r"(?![\w:/-])",
+    r"(?![\w:/\]^-])",
     re.IGNORECASE,
 )
 # Quantities of things that are not people: "numerous reports", "multiple sources".
@@ -163,16 +166,22 @@ class ClaimTable:
 
 
 def _num(x: float | None) -> int | float | None:
-    if x is None:
+    # JSON has no Infinity or NaN (json.dumps writes them, and strict readers refuse them).
+    if x is None or not math.isfinite(x):
         return None
     return int(x) if float(x).is_integer() else x
 
 
 def parse_number(text: str) -> float | None:
-    """The value of a number as written ("1,000", "two hundred", "13"), or None."""
+    """The value of a number as written ("1,000", "two hundred", "13"), or None.
+
+    None too for a number too large for a float (400 digits, "hundred" said 200 times):
+    it would be infinite, which compares wrongly and is no JSON.
+    """
     toks = tokens(text)
     if len(toks) == 1 and toks[0].term.replace(".", "", 1).isdigit():
-        return float(toks[0].term)
+        value = float(toks[0].term)
+        return value if math.isfinite(value) else None
     return None
 
 
