@@ -809,6 +809,14 @@ def claims(
     as_csv: Annotated[
         bool, typer.Option("--csv", help="Print CSV: one row per claim and citation.")
     ] = False,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            metavar="FILE",
+            help="Write a self-contained HTML page (table and chart, no external links) here.",
+        ),
+    ] = None,
 ) -> None:
     """List every quantitative claim: figure, hedge, what it counts, who said it, where.
 
@@ -824,6 +832,14 @@ def claims(
         _ensure_store(fc, quiet=as_json or as_csv)
         table = fc.claims(mode.value if mode else None)
         _notices(table)
+        if html is not None:
+            from assistant import __version__
+            from assistant.web.report import claims_html
+
+            _write_report(html, claims_html(table, __version__))
+            _info(f"Wrote {html} ({plural(len(table.claims), 'claim')}).")
+            if not (as_json or as_csv):
+                return
         if as_json:
             _print_json(table.to_json())
             return
@@ -911,6 +927,17 @@ def summary(
             "--md", metavar="FILE", help="Write a Markdown report (summary, claims, sources) here."
         ),
     ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            metavar="FILE",
+            help=(
+                "Write a self-contained HTML report (summary, claim table and chart, every "
+                "cited passage; no external links) to mail or archive."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """A cited summary of the articles (or of TOPIC): every sentence cites its source.
 
@@ -937,9 +964,14 @@ def summary(
             except OSError as exc:
                 raise FactCheckError(f"cannot write {md}: {exc.strerror or exc}") from exc
             _echo(f"Wrote {md} ({len(result.sentences)} sentences).", err=True)
+        if html is not None:
+            from assistant.web.report import summary_html
+
+            _write_report(html, summary_html(result, __version__))
+            _echo(f"Wrote {html} ({plural(len(result.sentences), 'sentence')}).", err=True)
         if as_json:
             _print_json(result.to_json())
-        elif md is None:
+        elif md is None and html is None:
             from rich.text import Text
 
             console = _console()
@@ -951,6 +983,13 @@ def summary(
                 console.print(head, Text(_safe(c.quote)))
 
     _guard(run)
+
+
+def _write_report(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise FactCheckError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def _render_check(result: Any) -> None:
@@ -1114,6 +1153,51 @@ def info(
         for name, value in rows:
             line = Text(f"{name + ':':<17}", style="bold")
             console.print(line.append(Text(_safe(value, one_line=True))))
+
+    _guard(run)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            metavar="ADDRESS",
+            help="Address to listen on. Anything but 127.0.0.1/localhost serves the articles "
+            "to the network (allowed, with a warning).",
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, metavar="N", help="Port (0: any free one).")
+    ] = 8765,
+    store: StoreOpt = None,
+    chroma_url: ChromaOpt = None,
+    model: ModelOpt = None,
+) -> None:
+    """A local web page over the store: ask, claims (with a chart), check, summary, articles.
+
+    Each citation opens its article with the quoted span highlighted. The page is
+    read-only (ingest with `factcheck ingest`), uses no script, and has a JSON API
+    (/api/ask?q=..., /api/check, /api/claims, /api/summary, /api/search, /api/info) that
+    returns what the matching command prints with --json. Stop it with Ctrl-C.
+    """
+
+    def run() -> None:
+        from assistant.app import FactCheck
+        from assistant.web import serve as serve_pages
+
+        fc = FactCheck(_settings(store=store, llm_model=model, chroma_url=chroma_url))
+        _ensure_store(fc, quiet=False)
+        _info("Loading the models and the corpus (a few seconds)...")
+        serve_pages(
+            fc.settings,
+            host,
+            port,
+            lambda url: _info(f"Serving on {url} (Ctrl-C to stop)"),
+            factcheck=fc,
+            on_warning=lambda line: _echo(line, err=True),
+        )
 
     _guard(run)
 

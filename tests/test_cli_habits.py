@@ -252,3 +252,43 @@ def test_a_reader_that_goes_away_is_not_an_error(seed_fc):
     assert proc.wait(timeout=120) == 0
     assert proc.stderr is not None
     assert b"Traceback" not in proc.stderr.read()
+
+
+# -- reports and the web page (issue 13) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["summary", "claims"])
+def test_html_report_is_written_and_self_contained(seed_fc, tmp_path, command):
+    out = tmp_path / f"{command}.html"
+    result = runner.invoke(
+        app, [command, "--html", str(out), "--store", str(seed_fc.settings.store)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {out}" in result.stderr and result.stdout == ""
+    page = out.read_text(encoding="utf-8")
+    assert page.lstrip().lower().startswith("<!doctype html")
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page, re.I)
+    assert "<script" not in page.lower() and "<link" not in page.lower()
+
+
+def test_html_report_to_an_unwritable_place_is_one_line(seed_fc, tmp_path):
+    target = tmp_path / "no" / "such" / "folder" / "r.html"
+    result = runner.invoke(
+        app, ["summary", "--html", str(target), "--store", str(seed_fc.settings.store)]
+    )
+    assert result.exit_code == 1 and result.stderr.startswith("error: cannot write")
+
+
+def test_serve_on_a_taken_port_is_one_line(seed_fc):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(
+            app, ["serve", "--port", str(port), "--store", str(seed_fc.settings.store)]
+        )
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "--port" in errors[0] and "Traceback" not in result.output

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
 
 DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
+# Not 8000: the README runs a Chroma server there.
+DEFAULT_PORT = 8765
 
 
 def create_app(

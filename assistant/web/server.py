@@ -330,10 +330,40 @@ def warm_up(fc: FactCheck) -> None:
         pass  # an empty or missing store: the pages say so
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Fail in one line before the slow warm-up when the address is taken.
+
+    uvicorn itself would log the bind error and exit the whole process.
+
+    Raises:
+        ConfigError: Something already listens there, or the host is not this machine's.
+    """
+    import socket
+
+    from assistant.errors import ConfigError
+
+    if port == 0:
+        return
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise ConfigError(f"cannot serve on {host}: {exc.strerror or exc}") from exc
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot serve on {host}:{port} ({exc.strerror or exc}): choose another "
+                "port with --port"
+            ) from exc
+
+
 def serve(
     settings: Settings,
     host: str = "127.0.0.1",
-    port: int = 8000,
+    port: int = 8765,
     on_ready: Callable[[str], None] | None = None,
     *,
     factcheck: FactCheck | None = None,
@@ -363,6 +393,7 @@ def serve(
             "can read every ingested article. Use --host 127.0.0.1 to keep it local."
         )
         hosts = ["*"]
+    _check_port_free(host, port)
     from assistant.app import FactCheck
     from assistant.web.warm import cached_factcheck
 
