@@ -323,9 +323,13 @@ def _user_errors() -> Iterator[None]:
     except (typer.Exit, typer.Abort):
         raise
     except FactCheckError as exc:
+        # A server may echo the key in its error text: redact before anything is shown.
+        from assistant.settings import redact, redacted_traceback
+
         if _debug():
-            raise
-        _fail(str(exc))
+            typer.echo(redacted_traceback(exc), err=True, nl=False)
+            raise typer.Exit(1) from None
+        _fail(redact(str(exc)))
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except BrokenPipeError:
@@ -333,8 +337,11 @@ def _user_errors() -> Iterator[None]:
         _silence_stdout()
         raise typer.Exit(0) from None
     except Exception as exc:
+        from assistant.settings import redact, redacted_traceback
+
         if _debug():
-            raise
+            typer.echo(redacted_traceback(exc), err=True, nl=False)
+            raise typer.Exit(2) from None
         from pydantic import ValidationError
 
         if isinstance(exc, ValidationError):
@@ -343,7 +350,9 @@ def _user_errors() -> Iterator[None]:
             msg = errs[0]["msg"] if errs else str(exc)
             _fail(f"invalid setting {where}: {msg} (see the README's Configuration section)")
         _fail(
-            f"unexpected {type(exc).__name__}: {exc} (set FACTCHECK_DEBUG=1 for the traceback)",
+            redact(
+                f"unexpected {type(exc).__name__}: {exc} (set FACTCHECK_DEBUG=1 for the traceback)"
+            ),
             2,
         )
 

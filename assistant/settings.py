@@ -4,15 +4,25 @@ Settings come from (in order of precedence) explicit arguments, ``FACTCHECK_*``
 environment variables, the standard ``OPENAI_*`` variables and a ``.env`` file. They are
 built once, by the CLI or the caller, and passed down: nothing deeper in the core reads
 the environment.
+
+A ``.env`` file belongs to whatever folder the command runs in, which may be someone
+else's checkout: it may not send a key set elsewhere to a host of its choosing (see
+:class:`_DotEnvWithoutRedirect`). Secrets are redacted from any text shown to the user
+(:func:`redact`).
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import re
+import traceback
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 EmbeddingBackend = Literal["local", "openai"]
 APP_NAME = "factcheck"
@@ -29,6 +39,9 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         populate_by_name=True,
+        # "inf" and "nan" parse as floats, and pass gt=0 or slip through comparisons
+        # (an infinite file size limit, a NaN threshold that every score fails).
+        allow_inf_nan=False,
     )
 
     store: Path = Field(
@@ -55,6 +68,13 @@ class Settings(BaseSettings):
         gt=0,
         description="Articles larger than this (MB) are skipped with a warning, unread.",
     )
+    ingested_folders: Path = Field(
+        default_factory=lambda: default_data_dir() / "ingested-folders.json",
+        description=(
+            "The record of folders ingested on this machine: citations are read only from "
+            "files under them (kept outside any store, so a shared store cannot widen it)."
+        ),
+    )
 
     chroma_url: str | None = Field(
         default=None,
@@ -80,17 +100,30 @@ class Settings(BaseSettings):
     )
     llm_model: str = Field(default="gpt-4o-mini", description="Chat model for LLM answers.")
     llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
-    llm_max_tokens: int = Field(default=800, ge=16, description="Upper bound on a reply.")
-    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for a reply.")
+    llm_max_tokens: int = Field(
+        default=800, ge=16, le=1_000_000, description="Upper bound on a reply."
+    )
+    # Bounded above: a deadline beyond what a thread wait accepts would overflow.
+    llm_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        le=86_400,
+        description="Seconds to wait for the whole reply, retries included.",
+    )
     llm_max_retries: int = Field(
         default=2, ge=0, le=10, description="Retries on 429/5xx (honouring Retry-After)."
     )
     llm_min_relevance: float = Field(
         default=0.5,
+        ge=0.0,
+        le=1.0,
         description="Below this retrieval relevance, abstain without calling the model.",
     )
     llm_min_quote_relevance: float = Field(
-        default=0.35, description="A verbatim quote this far off the question is rejected."
+        default=0.35,
+        ge=0.0,
+        le=1.0,
+        description="A verbatim quote this far off the question is rejected.",
     )
     llm_extra_body: dict[str, Any] | None = Field(
         default=None,
@@ -98,6 +131,21 @@ class Settings(BaseSettings):
     )
 
     debug: bool = Field(default=False, description="Show tracebacks instead of one-line errors.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The usual sources and order, with the ``.env`` file barred from redirecting keys."""
+        guarded = _DotEnvWithoutRedirect(
+            settings_cls, dotenv_settings, [init_settings, env_settings]
+        )
+        return init_settings, env_settings, guarded, file_secret_settings
 
     @property
     def store_origin(self) -> str:
@@ -123,6 +171,127 @@ def default_store() -> Path:
     """
     if LOCAL_STORE.is_dir():
         return LOCAL_STORE
+    return default_data_dir() / "vectorstore"
+
+
+def default_data_dir() -> Path:
+    """The per-user data folder (``~/.local/share/factcheck`` on Linux)."""
     from platformdirs import user_data_path
 
-    return user_data_path(APP_NAME, appauthor=False) / "vectorstore"
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+# -- a .env file may not redirect a key ------------------------------------------------
+
+ALLOW_DOTENV_BASE_URL = "FACTCHECK_ALLOW_DOTENV_BASE_URL"
+_BASE_URL_NAMES = frozenset({"openai_base_url", "factcheck_openai_base_url"})
+_KEY_NAMES = frozenset({"openai_api_key", "factcheck_openai_api_key"})
+_log = logging.getLogger(__name__)
+
+
+def _names(source: PydanticBaseSettingsSource) -> set[str]:
+    return {str(name).lower() for name in source()}
+
+
+class _DotEnvWithoutRedirect(PydanticBaseSettingsSource):
+    """The ``.env`` source, minus an ``OPENAI_BASE_URL`` that would carry a key set elsewhere.
+
+    A ``.env`` sits in the current folder, which may be a repository someone else wrote.
+    If its base URL were used with the key from the user's own environment, running
+    ``factcheck`` there would send that key (and the user's questions and articles) to a
+    host the file chose. The file's base URL is therefore used only when the user opts
+    in, with ``FACTCHECK_ALLOW_DOTENV_BASE_URL=1`` in the real environment (never from
+    the file itself), or when the key in use comes from the same file (the file then
+    only configures its own account). Otherwise it is dropped with a warning naming it.
+
+    Args:
+        settings_cls: The settings class.
+        dotenv: The standard ``.env`` source.
+        earlier: The sources that take precedence over it (arguments, environment).
+    """
+
+    def __init__(
+        self,
+        settings_cls: type[BaseSettings],
+        dotenv: PydanticBaseSettingsSource,
+        earlier: list[PydanticBaseSettingsSource],
+    ) -> None:
+        super().__init__(settings_cls)
+        self._dotenv = dotenv
+        self._earlier = earlier
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        """Delegate to the ``.env`` source (only ``__call__`` is used to build settings)."""
+        return self._dotenv.get_field_value(field, field_name)
+
+    def __call__(self) -> dict[str, Any]:
+        """The ``.env`` values, without a base URL the rules above do not allow."""
+        values = dict(self._dotenv())
+        urls = [name for name in values if str(name).lower() in _BASE_URL_NAMES]
+        if not urls or _truthy(os.environ.get(ALLOW_DOTENV_BASE_URL)):
+            return values
+        before = set().union(*(_names(s) for s in self._earlier))
+        key_here = any(str(name).lower() in _KEY_NAMES for name in values)
+        if key_here and not before & _KEY_NAMES:
+            return values  # the key in use and its host come from the same file
+        if before & _BASE_URL_NAMES:  # overridden anyway: nothing to warn about
+            return {k: v for k, v in values.items() if k not in urls}
+        for name in urls:
+            _log.warning(
+                "warning: ignoring OPENAI_BASE_URL=%s from .env in the current folder: a .env "
+                "may not choose where requests and keys go; set OPENAI_BASE_URL in the "
+                "environment, or %s=1 to accept it",
+                values.pop(name),
+                ALLOW_DOTENV_BASE_URL,
+            )
+        return values
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+# -- keeping secrets out of what is shown --------------------------------------------
+
+_SECRET_VARIABLES = ("OPENAI_API_KEY", "FACTCHECK_OPENAI_API_KEY", "FACTCHECK_CHROMA_TOKEN")
+# The shape of OpenAI-style keys ("sk-...", "sk-proj-..."): a server may echo a key that
+# is not the one configured (or partly masked), and none belongs in an error message.
+_KEY_SHAPE = re.compile(r"\b(?:sk|rk|pk)-[A-Za-z0-9_-]{8,}")
+REDACTED = "[redacted]"
+
+
+def secrets_in_use(settings: Settings | None = None) -> set[str]:
+    """Every secret this process may send: from ``settings``, the environment and ``.env``.
+
+    Read without building settings, so that it works when the settings are what failed.
+    Values shorter than 4 characters are left out: replacing them would mangle text.
+    """
+    found: list[str | None] = [os.environ.get(name) for name in _SECRET_VARIABLES]
+    if settings is not None:
+        found += [
+            s.get_secret_value() for s in (settings.openai_api_key, settings.chroma_token) if s
+        ]
+    try:
+        from dotenv import dotenv_values
+
+        from_file = dotenv_values(".env", encoding="utf-8")
+        found += [v for k, v in from_file.items() if k.upper() in _SECRET_VARIABLES]
+    except Exception:  # an unreadable .env has no secret to hide
+        pass
+    return {s.strip() for s in found if s and len(s.strip()) >= 4}
+
+
+def redact(text: str, settings: Settings | None = None) -> str:
+    """``text`` with every configured secret, and anything shaped like a key, replaced.
+
+    For error messages and tracebacks: a model server may echo the key it was sent
+    (``401 ... incorrect API key sk-...``), and that text reaches the terminal.
+    """
+    for secret in sorted(secrets_in_use(settings), key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return _KEY_SHAPE.sub(REDACTED, text)
+
+
+def redacted_traceback(exc: BaseException) -> str:
+    """The full traceback of ``exc`` (causes included), with secrets redacted."""
+    return redact("".join(traceback.format_exception(exc)))
