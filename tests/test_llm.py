@@ -312,9 +312,13 @@ def test_auto_mode_uses_the_llm_only_when_configured(seed_fc, monkeypatch):
     [
         ("A [2]. B [3].", {2: [1], 3: [2]}, [1, 2], "A [1]. B [2]."),
         ("A [2]. B [7].", {2: [1]}, [1], "A [1]."),  # B rested on an unverified quote
-        ("A [2, 7]. B [7]! C.", {2: [1]}, [1], "A [1]. C."),
+        ("A [2, 7]. B [7]! C.", {2: [1]}, [1], "A [1]."),  # C cites nothing (issue 12, row 5)
         ("A [2, 3].", {2: [1], 3: [2, 3]}, [1, 2, 3], "A [1][2][3]."),
-        ("No markers.", {1: [1]}, [1], "No markers. [1]"),
+        ("No markers.", {1: [1]}, [1], "[1]"),  # nothing sourced: the caller shows the quotes
+        # The splitter keeps "U.S." in its sentence, and a marker after the period stays
+        # with the sentence it follows.
+        ("U.S. officials said so [2]. Made up.", {2: [1]}, [1], "U.S. officials said so [1]."),
+        ("A. [2] B [3].", {2: [1], 3: [2]}, [1, 2], "A. [1] B [2]."),
     ],
 )
 def test_markers_point_at_verified_citations_only(text, by_passage, ids, expected):

@@ -4,21 +4,30 @@ The model only proposes. Its answer must come back in a fixed JSON shape (answer
 [n] passage markers, and quotes that each name a passage); each quote is then located in
 that passage and in the source file, and checked for relevance to the question. Quotes
 that fail become rejected citations with a reason, markers that lose their citation are
-removed, and an answer left with no verified citation is an abstention. Retrieval that
-finds nothing relevant enough abstains before the model is called at all.
+removed, a sentence with no verified marker is dropped, and an answer left with no
+verified citation is an abstention. Retrieval that finds nothing relevant enough abstains
+before the model is called at all.
+
+A model server is not trusted to be quick or brief: the whole exchange (retries
+included) must finish within ``FACTCHECK_LLM_TIMEOUT``, a reply larger than the token
+limit allows is refused unread, and only the first :data:`MAX_PROPOSALS` quotes of a
+reply are checked.
 """
 
 from __future__ import annotations
 
+import contextvars
 import re
-from collections.abc import Callable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, Field
 
 from assistant.errors import ConfigError, FactCheckError
-from assistant.index.chunking import Span
+from assistant.index.chunking import Span, split_sentences
 from assistant.index.retrieval import Hit
 from assistant.index.store import StoredChunk
 from assistant.index.terms import terms
@@ -34,14 +43,28 @@ from assistant.reasoning.answer import (
 )
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.verify import locate
+from assistant.settings import redact
 
 if TYPE_CHECKING:
+    import httpx2
     from langchain_core.language_models import BaseChatModel
 
     from assistant.settings import Settings
 
 MIN_QUOTE_CHARS = 12  # a shorter "quote" ("the", "five") verifies trivially and proves nothing
 _MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
+_ONE_MARKER = re.compile(r"\[(\d+)\]")  # the shape of a marker in a finished answer
+# More digits than any passage number could have: such a "marker" is not one, and
+# int() refuses very long digit strings (Python's 4,300-digit limit) anyway.
+_MAX_MARKER_DIGITS = 6
+# A reply offers a handful of quotes; checking each costs an embedding. Past this many
+# the rest are not checked (a hostile or runaway server could send 10,000).
+MAX_PROPOSALS = 50
+# A token is at most a few bytes of text; JSON escaping (\uXXXX) and the envelope add
+# some. A reply larger than this cannot be one the token limit allowed.
+_BYTES_PER_TOKEN = 64
+_MIN_REPLY_BYTES = 256 * 1024
 
 
 class LLMError(FactCheckError):
@@ -50,6 +73,36 @@ class LLMError(FactCheckError):
 
 class LLMFormatError(FactCheckError):
     """The model's reply did not follow the answer schema, even after one retry."""
+
+
+def _openai_error() -> type[Exception]:
+    import openai
+
+    return openai.OpenAIError
+
+
+class _ReplyTooLarge(Exception):
+    """Raised inside the HTTP client when a reply passes its size limit.
+
+    Made an ``openai.OpenAIError`` at first use (see :func:`_too_large_error`), because
+    the SDK re-raises those at once instead of retrying, so a huge reply is refused
+    once, not downloaded three times.
+    """
+
+
+_TOO_LARGE: type[Exception] | None = None
+
+
+def _too_large_error() -> type[Exception]:
+    global _TOO_LARGE
+    if _TOO_LARGE is None:
+        _TOO_LARGE = type("ReplyTooLarge", (_ReplyTooLarge, _openai_error()), {})
+    return _TOO_LARGE
+
+
+def max_reply_bytes(settings: Settings) -> int:
+    """The largest reply body accepted: what ``llm_max_tokens`` tokens could take, generously."""
+    return max(_MIN_REPLY_BYTES, _BYTES_PER_TOKEN * settings.llm_max_tokens)
 
 
 # -- the schema the model must fill ---------------------------------------------------
@@ -104,10 +157,13 @@ def make_chat_model(settings: Settings, http_client: Any = None) -> BaseChatMode
             "FACTCHECK_LLM_MODEL) for an OpenAI-compatible server such as Ollama, vLLM or "
             "llama.cpp; or use --mode extractive"
         )
+    import openai
     from langchain_openai import ChatOpenAI
 
     # A local server needs no key, but the client insists on one: send a placeholder.
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "unused"
+    client = http_client if http_client is not None else openai.DefaultHttpxClient()
+    bound_replies(client, max_reply_bytes(settings))
     return ChatOpenAI(
         model=settings.llm_model,
         api_key=key,  # type: ignore[arg-type]
@@ -120,8 +176,103 @@ def make_chat_model(settings: Settings, http_client: Any = None) -> BaseChatMode
         max_retries=settings.llm_max_retries,
         extra_body=settings.llm_extra_body,
         use_responses_api=False,  # plain chat completions: what compatible servers speak
-        http_client=http_client,
+        http_client=client,
     )
+
+
+# -- bounding what a server can make us wait for or read ----------------------------------
+
+# The wall-clock deadline of the model call running in this context (see
+# :func:`with_api_errors`); the HTTP hooks below read it.
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "factcheck_llm_deadline", default=None
+)
+
+
+def bound_replies(client: httpx2.Client, max_bytes: int) -> None:
+    """Make ``client`` refuse replies over ``max_bytes`` and stop reading past the deadline.
+
+    The SDK's timeout is per read: a server that sends a byte every second never trips
+    it. These hooks check the call's deadline before each request and after each chunk
+    of a reply, and count the reply's bytes (the declared length first, then what
+    arrives), so a reply is cut as soon as it is too slow or too large.
+    """
+    hooks = client.event_hooks
+    hooks["request"] = [*hooks["request"], _check_deadline]
+    hooks["response"] = [*hooks["response"], lambda r: _bound_response(r, max_bytes)]
+    client.event_hooks = hooks
+
+
+def _overdue(request: httpx2.Request) -> Exception:
+    import openai
+
+    # An OpenAIError: the SDK passes it straight up instead of retrying.
+    return openai.APITimeoutError(request=request)
+
+
+def _check_deadline(request: httpx2.Request) -> None:
+    deadline = _DEADLINE.get()
+    if deadline is not None and time.monotonic() > deadline:
+        raise _overdue(request)
+
+
+def _bound_response(response: httpx2.Response, max_bytes: int) -> None:
+    import httpx2
+
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise _too_large_error()(f"the reply declares {declared} bytes")
+    inner, request, deadline = response.stream, response.request, _DEADLINE.get()
+
+    class Bounded(httpx2.SyncByteStream):
+        def __iter__(self) -> Iterator[bytes]:
+            seen = 0
+            for chunk in inner:  # type: ignore[union-attr]
+                seen += len(chunk)
+                if seen > max_bytes:
+                    raise _too_large_error()(f"the reply passed {max_bytes} bytes")
+                if deadline is not None and time.monotonic() > deadline:
+                    raise _overdue(request)
+                yield chunk
+
+        def close(self) -> None:
+            inner.close()  # type: ignore[union-attr]
+
+    response.stream = Bounded()
+
+
+def within_deadline(seconds: float, call: Callable[[], T]) -> T:
+    """Run ``call``, giving up after ``seconds`` of wall-clock time, whatever it is doing.
+
+    The call runs in a daemon thread (with this context, so LangChain's callbacks and
+    the deadline travel with it); if it has not finished by the deadline, the wait ends
+    and :class:`_Overdue` is raised. The abandoned call stops at its next HTTP read (the
+    hooks of :func:`bound_replies`) or its socket timeout; being a daemon, it never
+    holds the process open.
+    """
+    deadline = time.monotonic() + seconds
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        _DEADLINE.set(deadline)
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:  # handed to the waiting thread, re-raised there
+            outcome["error"] = exc
+
+    context = contextvars.copy_context()
+    worker = threading.Thread(target=context.run, args=(run,), name="factcheck-llm", daemon=True)
+    worker.start()
+    worker.join(max(0.0, deadline - time.monotonic()))
+    if worker.is_alive():
+        raise _Overdue
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+class _Overdue(Exception):
+    """The whole model call outlasted ``FACTCHECK_LLM_TIMEOUT``."""
 
 
 def describe_api_error(exc: Exception, settings: Settings) -> str | None:
@@ -132,6 +283,11 @@ def describe_api_error(exc: Exception, settings: Settings) -> str | None:
     import openai
 
     where = settings.openai_base_url or "api.openai.com"
+    if isinstance(exc, _Overdue | openai.APITimeoutError):
+        return (
+            f"the model at {where} did not answer within {settings.llm_timeout:g} s "
+            "(FACTCHECK_LLM_TIMEOUT)"
+        )
     if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
         return (
             f"the model server at {where} refused the request ({exc.status_code}): check "
@@ -141,11 +297,6 @@ def describe_api_error(exc: Exception, settings: Settings) -> str | None:
         return (
             f"model {settings.llm_model!r} was not found at {where} (404): set "
             "FACTCHECK_LLM_MODEL to a model the server has"
-        )
-    if isinstance(exc, openai.APITimeoutError):
-        return (
-            f"the model at {where} did not answer within {settings.llm_timeout:g} s "
-            "(FACTCHECK_LLM_TIMEOUT)"
         )
     if isinstance(exc, openai.APIConnectionError):
         return f"cannot reach the model server at {where}: is it running? (OPENAI_BASE_URL)"
@@ -265,7 +416,9 @@ class LLMAnswerer:
         rejected: list[RejectedCitation] = []
         by_passage: dict[int, list[int]] = {}
         seen: dict[tuple[str, int, int], int] = {}
-        for prop in reply.citations:
+        proposals, skipped = first_proposals(reply.citations)
+        rejected += skipped
+        for prop in proposals:
             result = verify_proposal(
                 prop.passage,
                 prop.quote,
@@ -298,10 +451,12 @@ class LLMAnswerer:
         if not reply.answerable or not citations:
             return base
         base.answer = rewrite_markers(reply.answer, by_passage, [c.id for c in citations])
-        if not re.sub(_MARKERS, "", base.answer).strip(" .,;:"):
-            # Every sentence of the model's text rested on quotes that did not verify:
-            # show the verified quotes themselves.
-            base.answer = " ".join(f"“{c.quote}” [{c.id}]" for c in citations)
+        if not has_words(base.answer):
+            # Every sentence of the model's text rested on quotes that did not verify,
+            # or cited nothing: show the verified quotes themselves. A "[2]" inside an
+            # article's text must not read as a marker there.
+            base.answer = " ".join(f"“{unmark(c.quote)}” [{c.id}]" for c in citations)
+        base.answer = only_markers_to(base.answer, {c.id for c in citations})
         base.abstained = False
         base.citations = citations
         # Short answers and disagreement are read off the verified quotes by the same
@@ -311,6 +466,42 @@ class LLMAnswerer:
             text = re.sub(_MARKERS, "", base.answer).strip()
             base.answers = [ShortAnswer(text, None, [c.id for c in citations])]
         return base
+
+
+def has_words(text: str) -> bool:
+    """True when ``text`` says something besides markers and punctuation."""
+    return bool(_MARKERS.sub("", text).strip(" .,;:!?"))
+
+
+def unmark(text: str) -> str:
+    """Article text with its own "[2]"s written with full-width brackets ("［2］").
+
+    In an answer, ``[n]`` means citation n. A quote that itself holds "[2]" (a footnote
+    in the article) is shown in the answer's prose this way, so that it cannot be read
+    as, or counted as, a marker; the citation itself keeps the exact text.
+    """
+    return _ONE_MARKER.sub(lambda m: f"［{m.group(1)}］", text)
+
+
+def only_markers_to(text: str, ids: set[int]) -> str:
+    """``text`` with every ``[n]`` that names no citation in ``ids`` unmarked.
+
+    The last guard against a dangling marker, whatever produced the text.
+    """
+    return _ONE_MARKER.sub(
+        lambda m: m.group(0) if int(m.group(1)) in ids else unmark(m.group(0)), text
+    )
+
+
+def first_proposals(proposals: Sequence[T]) -> tuple[Sequence[T], list[RejectedCitation]]:
+    """The first :data:`MAX_PROPOSALS` proposals, and one rejection standing for the rest."""
+    if len(proposals) <= MAX_PROPOSALS:
+        return proposals, []
+    extra = len(proposals) - MAX_PROPOSALS
+    note = RejectedCitation(
+        "", f"{extra} more quotes were not checked: a reply may offer at most {MAX_PROPOSALS}"
+    )
+    return proposals[:MAX_PROPOSALS], [note]
 
 
 def quote_relevance(answerer: ExtractiveAnswerer, assessment: Assessment, quote: str) -> float:
@@ -380,12 +571,24 @@ T = TypeVar("T")
 
 
 def with_api_errors(settings: Settings, call: Callable[[], T]) -> T:
-    """Run a model call, turning server failures into one-line :class:`LLMError`."""
+    """Run a model call within ``llm_timeout``, turning failures into one-line errors.
+
+    The timeout bounds the whole call, retries and the reply's last byte included.
+
+    Raises:
+        LLMError: The server failed, or the call outlasted the timeout.
+        LLMFormatError: The reply was too large to be an answer (refused, not read).
+    """
     try:
-        return call()
+        return within_deadline(settings.llm_timeout, call)
     except FactCheckError:
         raise
     except Exception as exc:
+        if isinstance(exc, _ReplyTooLarge):
+            raise LLMFormatError(
+                f"the model's reply was larger than {max_reply_bytes(settings)} bytes "
+                f"(FACTCHECK_LLM_MAX_TOKENS={settings.llm_max_tokens}); refused"
+            ) from exc
         message = describe_api_error(exc, settings)
         if message is None:
             raise
@@ -437,39 +640,68 @@ def ask_structured(chat_model: BaseChatModel, schema: type[BaseModel], prompt: s
 
 
 def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
+    # The parser's message may quote the reply, and a server may put anything there.
+    text = redact(str(exc)).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:200]
 
 
 def rewrite_markers(text: str, by_passage: dict[int, list[int]], all_ids: list[int]) -> str:
     """Replace passage markers [n] with the ids of their verified citations.
 
-    A marker whose passage has no verified citation is removed, and a sentence whose
-    markers are all removed is dropped: it rested only on quotes that did not verify
-    (an invented quote, or one a hostile article asked the model to make up), so it
-    must not stand in the answer as if sourced. A verified citation the text never
-    points at gets its marker appended, so every citation is referenced.
+    A marker whose passage has no verified citation is removed, and a sentence left
+    with no marker is dropped: it rested only on quotes that did not verify (an
+    invented quote, or one a hostile article asked the model to make up), or cited
+    nothing at all, so it must not stand in the answer as if sourced. A verified
+    citation the text never points at gets its marker appended, so every citation is
+    referenced.
+
+    Raises:
+        LLMFormatError: A marker's number is too long to be a passage number.
     """
 
     def repl(m: re.Match[str]) -> str:
         ids: list[int] = []
         for part in m.group(1).split(","):
-            for i in by_passage.get(int(part), []):
+            digits = part.strip()
+            if len(digits) > _MAX_MARKER_DIGITS:
+                raise LLMFormatError(
+                    f"the model's text has a marker that is not a passage number "
+                    f"([{digits[:12]}...], {len(digits)} digits)"
+                )
+            for i in by_passage.get(int(digits), []):
                 if i not in ids:
                     ids.append(i)
         return "".join(f"[{i}]" for i in ids)
 
-    kept = []
-    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+    kept: list[str] = []
+    for sentence in _sentences(text):
         rewritten = _MARKERS.sub(repl, sentence)
-        if _MARKERS.search(sentence) and not re.search(r"\[\d+\]", rewritten):
-            continue
-        kept.append(rewritten)
+        if _ONE_MARKER.search(rewritten):
+            kept.append(rewritten)
     out = " ".join(kept)
     out = re.sub(r"\s+([.,;:!?])", r"\1", out)  # no space left before punctuation
     out = re.sub(r"[ \t]{2,}", " ", out).strip()
     used = {int(i) for i in re.findall(r"\[(\d+)\]", out)}
     missing = [i for i in all_ids if i not in used]
     if missing:
-        out = f"{out} {''.join(f'[{i}]' for i in missing)}"
+        out = f"{out} {''.join(f'[{i}]' for i in missing)}".strip()
+    return out
+
+
+def _sentences(text: str) -> list[str]:
+    """The model's text as sentences, each with the markers that follow it.
+
+    The project's own splitter keeps "U.S." and initials inside a sentence. It starts a
+    new sentence at "[2]" after a period ("... killed. [2] The ..."), so a run of markers
+    that opens a sentence is given back to the one before it.
+    """
+    out: list[str] = []
+    for span in split_sentences(text):
+        piece = text[span.start : span.end]
+        lead = _LEADING_MARKERS.match(piece)
+        if lead and out:
+            out[-1] = f"{out[-1]} {lead.group(0).strip()}"
+            piece = piece[lead.end() :].strip()
+        if piece:
+            out.append(piece)
     return out

@@ -6,7 +6,8 @@ passage and a sentence copied from it. Every such quote goes through
 file on disk); what fails is rejected with a reason and never shown as a citation.
 
 - check: the verdict is derived again from the evidence that verified, so a model's
-  "supported" with no verified supporting quote cannot stand;
+  "supported" with no verified supporting quote cannot stand, and a quote it calls
+  supporting must pass the offline rules (figures, negation, named entities);
 - summary: a sentence whose citations all fail is dropped and reported;
 - claims: a row whose quote fails, or whose quote does not contain its figure, is
   rejected; the rest are merged and grouped exactly as offline.
@@ -23,9 +24,13 @@ from pydantic import BaseModel, Field
 from assistant.index.retrieval import Hit
 from assistant.index.store import StoredChunk
 from assistant.llm.chat import (
+    MAX_PROPOSALS,
     QuotedEvidence,
     ask_structured,
+    first_proposals,
     format_passages,
+    has_words,
+    only_markers_to,
     quote_relevance,
     rewrite_markers,
     verify_proposal,
@@ -79,14 +84,24 @@ def llm_check(
 ) -> CheckResult:
     """Check a claim with the model; only verified evidence decides the verdict.
 
-    Each quote must verify. A stance the rules can check is checked: a quote that gives
-    a different figure cannot support the claim, nor a matching one contradict it. The
-    same sentence given both stances counts for neither.
+    Each quote must verify. A stance the rules can check is checked, by the same
+    judging as offline: a quote the model calls supporting is rejected when the rules
+    find that it contradicts the claim (a different figure, a negation the claim lacks,
+    another person, place or date in the claim's place) or names a rival entity; a
+    quote with a matching figure cannot contradict it. The same sentence given both
+    stances counts for neither.
     """
-    from assistant.reasoning.check import ClaimChecker
+    from assistant.reasoning.attribution import find_attributions
+    from assistant.reasoning.check import ClaimChecker, claim_slots, speaks
+    from assistant.reasoning.claims import source_key
+    from assistant.reasoning.nlp import entities_many
 
     claim = assessment.question
     judge = ClaimChecker(relevance)
+    # The claim's named source and entities, found as check_from finds them.
+    named = [a for a in find_attributions(claim) if speaks(claim, a)]
+    claim_source = source_key(named[0].via or named[0].who) if named else frozenset()
+    slots = claim_slots(claim, entities_many([claim])[0], claim_source)
     hits = list(assessment.hits[: settings.k])
     # What the claim's named source said goes in too, even if it ranks lower.
     known = {h.chunk.id for h in hits}
@@ -98,7 +113,9 @@ def llm_check(
     rejected: list[RejectedCitation] = []
     stances: dict[int, set[str]] = {}
     by_passage: dict[int, list[int]] = {}
-    for ev in reply.evidence:
+    evidence, skipped = first_proposals(reply.evidence)
+    rejected += skipped
+    for ev in evidence:
         result = verify_proposal(
             ev.passage, ev.quote, hits, reader, len(citations) + 1,
             relevance=lambda q: quote_relevance(relevance, assessment, q),
@@ -107,15 +124,12 @@ def llm_check(
         if isinstance(result, RejectedCitation):
             rejected.append(result)
             continue
-        ruled = judge.judge(claim, _as_candidate(result, hits, assessment), assessment, frozenset())
-        by_figures = "figure (" in ruled.why  # the rules compared figures: that is checkable
-        if by_figures and (
-            (ev.stance == "supports" and ruled.stance < 0)
-            or (ev.stance == "contradicts" and ruled.stance > 0)
-        ):
-            rejected.append(
-                RejectedCitation(ev.quote, f"the figures in the quote do not {ev.stance[:-1]} it")
-            )
+        cand = _as_candidate(result, hits, assessment)
+        ents = entities_many([cand.text])[0]
+        ruled = judge.judge(claim, cand, assessment, claim_source, slots, ents)
+        problem = _unborne(ev.stance, ruled.stance, ruled.why)
+        if problem:
+            rejected.append(RejectedCitation(ev.quote, problem))
             continue
         key = (result.source, result.start, result.end)
         cited = citations.setdefault(key, result)
@@ -126,9 +140,11 @@ def llm_check(
     contradicts = [i for i, st in decided.items() if st == "contradicts"]
     verdict = verdict_of(bool(supports), bool(contradicts))
     cits = list(citations.values())
+    explanation = ""
     if verdict == reply.verdict:
         explanation = rewrite_markers(reply.explanation, by_passage, [c.id for c in cits])
-    else:
+        explanation = only_markers_to(explanation, {c.id for c in cits})
+    if not has_words(explanation):  # another verdict, or no sentence of it was sourced
         explanation = _explain(verdict, supports, contradicts)
     checked = CheckResult(claim, verdict, explanation, cits, "llm", rejected=rejected)
     if verdict != reply.verdict:
@@ -136,6 +152,26 @@ def llm_check(
             f"the model said {reply.verdict!r}, but its verified evidence says {verdict!r}"
         )
     return checked
+
+
+def _unborne(stance: str, ruled: int, why: str) -> str:
+    """Why the rules reject the model's ``stance`` for a quote, or "" when they allow it.
+
+    ``ruled`` and ``why`` are the offline judgement of the quote. A "supports" falls when
+    the rules find the quote against the claim for any reason they check (figures,
+    negation, another entity in the claim's place), or find a rival entity named where
+    the claim's should be ("names X (not Y)", "names X as well as Y"): offline, such a
+    sentence cannot support either. A "contradicts" falls only on a matching figure: the
+    rules' "says the same" is word overlap, too weak to overrule a model that read a
+    contradiction.
+    """
+    if stance == "supports" and (ruled < 0 or (ruled == 0 and why.startswith("names "))):
+        if "figure (" in why:
+            return f"the figures in the quote do not support it: it {why}"
+        return f"the quote does not support the claim: it {why}"
+    if stance == "contradicts" and ruled > 0 and "figure (" in why:
+        return f"the figures in the quote do not contradict it: it {why}"
+    return ""
 
 
 def _as_candidate(cit: Citation, hits: Sequence[Hit], assessment: Assessment) -> Candidate:
@@ -207,10 +243,15 @@ def llm_summary(
     ids: dict[tuple[str, int, int], int] = {
         (c.source, c.start, c.end): c.id for claim in table.claims for c in claim.citations
     }
-    for ms in reply.sentences:
+    budget = MAX_PROPOSALS  # quotes checked in all: a runaway reply is cut, not read to the end
+    for n, ms in enumerate(reply.sentences):
+        if budget <= 0:
+            dropped.append(f"({len(reply.sentences) - n} more sentences were not checked)")
+            break
         cits: list[Citation] = []
-        for ev in ms.citations:
+        for ev in ms.citations[:budget]:
             result = verify_proposal(ev.passage, ev.quote, hits, reader, 0)
+            budget -= 1
             if isinstance(result, Citation):
                 key = (result.source, result.start, result.end)
                 ids.setdefault(key, len(ids) + 1)
@@ -290,7 +331,9 @@ def llm_claims(
         hits = as_hits(chunks[b : b + CLAIM_BATCH])
         prompt = render("claims", passages=format_passages(hits))
         reply = _extract(chat, settings, prompt)
-        for row in reply.claims:
+        rows, skipped = first_proposals(reply.claims)
+        rejected += skipped
+        for row in rows:
             result = verify_proposal(row.passage, row.quote, hits, reader, 0)
             if isinstance(result, RejectedCitation):
                 rejected.append(result)
