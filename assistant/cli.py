@@ -566,6 +566,9 @@ def ingest(
                     "removed": report.removed,
                     "unchanged_files": report.unchanged_files,
                     "skipped": [{"path": str(p), "reason": r} for p, r in report.skipped],
+                    "removed_files": [str(p) for p in report.removed_files],
+                    "moved_files": report.moved_files,
+                    "notices": list(report.notices),
                     "seconds": round(report.seconds, 3),
                     "store": str(fc.settings.store),
                 }

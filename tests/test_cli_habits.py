@@ -292,3 +292,17 @@ def test_serve_on_a_taken_port_is_one_line(seed_fc):
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and "--port" in errors[0] and "Traceback" not in result.output
+
+
+def test_ingest_json_names_the_removed_files(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Flood in Dayton\n\nAnn Lee said 12 died.\n", "utf-8")
+    (folder / "b.txt").write_text("Fire in Ohio\n\nAcme said 3 were hurt.\n", "utf-8")
+    first = runner.invoke(app, ["ingest", str(folder), "--json"])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["removed_files"] == []
+    (folder / "b.txt").unlink()
+    again = json.loads(runner.invoke(app, ["ingest", str(folder), "--json"]).stdout)
+    assert again["removed_files"] == [str((folder / "b.txt").resolve())]
+    assert again["removed"] >= 1 and again["notices"] == [] and again["moved_files"] == 0

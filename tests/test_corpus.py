@@ -208,3 +208,23 @@ def test_decode_article() -> None:
     # UTF-16 text has NUL bytes: it is reported as binary, not silently mis-decoded.
     with pytest.raises(ValueError):
         decode_article("Title".encode("utf-16"))
+
+
+def test_a_one_line_article_gets_a_short_title_cut_at_a_word():
+    """Issue 12, row 13: every chunk stores its title, so it must not be the whole article."""
+    from assistant.index.corpus import MAX_TITLE, title_of
+
+    title = title_of("Ann Lee spoke in Dayton " * 20_000)
+    assert len(title) <= MAX_TITLE + 1 and title.endswith("…")
+    assert (
+        title[:-1].split() == ("Ann Lee spoke in Dayton " * 20).split()[: len(title[:-1].split())]
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["Flood in Dayton\rBody.\r", "Flood in Dayton\r\nBody.", "\n# Flood in Dayton\n"]
+)
+def test_the_title_is_the_first_line_whatever_the_line_breaks(text):
+    from assistant.index.corpus import title_of
+
+    assert title_of(text) == "Flood in Dayton"

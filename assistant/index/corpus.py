@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,13 +54,31 @@ class ReadResult:
     listed_roots: list[Path] = field(default_factory=list)
 
 
+MAX_TITLE = 200  # characters of a title kept
+
+
 def title_of(text: str) -> str:
-    """Return the first non-empty line of ``text``, without Markdown heading marks."""
-    for line in text.splitlines():
+    """Return the first non-empty line of ``text``, without Markdown heading marks.
+
+    A first line longer than :data:`MAX_TITLE` (an article that is one long line) is
+    cut at a word with "…": every chunk stores its title, so a whole-article title made
+    ingest quadratic in the article's length.
+    """
+    start = 0
+    for brk in _LINE_BREAK.finditer(text + "\n"):
+        line = text[start : min(brk.start(), start + 4 * MAX_TITLE)]
         stripped = line.replace("\ufeff", "").strip().lstrip("#").strip()
         if stripped:
-            return stripped
+            if len(stripped) <= MAX_TITLE and brk.start() - start <= 4 * MAX_TITLE:
+                return stripped
+            cut = stripped[:MAX_TITLE].rsplit(" ", 1)[0] or stripped[:MAX_TITLE]
+            return cut.rstrip() + "…"
+        start = brk.end()
     return ""
+
+
+# Whatever str.splitlines() breaks on: CR-only and CRLF files have titles too.
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def decode_article(data: bytes) -> str:
