@@ -205,3 +205,12 @@ def test_folders_that_are_gone_are_forgotten_on_the_next_ingest(tmp_path):
     shutil.rmtree(gone)
     record.add([kept])
     assert record.roots() == {kept.resolve()}
+
+
+def test_a_retitled_article_shows_no_stale_title(fc, folder):
+    """Row 4: the title printed with a quote is the file's title as it is now."""
+    path = folder / "mayor.txt"
+    path.write_text(ARTICLE.replace("Flood in Dayton", "Dayton flood: the toll"), "utf-8")
+    answer = fc.ask("What did Acme Relief say about the river?", "extractive")
+    assert all(c.title != "Flood in Dayton" for c in answer.citations)
+    assert any("mayor.txt" in n for n in answer.notices)

@@ -19,7 +19,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from assistant.index.corpus import decode_article, is_within
+from assistant.index.corpus import decode_article, is_within, title_of
 from assistant.index.store import StoredChunk
 
 
@@ -85,6 +85,7 @@ class SourceFiles:
         self.max_bytes = max_bytes
         self._texts: dict[tuple[str, str], str | None] = {}
         self._why: dict[tuple[str, str], str] = {}
+        self._titles: dict[tuple[str, str], str] = {}
         self.stale: dict[str, str] = {}  # source -> why its passages were left out
 
     def _trusted(self, root: Path) -> bool:
@@ -145,10 +146,17 @@ class SourceFiles:
         if text is None:
             self.stale.setdefault(chunk.source, self.why(chunk.root, chunk.source))
             return False
-        if text[chunk.start : chunk.end] != chunk.text:
+        if text[chunk.start : chunk.end] != chunk.text or self._title(chunk) != chunk.title:
+            # The passage moved or changed, or the title shown with it did.
             self.stale.setdefault(chunk.source, f"{chunk.source} changed since it was ingested")
             return False
         return True
+
+    def _title(self, chunk: StoredChunk) -> str:
+        key = (chunk.root, chunk.source)
+        if key not in self._titles:
+            self._titles[key] = title_of(self._texts[key] or "")
+        return self._titles[key]
 
     def keep_current(self, chunks: Iterable[StoredChunk]) -> list[StoredChunk]:
         """The chunks that still stand in their files."""
