@@ -210,6 +210,10 @@ def test_api_search_and_info_are_what_the_cli_prints(
     assert cli.exit_code == 0, cli.output
     api = client.get("/api/search", params={"q": "Wagner Group", "k": 3}).json()
     assert api == json.loads(cli.stdout)
+    # The Done-when of issue 13: /api/ask and `ask --json` agree on the same question.
+    cli = runner.invoke(app, ["ask", DEMO, "--store", store, "--json"])
+    assert cli.exit_code == 0, cli.output
+    assert client.get("/api/ask", params={"q": DEMO}).json() == json.loads(cli.stdout)
     cli = runner.invoke(app, ["info", "--store", store, "--json"])
     assert cli.exit_code == 0, cli.output
     assert client.get("/api/info").json() == json.loads(cli.stdout)
