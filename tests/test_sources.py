@@ -214,3 +214,23 @@ def test_a_retitled_article_shows_no_stale_title(fc, folder):
     answer = fc.ask("What did Acme Relief say about the river?", "extractive")
     assert all(c.title != "Flood in Dayton" for c in answer.citations)
     assert any("mayor.txt" in n for n in answer.notices)
+
+
+def test_same_named_files_in_two_folders_are_two_citations(tmp_path, fake_embeddings):
+    """Issue 12, row 1: citations carry their folder, and are numbered apart."""
+    text = "Flood in Dayton\n\nPolice officials said 12 people were killed in the flood.\n"
+    for name in ("north", "south"):
+        (tmp_path / name).mkdir()
+        # Not byte-identical (an exact copy is skipped): the same passage, another ending.
+        body = text + f"Filed from the {name} bureau.\n"
+        (tmp_path / name / "report.txt").write_text(body, encoding="utf-8")
+    fc = FactCheck(Settings(store=tmp_path / "store"), embeddings=fake_embeddings)
+    fc.ingest([tmp_path / "north", tmp_path / "south"])
+    table = fc.claims("extractive")
+    cited = [c for claim in table.claims for c in claim.citations]
+    roots = {c.root for c in cited}
+    assert roots == {str((tmp_path / n).resolve()) for n in ("north", "south")}
+    assert len({c.id for c in cited}) == len(cited) == 2
+    for c in cited:
+        assert Path(c.root, c.source).read_text(encoding="utf-8")[c.start : c.end] == c.quote
+        assert "root" not in c.to_json()  # output names files relative to their folder

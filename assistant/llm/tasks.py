@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
@@ -240,8 +241,8 @@ def llm_summary(
     assert isinstance(reply, ModelSummary)
     sentences: list[SummarySentence] = []
     dropped: list[str] = []
-    ids: dict[tuple[str, int, int], int] = {
-        (c.source, c.start, c.end): c.id for claim in table.claims for c in claim.citations
+    ids: dict[tuple[str, str, int, int], int] = {
+        (c.root, c.source, c.start, c.end): c.id for claim in table.claims for c in claim.citations
     }
     budget = MAX_PROPOSALS  # quotes checked in all: a runaway reply is cut, not read to the end
     for n, ms in enumerate(reply.sentences):
@@ -253,19 +254,9 @@ def llm_summary(
             result = verify_proposal(ev.passage, ev.quote, hits, reader, 0)
             budget -= 1
             if isinstance(result, Citation):
-                key = (result.source, result.start, result.end)
+                key = (result.root, result.source, result.start, result.end)
                 ids.setdefault(key, len(ids) + 1)
-                cits.append(
-                    Citation(
-                        ids[key],
-                        result.source,
-                        result.title,
-                        result.start,
-                        result.end,
-                        result.line,
-                        result.quote,
-                    )
-                )
+                cits.append(replace(result, id=ids[key], also_in=()))
         text = re.sub(r"\s*\[\d+(?:\s*,\s*\d+)*\]", "", ms.text).strip()
         if not cits:
             dropped.append(text)

@@ -194,14 +194,14 @@ class ExtractiveAnswerer:
     def candidates(self, hits: list[Hit]) -> list[Candidate]:
         """Every sentence of the retrieved passages, with its neighbours' terms."""
         out: list[Candidate] = []
-        seen: set[tuple[str, int]] = set()
+        seen: set[tuple[str, str, int]] = set()
         for rank, hit in enumerate(hits):
             c = hit.chunk
             spans = split_sentences(c.text)
             sent_terms = [set(terms(c.text[s.start : s.end])) for s in spans]
             title_terms = set(terms(c.title))
             for i, s in enumerate(spans):
-                key = (c.source, c.start + s.start)
+                key = (c.root, c.source, c.start + s.start)  # two folders, one file name
                 if key in seen:
                     continue
                 seen.add(key)
@@ -399,7 +399,8 @@ class ExtractiveAnswerer:
             if twin is not None:
                 place = reader.place(cand.text, cand.chunk)
                 kept = cited[twin][1]
-                if place is not None and (place.source, place.start) != (kept.source, kept.start):
+                here = (place.root, place.source, place.start) if place is not None else None
+                if place is not None and here != (kept.root, kept.source, kept.start):
                     cited[twin] = (cited[twin][0], kept.with_places([place]))
                 continue
             result = reader.cite(first_id + len(cited), cand.text, cand.chunk)

@@ -604,14 +604,18 @@ class ClaimChecker:
         return [h for h in hits if key <= set(terms(h.chunk.text))]
 
     def _source_candidates(
-        self, who: str, assessment: Assessment, seen: set[tuple[str, int]]
+        self, who: str, assessment: Assessment, seen: set[tuple[str, str, int]]
     ) -> list[Candidate]:
         """Sentences retrieved for the claim's named source, scored against the claim."""
         import numpy as np
 
         del who  # the source is read from the claim itself
         hits = self.source_hits(assessment.question)
-        cands = [c for c in self.answerer.candidates(hits) if (c.chunk.source, c.start) not in seen]
+        cands = [
+            c
+            for c in self.answerer.candidates(hits)
+            if (c.chunk.root, c.chunk.source, c.start) not in seen
+        ]
         qvec = np.asarray(
             self.answerer.embeddings.embed_query(assessment.question), dtype=np.float32
         )
@@ -640,7 +644,7 @@ class ClaimChecker:
         if named:
             # What the named source itself said may not rank high for the whole claim:
             # look for it directly, and judge those sentences too.
-            seen = {(c.chunk.source, c.start) for c in assessment.candidates}
+            seen = {(c.chunk.root, c.chunk.source, c.start) for c in assessment.candidates}
             extra = self._source_candidates(named[0].via or named[0].who, assessment, seen)
             assessment.candidates.extend(extra)
             claimed = figures(claim)

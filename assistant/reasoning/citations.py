@@ -26,10 +26,13 @@ class Place:
     end: int
     line: int
     quote: str
+    root: str = ""  # the ingested folder ``source`` is relative to (not in JSON: see Citation)
 
     def to_json(self) -> dict[str, object]:
         """The place in the public ``--json`` shape."""
-        return asdict(self)
+        out = asdict(self)
+        del out["root"]
+        return out
 
 
 @dataclass(frozen=True)
@@ -48,10 +51,16 @@ class Citation:
     line: int
     quote: str
     also_in: tuple[Place, ...] = ()
+    # The ingested folder ``source`` is relative to: two folders may each hold a file of
+    # one name, and citations are told apart by it. Kept out of JSON and reports, which
+    # name files relative to their folder, so a shared report does not show where the
+    # user keeps them.
+    root: str = ""
 
     def to_json(self) -> dict[str, object]:
         """The citation in the public ``--json`` shape."""
         out = asdict(self)
+        del out["root"]
         out["also_in"] = [p.to_json() for p in self.also_in]
         return out
 
@@ -131,6 +140,7 @@ class SourceReader:
             end=span.end,
             line=self._lines[key].line_of(span.start),
             quote=exact,
+            root=chunk.root,
         )
 
     @staticmethod
@@ -147,4 +157,4 @@ class SourceReader:
         cited = self.cite(0, quote, chunk)
         if not isinstance(cited, Citation):
             return None
-        return Place(cited.source, cited.start, cited.end, cited.line, cited.quote)
+        return Place(cited.source, cited.start, cited.end, cited.line, cited.quote, cited.root)

@@ -17,7 +17,7 @@ import bisect
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -405,7 +405,9 @@ class _SentenceCiter:
         end = start + len(sentence)
         if found is not None and stands_at(found[0], start, end, sentence):
             line = found[1].line_of(start)
-            return Citation(0, chunk.source, chunk.title, start, end, line, sentence)
+            return Citation(
+                0, chunk.source, chunk.title, start, end, line, sentence, root=chunk.root
+            )
         return self.reader.cite(0, sentence, chunk)
 
 
@@ -604,7 +606,7 @@ def merge_and_group(claims: list[Claim]) -> ClaimTable:
             target.who, target.via = c.who, c.via
         for cit in c.citations:
             if all(
-                (x.source, x.start, x.end) != (cit.source, cit.start, cit.end)
+                (x.root, x.source, x.start, x.end) != (cit.root, cit.source, cit.start, cit.end)
                 for x in target.citations
             ):
                 target.citations.append(cit)
@@ -613,14 +615,14 @@ def merge_and_group(claims: list[Claim]) -> ClaimTable:
     merged.sort(
         key=lambda c: (order.index(c.what), c.low if c.low is not None else -1, c.high or 0)
     )
-    ids: dict[tuple[str, int, int], int] = {}
+    ids: dict[tuple[str, str, int, int], int] = {}
     for claim in merged:
         renumbered = []
         for cit in claim.citations:
-            k = (cit.source, cit.start, cit.end)
+            # The folder too: two ingested folders may each hold a file of one name.
+            k = (cit.root, cit.source, cit.start, cit.end)
             ids.setdefault(k, len(ids) + 1)
-            renumbered.append(Citation(ids[k], cit.source, cit.title, cit.start, cit.end,
-                                       cit.line, cit.quote))  # fmt: skip
+            renumbered.append(replace(cit, id=ids[k], also_in=()))
         claim.citations = renumbered
     groups = []
     for name in order:

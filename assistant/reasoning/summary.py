@@ -22,7 +22,7 @@ import io
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.index.chunking import split_sentences
@@ -110,12 +110,12 @@ class _Numberer:
     """Gives each distinct quoted span one citation id across the whole summary."""
 
     def __init__(self) -> None:
-        self.ids: dict[tuple[str, int, int], int] = {}
+        self.ids: dict[tuple[str, str, int, int], int] = {}
 
     def __call__(self, c: Citation) -> Citation:
-        key = (c.source, c.start, c.end)
+        key = (c.root, c.source, c.start, c.end)  # the folder too: same-named files
         self.ids.setdefault(key, len(self.ids) + 1)
-        return Citation(self.ids[key], c.source, c.title, c.start, c.end, c.line, c.quote)
+        return replace(c, id=self.ids[key], also_in=())
 
 
 def _markers(cits: list[Citation]) -> str:
@@ -394,9 +394,11 @@ class _Statement:
     offset: int  # in chunk.text; -1 when unknown
     speaker: Attribution
 
-    def where(self) -> tuple[str, int] | None:
-        """(source, start in the file) as ingested, or None when the offset is unknown."""
-        return None if self.offset < 0 else (self.chunk.source, self.chunk.start + self.offset)
+    def where(self) -> tuple[str, str, int] | None:
+        """(folder, source, start in the file) as ingested; None when the offset is unknown."""
+        if self.offset < 0:
+            return None
+        return (self.chunk.root, self.chunk.source, self.chunk.start + self.offset)
 
 
 def _speaker_key(att: Attribution) -> frozenset[str]:
@@ -472,7 +474,7 @@ def rank_statements(candidates: list[_Statement], everyone: list[_Statement]) ->
 
 
 def _quote_statements(
-    ranked: list[_Statement], claimed: set[tuple[str, int]], reader: SourceReader
+    ranked: list[_Statement], claimed: set[tuple[str, str, int]], reader: SourceReader
 ) -> list[tuple[_Statement, Citation]]:
     """The first :data:`MAX_STATEMENTS` of ``ranked`` that verify, one per speaker.
 
@@ -488,7 +490,7 @@ def _quote_statements(
         if any(key <= k or k <= key for k in speakers) or s.where() in claimed:
             continue
         cited = reader.cite(0, s.text, s.chunk)
-        if not isinstance(cited, Citation) or (cited.source, cited.start) in claimed:
+        if not isinstance(cited, Citation) or (cited.root, cited.source, cited.start) in claimed:
             continue
         speakers.append(key)
         out.append((s, cited))
@@ -555,7 +557,7 @@ def summarize(
     table = build_claim_table(chunks, reader, memo)
     for claim in table.claims:
         claim.citations = [number(c) for c in claim.citations]
-    claimed = {(c.source, c.start) for cl in table.claims for c in cl.citations}
+    claimed = {(c.root, c.source, c.start) for cl in table.claims for c in cl.citations}
 
     # Key statements are chosen first: the figures get the sentences they leave.
     if statements is None:
