@@ -605,27 +605,9 @@ def search(
         for note in notes:
             _info(f"notice: {note}")
         if as_json:
-            _print_json(
-                {
-                    "query": query,
-                    "results": [
-                        {
-                            "rank": i,
-                            "id": h.chunk.id,
-                            "source": h.chunk.source,
-                            "title": h.chunk.title,
-                            "start": h.chunk.start,
-                            "end": h.chunk.end,
-                            "line": h.chunk.line,
-                            "text": h.chunk.text,
-                            "score": h.score,
-                            "dense_similarity": h.dense_similarity,
-                            "bm25_score": h.bm25_score,
-                        }
-                        for i, h in enumerate(hits, start=1)
-                    ],
-                }
-            )
+            from assistant.contracts import search_json
+
+            _print_json(search_json(query, hits))
             return
         from rich.text import Text
 
@@ -1116,28 +1098,13 @@ def info(
     """
 
     def run() -> None:
-        from assistant import __version__
         from assistant.app import FactCheck
-        from assistant.index.embeddings import embedding_model_id
+        from assistant.contracts import info_json
 
         fc = FactCheck(_settings(store=store, chroma_url=chroma_url))
         about = fc.info()
-        configured = embedding_model_id(fc.settings)
-        data = {
-            "version": __version__,
-            "store": about.location,
-            "store_origin": fc.settings.store_origin,
-            "backend": about.backend,
-            "collection": about.collection,
-            "exists": about.exists,
-            "embedding_model": about.embedding_model,
-            "configured_embedding_model": configured,
-            "files": about.files,
-            "chunks": about.chunks,
-            "folders": list(about.folders),
-            "last_ingest": about.last_ingest,
-            "problem": about.problem,
-        }
+        data = info_json(fc, about)
+        configured = data["configured_embedding_model"]
         if as_json:
             _print_json(data)
             return

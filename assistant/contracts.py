@@ -1,9 +1,8 @@
-"""The JSON the API returns, in the shapes the CLI's ``--json`` prints.
+"""The ``--json`` shapes of ``search`` and ``info``, shared by the CLI and the web API.
 
-``ask``, ``check``, ``claims`` and ``summary`` have ``to_json()`` on their results. The
-``search`` and ``info`` shapes are built in ``assistant/cli.py``; they are rebuilt here
-field for field (a test compares them with the CLI's output), so the API never drifts
-from the documented contract.
+``ask``, ``check``, ``claims`` and ``summary`` have ``to_json()`` on their results; these
+two are built from several objects, so they are built here, once, for both doors (a
+test compares the API's output with the CLI's).
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from assistant.app import FactCheck
     from assistant.index.retrieval import Hit
+    from assistant.index.store import StoreInfo
 
 
 def search_json(query: str, hits: Sequence[Hit]) -> dict[str, Any]:
@@ -39,12 +39,12 @@ def search_json(query: str, hits: Sequence[Hit]) -> dict[str, Any]:
     }
 
 
-def info_json(fc: FactCheck) -> dict[str, Any]:
-    """What ``factcheck info --json`` prints."""
+def info_json(fc: FactCheck, about: StoreInfo | None = None) -> dict[str, Any]:
+    """What ``factcheck info --json`` prints (``about``: ``fc.info()``, if already read)."""
     from assistant import __version__
     from assistant.index.embeddings import embedding_model_id
 
-    about = fc.info()
+    about = about or fc.info()
     return {
         "version": __version__,
         "store": about.location,
