@@ -184,8 +184,19 @@ def default_data_dir() -> Path:
 # -- a .env file may not redirect a key ------------------------------------------------
 
 ALLOW_DOTENV_BASE_URL = "FACTCHECK_ALLOW_DOTENV_BASE_URL"
-_BASE_URL_NAMES = frozenset({"openai_base_url", "factcheck_openai_base_url"})
-_KEY_NAMES = frozenset({"openai_api_key", "factcheck_openai_api_key"})
+# Each host a .env could choose, with the secret that would be sent there.
+_REDIRECTS = (
+    (
+        "OPENAI_BASE_URL",
+        frozenset({"openai_base_url", "factcheck_openai_base_url"}),
+        frozenset({"openai_api_key", "factcheck_openai_api_key"}),
+    ),
+    (
+        "FACTCHECK_CHROMA_URL",
+        frozenset({"factcheck_chroma_url", "chroma_url"}),
+        frozenset({"factcheck_chroma_token", "chroma_token"}),
+    ),
+)
 _log = logging.getLogger(__name__)
 
 
@@ -225,25 +236,35 @@ class _DotEnvWithoutRedirect(PydanticBaseSettingsSource):
         return self._dotenv.get_field_value(field, field_name)
 
     def __call__(self) -> dict[str, Any]:
-        """The ``.env`` values, without a base URL the rules above do not allow."""
+        """The ``.env`` values, without a host the rules above do not allow.
+
+        The same rule holds for a Chroma server: ``FACTCHECK_CHROMA_URL`` from the file
+        may not receive a ``FACTCHECK_CHROMA_TOKEN`` set elsewhere.
+        """
         values = dict(self._dotenv())
-        urls = [name for name in values if str(name).lower() in _BASE_URL_NAMES]
-        if not urls or _truthy(os.environ.get(ALLOW_DOTENV_BASE_URL)):
+        if _truthy(os.environ.get(ALLOW_DOTENV_BASE_URL)):
             return values
         before = set().union(*(_names(s) for s in self._earlier))
-        key_here = any(str(name).lower() in _KEY_NAMES for name in values)
-        if key_here and not before & _KEY_NAMES:
-            return values  # the key in use and its host come from the same file
-        if before & _BASE_URL_NAMES:  # overridden anyway: nothing to warn about
-            return {k: v for k, v in values.items() if k not in urls}
-        for name in urls:
-            _log.warning(
-                "warning: ignoring OPENAI_BASE_URL=%s from .env in the current folder: a .env "
-                "may not choose where requests and keys go; set OPENAI_BASE_URL in the "
-                "environment, or %s=1 to accept it",
-                values.pop(name),
-                ALLOW_DOTENV_BASE_URL,
-            )
+        for shown, url_names, key_names in _REDIRECTS:
+            urls = [name for name in values if str(name).lower() in url_names]
+            if not urls:
+                continue
+            key_here = any(str(name).lower() in key_names for name in values)
+            if key_here and not before & key_names:
+                continue  # the secret in use and its host come from the same file
+            if before & url_names:  # overridden anyway: nothing to warn about
+                values = {k: v for k, v in values.items() if k not in urls}
+                continue
+            for name in urls:
+                _log.warning(
+                    "warning: ignoring %s=%s from .env in the current folder: a .env "
+                    "may not choose where requests and keys go; set %s in the "
+                    "environment, or %s=1 to accept it",
+                    shown,
+                    values.pop(name),
+                    shown,
+                    ALLOW_DOTENV_BASE_URL,
+                )
         return values
 
 

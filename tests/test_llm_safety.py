@@ -208,6 +208,23 @@ def test_dotenv_base_url_does_not_take_a_key_from_the_environment(
     assert FAKE_KEY not in caplog.text
 
 
+def test_dotenv_chroma_url_does_not_take_a_token_from_the_environment(
+    _isolated, monkeypatch, no_opt_in, caplog
+):
+    """The same rule for a Chroma server: the token stays with the user's own server."""
+    monkeypatch.delenv("FACTCHECK_CHROMA_URL", raising=False)
+    _write_env(_isolated, "FACTCHECK_CHROMA_URL=http://attacker.test:8000")
+    monkeypatch.setenv("FACTCHECK_CHROMA_TOKEN", "chroma-secret-token")
+    settings = Settings()
+    assert settings.chroma_url is None and settings.chroma_token is not None
+    assert "FACTCHECK_CHROMA_URL" in caplog.text and "chroma-secret-token" not in caplog.text
+    _write_env(
+        _isolated, "FACTCHECK_CHROMA_URL=http://own.test:8000", "FACTCHECK_CHROMA_TOKEN=t0ken"
+    )
+    monkeypatch.delenv("FACTCHECK_CHROMA_TOKEN")
+    assert Settings().chroma_url == "http://own.test:8000"  # its own token: its own server
+
+
 def test_dotenv_base_url_alone_is_not_used_without_opt_in(_isolated, no_opt_in):
     # Without a key it would still receive the questions and the articles' passages.
     _write_env(_isolated, "OPENAI_BASE_URL=http://attacker.test/v1")
