@@ -159,6 +159,23 @@ def test_a_title_does_not_decide_when_the_article_has_a_body(tmp_path, fake_embe
     assert all(not c.quote.startswith("Oracle") for c in result.citations)
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["CRLF", "CR-only"])
+def test_a_title_does_not_decide_whatever_ends_its_line(tmp_path, fake_embeddings, newline):
+    article = ("Oracle acquired the game studio Mojang in May 2013\n\n" + _TRUE).replace(
+        "\n", newline
+    )
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.txt").write_bytes(article.encode("utf-8"))
+    from assistant.app import FactCheck
+    from assistant.settings import Settings
+
+    fc = FactCheck(Settings(store=tmp_path / "store"), embeddings=fake_embeddings)
+    fc.ingest([tmp_path / "articles"])
+    result = fc.check(_CLAIM)
+    assert result.verdict == "supported", result.explanation
+    assert all(not c.quote.startswith("Oracle") for c in result.citations)
+
+
 def test_a_markdown_heading_does_not_decide(tmp_path, fake_embeddings):
     article = "# Deals\n\n## Oracle acquired the game studio Mojang in May 2013\n\n" + _TRUE
     fc = _fc(tmp_path, fake_embeddings, {"a.md": article})

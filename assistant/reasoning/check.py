@@ -336,10 +336,11 @@ def _is_heading(cand: Candidate) -> bool:
     not decide a verdict. A one-line article is its own title: that line is evidence.
     """
     chunk = cand.chunk
-    rel = cand.start - chunk.start
-    line_start = chunk.text.rfind("\n", 0, max(rel, 0)) + 1
-    line_end = chunk.text.find("\n", rel)
-    line = chunk.text[line_start : line_end if line_end >= 0 else len(chunk.text)]
+    rel = max(cand.start - chunk.start, 0)
+    # A line ends at LF, CRLF or a lone CR (a CR-only file has headings too).
+    line_start = max(chunk.text.rfind("\n", 0, rel), chunk.text.rfind("\r", 0, rel)) + 1
+    ends = [i for i in (chunk.text.find("\n", rel), chunk.text.find("\r", rel)) if i >= 0]
+    line = chunk.text[line_start : min(ends) if ends else len(chunk.text)]
     if not chunk.text.strip() or chunk.text.strip() == line.strip():
         return False  # nothing else in the passage: the line is the article
     if re.match(r"\s{0,3}#{1,6}\s", line):
