@@ -44,6 +44,27 @@ class Entity:
     # The entity is the grammatical (or, after "by", the logical) subject of its clause:
     # "Lee beat Chan" makes Lee the subject. Who/what questions ask for it.
     subject: bool = False
+    # Index of the entity's head word in its text's :attr:`Parsed.words` (-1: unknown).
+    root: int = -1
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a parsed text: its span, its dependency label and its head word."""
+
+    start: int
+    end: int
+    text: str
+    dep: str
+    head: int  # index in Parsed.words; the root is its own head
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A text's words with their dependency tree, and its named entities."""
+
+    words: tuple[Word, ...]
+    entities: tuple[Entity, ...]
 
 
 def _model_dir() -> Path:
@@ -133,18 +154,19 @@ def _merge(text: str, ents: list[Entity]) -> list[Entity]:
             if joined and e.label not in {"DATE", "CARDINAL", "MONEY", "ORDINAL", "PERCENT"}:
                 label = e.label if prev.label == e.label or e.label == "PERSON" else prev.label
                 subject = prev.subject or e.subject
-                out[-1] = Entity(prev.start, e.end, text[prev.start : e.end], label, subject)
+                root = e.root if label == e.label else prev.root
+                out[-1] = Entity(prev.start, e.end, text[prev.start : e.end], label, subject, root)
                 continue
         out.append(e)
     return out
 
 
-_cache: dict[str, tuple[Entity, ...]] = {}
+_cache: dict[str, Parsed] = {}
 _CACHE_MAX = 8192  # texts; a long session does not grow without limit
 
 
-def entities_many(texts: Sequence[str]) -> list[list[Entity]]:
-    """The named entities of each text, offsets into that text (batched, cached per text)."""
+def parse_many(texts: Sequence[str]) -> list[Parsed]:
+    """Each text's words, dependency tree and named entities (batched, cached per text)."""
     todo = [t for t in dict.fromkeys(texts) if t not in _cache]
     if todo:
         nlp = load()
@@ -152,11 +174,17 @@ def entities_many(texts: Sequence[str]) -> list[list[Entity]]:
             _cache.clear()
         for text, doc in zip(todo, nlp.pipe(todo, batch_size=64), strict=True):
             ents = [
-                Entity(e.start_char, e.end_char, e.text, e.label_, _is_subject(e.root))
+                Entity(e.start_char, e.end_char, e.text, e.label_, _is_subject(e.root), e.root.i)
                 for e in doc.ents
             ]
-            _cache[text] = tuple(_merge(text, ents))
-    return [list(_cache[t]) for t in texts]
+            words = tuple(Word(t.idx, t.idx + len(t.text), t.text, t.dep_, t.head.i) for t in doc)
+            _cache[text] = Parsed(words, tuple(_merge(text, ents)))
+    return [_cache[t] for t in texts]
+
+
+def entities_many(texts: Sequence[str]) -> list[list[Entity]]:
+    """The named entities of each text, offsets into that text (batched, cached per text)."""
+    return [list(p.entities) for p in parse_many(texts)]
 
 
 def entities(text: str) -> list[Entity]:
