@@ -33,8 +33,9 @@ from typing import TYPE_CHECKING
 from assistant.index.terms import terms, tokens
 from assistant.reasoning.claims import CATEGORIES, _category
 from assistant.reasoning.dedup import THRESHOLD, resemblance
-from assistant.reasoning.nlp import Entity, entities_many
+from assistant.reasoning.nlp import Entity, parse_many
 from assistant.reasoning.question import QuestionAnalysis, years_in
+from assistant.reasoning.support import cue_positions, question_cue, supports
 
 if TYPE_CHECKING:
     from assistant.reasoning.evidence import Candidate
@@ -414,11 +415,28 @@ def find_short_answers(
     pool = pool[:MAX_TAGGED]
     spans: list[Span] = []
     ents_of: dict[int, list[Entity]] = {}
-    for cand, ents in zip(pool, entities_many([c.text for c in pool]), strict=True):
+    parses = parse_many([qa.text, *(c.text for c in pool)])
+    # What the answer must be said to do or be ("won", "the director"): an entity that
+    # is only mentioned near the topic does not answer (see assistant.reasoning.support).
+    # Places are left out: where a thing happened is said "in Dayton" far more often
+    # than "Dayton hosted". So are figures: what a figure counts is checked above
+    # ("killed", not "wounded"), and a count stands apart from its verb ("the strikes
+    # left 25 dead").
+    cue = question_cue(parses[0]) if qa.type not in ("place", "figure") else None
+    wants_subject = qa.type in ("person", "thing")
+    positions_of = [cue_positions(p, cue, agents=wants_subject) for p in parses[1:]]
+    if not any(positions_of):
+        # The passages never use the question's word: they may say it in other words
+        # ("took the title" for "won"), which this step cannot judge, so it stands aside.
+        cue = None
+    for cand, parsed, positions in zip(pool, parses[1:], positions_of, strict=True):
+        ents = list(parsed.entities)
         ents_of[id(cand)] = ents
         where = [t.start for t in tokens(cand.text) if t.term in qa.terms]
         for ent in ents:
             if ent.label in _FIGURE_LABELS and _not_a_count(ent, cand, counts):
+                continue
+            if not supports(parsed, ent, cue, wants_subject, positions):
                 continue
             if _usable(qa, ent, cand.text):
                 # What the sentence itself says (its own words, not its neighbours')

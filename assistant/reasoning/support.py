@@ -1,0 +1,221 @@
+"""Does a sentence give an entity *as the answer*, or only mention it near the topic?
+
+A passage about the right event can name the wrong person: "Lee reached the Alpha Cup
+final" does not answer "Who won the Alpha Cup?", nor does "Ann Chan, the former CEO of
+Acme" answer "Who is the CEO of Acme?". The question's *cue* is the word that says what
+the answer does or is: its main verb ("won", "directed", "released") or, after "is",
+its role noun ("the CEO", "the premiere date"). An entity answers only when its
+sentence holds a word of the cue's family (the same stem, or one derived from it:
+"win"/"winner", "direct"/"director") close to it in the sentence's dependency tree.
+
+Questions with no such word ("Harvest Festival 2016 location", "What is the name of
+...") have no cue and nothing is filtered. When no retrieved sentence uses a word of
+the cue's family at all, the passages may be saying it in other words ("took the
+title" for "won"), which this cannot judge; the caller then filters nothing either.
+This is one job, done on the parse the
+short-answer step already makes: no new model, no threshold read off a benchmark. The
+tree distance (3 edges) is how far a subject stands from its verb through a
+complement ("Lee became the first qualifier to win"); and a cue word that describes
+another name on the way ("met Chan, the CEO") does not speak of this one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.index.terms import terms
+from assistant.reasoning.nlp import Entity, Parsed
+
+# Edges in the dependency tree between an answer and the cue word: subject to verb is
+# 1; "Lee became the first qualifier to win" is 3.
+MAX_DISTANCE = 3
+_COPULAS = frozenset({"is", "was", "are", "were", "be", "'s", "’s"})
+_AUXILIARIES = _COPULAS | frozenset({"does", "did", "do", "will", "would", "has", "have", "had"})
+_WH = frozenset({"who", "whom", "whose", "what", "which", "when", "where", "how"})
+# Nouns that say what kind of answer is wanted, not what it does: "the release *date*",
+# "the *name* of". Their lower-case modifiers ("release", "premiere") are the cue.
+_GENERIC = frozenset(
+    {"date", "day", "year", "time", "name", "location", "place", "number", "amount", "title"}
+)
+# Verbs whose object carries the meaning: "play the role", "hold the record", "take the
+# title". Their lower-case object is a cue too ("reprise her role as ...").
+_LIGHT_VERBS = frozenset({"play", "take", "hold", "make", "have", "get", "give"})
+# A role held no longer: "the former CEO" is not "the CEO".
+_NOT_NOW = frozenset({"former", "ex", "outgoing", "previous", "late", "then", "past"})
+# What a shorter stem may grow by and stay one word family: win/winner, direct/director,
+# found/founder, premier/premiere, announc/announcement.
+_SUFFIXES = frozenset(
+    {"e", "r", "d", "s", "er", "or", "ed", "ner", "ing", "ion", "ation", "ment", "ement"}
+)
+# Of those, the ones that make a noun for who does it (see same_family's ``agents``).
+_AGENT_SUFFIXES = frozenset({"er", "or", "ner", "r"})
+
+
+@dataclass(frozen=True)
+class Cue:
+    """What the answer must be said to do or be.
+
+    Attributes:
+        stems: The cue word's stems ("win" for "won").
+        passive: The question is passive ("Who was awarded ...?"): the answer may be
+            the verb's object.
+        present: The question asks about now ("Who is ..."): a former holder is not it.
+    """
+
+    stems: frozenset[str]
+    passive: bool = False
+    present: bool = False
+
+
+def _stems(word: str) -> frozenset[str]:
+    return frozenset(t for t in terms(word) if len(t) >= 3 and not t.isdigit())
+
+
+def same_family(a: str, b: str, agents: bool = True) -> bool:
+    """Two stems are one word family.
+
+    They are equal, one is a derivation of the other, or they share their first five
+    letters ("acquir", "acquisit"). With ``agents`` false, a noun for the one who
+    does it ("fighter", "director") is not of the family: it can say who did a
+    thing, never when.
+    """
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    rest = long_[len(short) :]
+    if not agents and rest in _AGENT_SUFFIXES:
+        return False
+    if long_.startswith(short) and rest in _SUFFIXES and (len(rest) > 1 or len(short) >= 5):
+        return True  # one letter more only on a longer stem: "premier(e)", not "win(d)"
+    return len(short) >= 5 and short[:5] == long_[:5]
+
+
+def question_cue(question: Parsed) -> Cue | None:
+    """The cue of a parsed question, or None when it has none (nothing is filtered)."""
+    words = question.words
+    if not words:
+        return None
+    roots = [i for i, w in enumerate(words) if w.head == i]
+    if not roots:
+        return None
+    root = roots[0]
+    cue_words: list[int] = []
+    low = words[root].text.lower()
+    if low in _COPULAS:
+        # "Who is the director of X?", "What is the premiere date of X?"
+        cue_words = [
+            i
+            for i, w in enumerate(words)
+            if w.head == root and w.dep in ("attr", "nsubj") and w.text.lower() not in _WH
+        ]
+    elif low not in _AUXILIARIES:
+        cue_words = [root]  # "Who won ...?", "When was X released?", "X location"
+        if _stems(low) & _LIGHT_VERBS:
+            cue_words += [
+                k
+                for k, w in enumerate(words)
+                if w.head == root and w.dep == "dobj" and w.text.islower() and k != root
+            ]
+    stems: set[str] = set()
+    for i in cue_words:
+        if words[i].text.lower() in _GENERIC:
+            # "the release date": the lower-case modifier says what happened on it
+            stems |= {
+                s
+                for k, w in enumerate(words)
+                if w.head == i and k != i and w.dep in ("compound", "amod") and w.text.islower()
+                for s in _stems(w.text)
+            }
+        else:
+            stems |= _stems(words[i].text)
+    if not stems:
+        return None
+    passive = any(w.dep in ("nsubjpass", "auxpass") for w in words)
+    present = any(w.text.lower() in ("is", "are", "does", "do") for w in words[:3])
+    return Cue(frozenset(stems), passive, present)
+
+
+def cue_positions(parsed: Parsed, cue: Cue | None, agents: bool = True) -> list[int]:
+    """The words of a sentence in the cue's family (a role "former" holders aside).
+
+    Computed once per sentence, then shared by every entity in it. ``agents``: see
+    :func:`same_family` (false for questions about when or how much).
+    """
+    if cue is None:
+        return []
+    children: dict[int, list[int]] = {}
+    for k, w in enumerate(parsed.words):
+        if w.head != k:
+            children.setdefault(w.head, []).append(k)
+    out = []
+    for i, word in enumerate(parsed.words):
+        if not any(same_family(s, c, agents) for s in _stems(word.text) for c in cue.stems):
+            continue
+        if cue.present and any(
+            parsed.words[k].text.lower() in _NOT_NOW for k in children.get(i, [])
+        ):
+            continue
+        out.append(i)
+    return out
+
+
+def supports(
+    parsed: Parsed,
+    entity: Entity,
+    cue: Cue | None,
+    wants_subject: bool,
+    positions: list[int] | None = None,
+) -> bool:
+    """The sentence gives ``entity`` in the relation the question asks about.
+
+    Args:
+        parsed: The sentence's parse (``entity`` is one of its entities).
+        entity: The candidate answer.
+        cue: The question's cue (None: every entity is supported).
+        wants_subject: The question asks who or what *did* it ("Who won?"): the cue
+            verb's direct object ("won *an award*") is not the answer.
+        positions: :func:`cue_positions` for this sentence, when already found.
+    """
+    if cue is None or entity.root < 0:
+        return True
+    words = parsed.words
+    head = words[entity.root]
+    others = {e.root for e in parsed.entities if e.root != entity.root}
+    for i in cue_positions(parsed, cue) if positions is None else positions:
+        if entity.start <= words[i].start < entity.end:
+            continue  # "the Director's Cut" names a thing; it is not a director
+        if wants_subject and not cue.passive and head.head == i and head.dep == "dobj":
+            continue
+        if head.dep == "pobj" and words[head.head].dep == "agent" and words[head.head].head != i:
+            continue  # "directed by Lee and starring Chan": Lee directed; Lee did not star
+        if _linked(parsed, entity.root, i, others):
+            return True
+    return False
+
+
+def _linked(parsed: Parsed, ent: int, cue: int, others: set[int]) -> bool:
+    """The cue word says something of the entity, within :data:`MAX_DISTANCE` edges.
+
+    "Lee won", "Lee, the winner", "Lee became the first to win", "Lee took the title
+    as the overall winner" link; "Lee met Chan, the CEO" does not: on the way from
+    "CEO" to what joins it to Lee stands another name (``others``: the heads of the
+    sentence's other entities), and the CEO describes that one.
+    Only ``MAX_DISTANCE`` steps up from each word are walked, so this costs the same
+    in a sentence of any length.
+    """
+    words = parsed.words
+    depth: dict[int, int] = {}
+    i = ent
+    for n in range(MAX_DISTANCE + 1):
+        depth.setdefault(i, n)
+        i = words[i].head
+    j = cue
+    for m in range(MAX_DISTANCE + 1):
+        if j in depth:
+            return depth[j] + m <= MAX_DISTANCE
+        if j in others and j != cue:
+            return False
+        if words[j].head == j:  # the root: nothing above it
+            return False
+        j = words[j].head
+    return False

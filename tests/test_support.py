@@ -1,0 +1,194 @@
+"""The support step: an entity answers only when its sentence says it does what was asked.
+
+Invented examples only (Ann Lee, Acme, Nova, the Alpha Cup): nothing from any benchmark.
+Each case runs spaCy's small English pipeline, as the short-answer step does.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.reasoning.nlp import Parsed, Word, parse_many
+from assistant.reasoning.question import analyse
+from assistant.reasoning.shortanswer import find_short_answers
+from assistant.reasoning.support import (
+    Cue,
+    cue_positions,
+    question_cue,
+    same_family,
+    supports,
+)
+from tests.test_shortanswer import _cand
+
+
+def _cue(question: str) -> Cue | None:
+    return question_cue(parse_many([question])[0])
+
+
+def _supported(question: str, sentence: str, wants_subject: bool = True) -> set[str]:
+    parsed = parse_many([sentence])[0]
+    cue = _cue(question)
+    positions = cue_positions(parsed, cue)
+    return {e.text for e in parsed.entities if supports(parsed, e, cue, wants_subject, positions)}
+
+
+@pytest.mark.parametrize(
+    ("question", "stems"),
+    [
+        ("Who won the 2019 Alpha Cup?", {"win"}),  # the main verb
+        ("Who is the CEO of Acme?", {"ceo"}),  # after "is", the role
+        ("What is the premiere date of Nova season 2?", {"premier"}),  # what the date is of
+        ("Who was awarded the 2019 Dayton Prize?", {"award"}),
+        ("Who will be playing the role of Diana in Nova?", {"play", "role"}),  # a light verb
+    ],
+)
+def test_the_cue_is_the_verb_or_the_role_the_question_asks_about(question, stems):
+    cue = _cue(question)
+    assert cue is not None and cue.stems == stems
+
+
+@pytest.mark.parametrize(
+    "question", ["Harvest Festival 2016 location", "What is the name of Acme's new phone?"]
+)
+def test_a_question_with_no_verb_or_role_has_no_cue_and_nothing_is_filtered(question):
+    assert _cue(question) is None
+    assert _supported(question, "Ann Lee spoke in Dayton.") == {"Ann Lee", "Dayton"}
+
+
+def test_passive_and_present_questions_are_told_apart():
+    awarded = _cue("Who was awarded the 2019 Dayton Prize?")
+    ceo = _cue("Who is the CEO of Acme?")
+    assert awarded is not None and awarded.passive and not awarded.present
+    assert ceo is not None and ceo.present and not ceo.passive
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("win", "win", True),
+        ("win", "winner", True),  # a derivation
+        ("direct", "director", True),
+        ("found", "founder", True),
+        ("acquir", "acquisit", True),  # five letters in common
+        ("win", "wind", False),  # a prefix that is not a derivation
+        ("win", "winter", False),
+        ("host", "hospit", False),
+    ],
+)
+def test_word_families(a, b, same):
+    assert same_family(a, b) is same
+
+
+def test_reaching_the_final_is_not_winning():
+    assert "Ann Lee" not in _supported(
+        "Who won the 2019 Alpha Cup?", "Ann Lee reached the final of the 2019 Alpha Cup."
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ann Lee won the 2019 Alpha Cup in a close final.",
+        "Ann Lee became the first qualifier to win the 2019 Alpha Cup.",
+        "The 2019 Alpha Cup was won by Ann Lee.",
+        "Ann Lee, the winner of the 2019 Alpha Cup, flew home on Monday.",
+    ],
+)
+def test_the_winner_is_supported_however_the_sentence_puts_it(sentence):
+    assert "Ann Lee" in _supported("Who won the 2019 Alpha Cup?", sentence)
+
+
+def test_a_former_holder_is_not_the_holder():
+    got = _supported(
+        "Who is the CEO of Acme?",
+        "Ann Lee, the former CEO of Acme, met Bo Chan, the CEO of Acme, in Dayton.",
+    )
+    assert "Bo Chan" in got
+    assert "Ann Lee" not in got  # neither "former CEO" nor Bo Chan's title is hers
+
+
+def test_the_object_of_the_verb_is_not_who_did_it():
+    got = _supported("Which actor won the Dayton Prize in 2019?", "Bo Chan won an Oscar in 2019.")
+    assert "Oscar" not in got
+    assert any("Chan" in name for name in got)
+
+
+def test_who_directed_is_not_who_starred():
+    got = _supported(
+        "Who is starring in Nova?", "Nova, directed by Ann Lee and starring Bo Chan, opened in May."
+    )
+    assert "Ann Lee" not in got
+
+
+def test_a_light_verbs_object_carries_the_meaning():
+    assert "Ann Lee" in _supported(
+        "Who will be playing the role of Diana in Nova?",
+        "Ann Lee will reprise her role as Diana in Nova.",
+    )
+
+
+def test_a_date_is_supported_when_it_says_when_the_thing_happened():
+    assert "March 4, 2016" in _supported(
+        "When was Nova 7 released?", "Acme released the Nova 7 on March 4, 2016.", False
+    )
+
+
+def test_linking_walks_a_bounded_number_of_steps_in_a_long_chain():
+    # A chain of 2,000 words, each the head of the next: the cue at one end and the
+    # entity at the other are far apart, and finding that out walks only a few steps.
+    n = 2000
+    words = tuple(Word(i, i + 1, "won" if i == 0 else "x", "dep", max(i - 1, 0)) for i in range(n))
+    from assistant.reasoning.nlp import Entity
+
+    far = Entity(n - 1, n, "x", "PERSON", root=n - 1)
+    near = Entity(1, 2, "x", "PERSON", root=1)
+    parsed = Parsed(words, (far, near))
+    cue = Cue(frozenset({"win"}))
+    assert not supports(parsed, far, cue, False)
+    assert supports(parsed, near, cue, False)
+
+
+# -- through find_short_answers ----------------------------------------------------------
+
+CUP = analyse("Who won the 2019 Alpha Cup?")
+
+
+def test_only_off_target_passages_give_no_answer_so_the_assistant_abstains():
+    cands = [
+        _cand("p1", "Ann Lee reached the final of the 2019 Alpha Cup."),
+        _cand("p2", "Bo Chan and Mia Park were seeded first at the 2019 Alpha Cup."),
+        _cand("p3", "The winner of the 2019 Alpha Cup gets a gold cup and a cheque."),
+    ]
+    short = find_short_answers(CUP, cands, 0.5)
+    assert short.groups == []
+    assert not short.disagreement
+
+
+def test_a_mention_beside_the_topic_is_no_rival_to_the_winner():
+    cands = [
+        _cand("p1", "Ann Lee won the 2019 Alpha Cup in a close final."),
+        _cand("p2", "Bo Chan and Mia Park were seeded first at the 2019 Alpha Cup."),
+    ]
+    short = find_short_answers(CUP, cands, 0.5)
+    assert [g.text for g in short.groups] == ["Ann Lee"]
+    assert not short.disagreement
+
+
+def test_a_noun_for_the_one_who_does_it_says_who_never_when():
+    assert same_family("fight", "fighter")
+    assert not same_family("fight", "fighter", agents=False)
+    assert same_family("fight", "fight", agents=False)
+    # "When did Acme fight ...?": a sentence about fighters does not hold the cue.
+    parsed = parse_many(["Acme fighters were seen in Dayton on May 5, 2019."])[0]
+    cue = _cue("When did Acme fight in Dayton?")
+    assert cue_positions(parsed, cue, agents=True)
+    assert not cue_positions(parsed, cue, agents=False)
+
+
+def test_passages_that_never_use_the_questions_word_are_not_judged_by_it():
+    # "took the title" says "won" in other words: with no word of the cue's family in
+    # any passage, the support step stands aside rather than abstain.
+    short = find_short_answers(
+        CUP, [_cand("p1", "Ann Lee took the 2019 Alpha Cup title in a close final.")], 0.5
+    )
+    assert [g.text for g in short.groups] == ["Ann Lee"]
