@@ -324,3 +324,15 @@ def test_a_how_much_question_is_answered_by_money_and_other_figures_disagree():
     texts = {g.text for g in short.groups}
     assert texts == {"$7.2 billion", "$2.15 billion"}
     assert short.disagreement
+
+
+def test_a_sentence_about_a_sequel_violates():
+    qa = analyse("When was Nova Quest released?")
+    assert violates(qa, _stand_in("Nova Quest 2 is due in May 2025."))
+    assert violates(qa, _stand_in("The Nova Quest 2 trailer came out on Monday."))
+    assert not violates(qa, _stand_in("Nova Quest was released on May 5, 2019."))
+    # A number that counts something after the name is not part of it.
+    assert not violates(qa, _stand_in("Acme sold Nova Quest 2 million times by May 2019."))
+    # The question's own number is its name.
+    sequel = analyse("When was Nova Quest 2 released?")
+    assert not violates(sequel, _stand_in("Nova Quest 2 is due."))

@@ -146,10 +146,14 @@ def violates(qa: QuestionAnalysis, cand: Candidate) -> bool:
     A sentence that names years, none of them the question's, is about another time; a
     passage that writes the question's named number with another ("season 5" for
     "season 4") is about something else; a phrase the question quotes must stand in the
-    passage; and a sentence that is itself a question answers nothing.
+    passage; a sentence that writes the question's name with a number the question
+    does not ("Nova Quest 2" for "Nova Quest") is about a sequel; and a sentence that is
+    itself a question answers nothing.
     """
     if cand.text.rstrip().endswith("?"):
         return True  # a question in an article asks; it does not answer
+    if _names_a_sequel(qa, cand.text):
+        return True
     if qa.years:
         years = years_in(cand.text) or years_in(cand.chunk.text)
         if years and not years & qa.years:
@@ -159,6 +163,39 @@ def violates(qa: QuestionAnalysis, cand: Candidate) -> bool:
         return True
     low = cand.chunk.text.lower()
     return any(q.lower() not in low for q in qa.quoted)
+
+
+_NEXT_WORD = re.compile(r"\s*([\w%]+)")
+# After a name, a number that counts something is not part of the name: "won the Alpha
+# Cup 12 times", "sold Nova Quest 2 million copies".
+_COUNTED = re.compile(
+    r"(?!(?:is|was|has|does)$)[a-z]+s|hundred|thousand|million|billion|trillion|percent|%|per",
+)
+
+
+def _names_a_sequel(qa: QuestionAnalysis, sentence: str) -> bool:
+    """The sentence names a sequel of what the question is about.
+
+    It writes two or more of the question's words, as one name, then a small number
+    the question does not name: "Nova Quest 2 is due in May" is about another game than
+    "When was Nova Quest released?". Years are not such numbers.
+    """
+    run = 0
+    prev_end = -1
+    for tok in tokens(sentence):
+        joined = prev_end >= 0 and sentence[prev_end : tok.start] in (" ", "-", "")
+        if tok.term.isdigit() and len(tok.term) <= 2:
+            if run >= 2 and joined and tok.term not in qa.numbers:
+                after = _NEXT_WORD.match(sentence, tok.end)
+                if not (after and _COUNTED.fullmatch(after.group(1))):
+                    return True
+            run = 0
+        elif tok.term in qa.terms and tok.term not in qa.numbers:
+            run = run + 1 if joined or run == 0 else 1
+        else:
+            run = 0
+        prev_end = tok.end
+    return False
 
 
 _ORDINALS = {
