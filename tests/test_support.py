@@ -192,3 +192,32 @@ def test_passages_that_never_use_the_questions_word_are_not_judged_by_it():
         CUP, [_cand("p1", "Ann Lee took the 2019 Alpha Cup title in a close final.")], 0.5
     )
     assert [g.text for g in short.groups] == ["Ann Lee"]
+
+
+def test_the_same_role_of_another_organisation_is_another_role():
+    got = _supported(
+        "Who is the president of Acme?",
+        "Ann Lee and Bo Chan, the current and former presidents of Orbit, met in Dayton.",
+    )
+    assert not got & {"Ann Lee", "Bo Chan"}
+    assert "Ann Lee" in _supported(
+        "Who is the president of Acme?", "Ann Lee, president of Acme, met Bo Chan in Dayton."
+    )
+    # A fuller name of the same organisation is the same role.
+    fuller = "Ann Lee, CEO of the Acme Group, spoke."
+    assert "Ann Lee" in _supported("Who is the CEO of Acme?", fuller)
+
+
+def test_a_prize_for_a_role_does_not_hold_the_role():
+    got = _supported(
+        "Who is the director of the Nova movie?",
+        "Nova (2009) earned Ann Lee an Oscar for best director.",
+    )
+    assert "Oscar" not in got
+
+
+def test_the_object_of_a_verb_with_no_subject_of_its_own_may_answer():
+    # "a film starring Ann Lee": the film stars her; nobody else is the subject.
+    assert "Ann Lee" in _supported(
+        "Who is starring as Diana in Nova?", "A still from Nova, starring Ann Lee as Diana."
+    )

@@ -60,11 +60,14 @@ class Cue:
         passive: The question is passive ("Who was awarded ...?"): the answer may be
             the verb's object.
         present: The question asks about now ("Who is ..."): a former holder is not it.
+        of_names: The capitalised words after a role's "of" ("the CEO of *Acme*"): a
+            sentence's same role *of* other names ("the CEO of Orbit") is another role.
     """
 
     stems: frozenset[str]
     passive: bool = False
     present: bool = False
+    of_names: frozenset[str] = frozenset()
 
 
 def _stems(word: str) -> frozenset[str]:
@@ -117,7 +120,10 @@ def question_cue(question: Parsed) -> Cue | None:
                 if w.head == root and w.dep == "dobj" and w.text.islower() and k != root
             ]
     stems: set[str] = set()
+    of_names: set[str] = set()
     for i in cue_words:
+        if low in _COPULAS:
+            of_names |= _of_names(question, _children(question), i)
         if words[i].text.lower() in _GENERIC:
             # "the release date": the lower-case modifier says what happened on it
             stems |= {
@@ -132,7 +138,34 @@ def question_cue(question: Parsed) -> Cue | None:
         return None
     passive = any(w.dep in ("nsubjpass", "auxpass") for w in words)
     present = any(w.text.lower() in ("is", "are", "does", "do") for w in words[:3])
-    return Cue(frozenset(stems), passive, present)
+    return Cue(frozenset(stems), passive, present, frozenset(of_names))
+
+
+def _children(parsed: Parsed) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for k, w in enumerate(parsed.words):
+        if w.head != k:
+            out.setdefault(w.head, []).append(k)
+    return out
+
+
+def _of_names(parsed: Parsed, children: dict[int, list[int]], i: int) -> set[str]:
+    """Stems of the capitalised words in word ``i``'s "of" phrase.
+
+    "CEO of the Acme Group" gives {"acme", "group"}; "CEO of the company" nothing.
+    """
+    words = parsed.words
+    out: set[str] = set()
+    for p in children.get(i, []):
+        if words[p].dep != "prep" or words[p].text.lower() != "of":
+            continue
+        for o in children.get(p, []):
+            if words[o].dep != "pobj":
+                continue
+            for k in [o, *children.get(o, [])]:
+                if words[k].dep in ("pobj", "compound") and words[k].text[:1].isupper():
+                    out |= _stems(words[k].text)
+    return out
 
 
 def cue_positions(parsed: Parsed, cue: Cue | None, agents: bool = True) -> list[int]:
@@ -143,10 +176,7 @@ def cue_positions(parsed: Parsed, cue: Cue | None, agents: bool = True) -> list[
     """
     if cue is None:
         return []
-    children: dict[int, list[int]] = {}
-    for k, w in enumerate(parsed.words):
-        if w.head != k:
-            children.setdefault(w.head, []).append(k)
+    children = _children(parsed)
     out = []
     for i, word in enumerate(parsed.words):
         if not any(same_family(s, c, agents) for s in _stems(word.text) for c in cue.stems):
@@ -155,6 +185,10 @@ def cue_positions(parsed: Parsed, cue: Cue | None, agents: bool = True) -> list[
             parsed.words[k].text.lower() in _NOT_NOW for k in children.get(i, [])
         ):
             continue
+        if cue.of_names:
+            names = _of_names(parsed, children, i)
+            if names and not names & cue.of_names:
+                continue  # "the president of Orbit" is not "the president of Acme"
         out.append(i)
     return out
 
@@ -184,8 +218,14 @@ def supports(
     for i in cue_positions(parsed, cue) if positions is None else positions:
         if entity.start <= words[i].start < entity.end:
             continue  # "the Director's Cut" names a thing; it is not a director
-        if wants_subject and not cue.passive and head.head == i and head.dep == "dobj":
-            continue
+        if (
+            wants_subject
+            and not cue.passive
+            and head.head == i
+            and head.dep == "dobj"
+            and any(w.head == i and w.dep == "nsubj" for w in words)
+        ):
+            continue  # "Lee won an Oscar": the Oscar did not win ("a film starring Lee" did)
         if head.dep == "pobj" and words[head.head].dep == "agent" and words[head.head].head != i:
             continue  # "directed by Lee and starring Chan": Lee directed; Lee did not star
         if _linked(parsed, entity.root, i, others):
@@ -210,12 +250,15 @@ def _linked(parsed: Parsed, ent: int, cue: int, others: set[int]) -> bool:
         depth.setdefault(i, n)
         i = words[i].head
     j = cue
+    below = -1
     for m in range(MAX_DISTANCE + 1):
         if j in depth:
+            if j == ent and below >= 0 and words[below].dep == "prep":
+                return False  # "an Oscar for best director": the prize is not the director
             return depth[j] + m <= MAX_DISTANCE
         if j in others and j != cue:
             return False
         if words[j].head == j:  # the root: nothing above it
             return False
-        j = words[j].head
+        below, j = j, words[j].head
     return False
