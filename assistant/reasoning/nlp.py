@@ -125,12 +125,14 @@ _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 def _is_subject(root: Any) -> bool:
     """The token heads a subject, directly, through an apposition or compound, or after "by"."""
     tok = root
-    for _ in range(3):  # "Ohio's Ann Lee": a compound or possessor of the subject
+    # "Ohio's Ann Lee": a compound or possessor of the subject; "Syrian state media
+    # said": a people named as the subject's adjective.
+    for _ in range(3):
         if tok.dep_ in _SUBJECT_DEPS:
             return True
         if tok.dep_ == "pobj" and tok.head.dep_ == "agent":  # "directed by Ann Lee"
             return True
-        if tok.dep_ not in {"compound", "appos", "poss", "conj"} or tok.head.i == tok.i:
+        if tok.dep_ not in {"compound", "appos", "poss", "conj", "amod"} or tok.head.i == tok.i:
             return False
         tok = tok.head
     return False
