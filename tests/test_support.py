@@ -221,3 +221,21 @@ def test_the_object_of_a_verb_with_no_subject_of_its_own_may_answer():
     assert "Ann Lee" in _supported(
         "Who is starring as Diana in Nova?", "A still from Nova, starring Ann Lee as Diana."
     )
+
+
+def test_when_no_passage_says_the_verb_the_answer_must_still_be_a_doer():
+    # Nobody "won" in these words; a venue and a list of players are not winners.
+    cands = [
+        _cand("p1", "The 2019 Alpha Cup runs May 8-11 at the Dayton Tennis Club."),
+        _cand("p2", "Alpha Cup 2019 singles: Bo Chan and Mia Park ..."),
+    ]
+    assert find_short_answers(CUP, cands, 0.5).groups == []
+    # Said in other words by a subject, it still answers.
+    took = [_cand("p1", "Ann Lee took the 2019 Alpha Cup title in a close final.")]
+    assert [g.text for g in find_short_answers(CUP, took, 0.5).groups] == ["Ann Lee"]
+
+
+def test_a_people_named_as_the_subjects_adjective_is_the_subject():
+    parsed = parse_many(["Syrian state media described the strikes as a massacre."])[0]
+    syrian = next(e for e in parsed.entities if e.text == "Syrian")
+    assert syrian.subject

@@ -462,10 +462,15 @@ def find_short_answers(
     cue = question_cue(parses[0]) if qa.type not in ("place", "figure") else None
     wants_subject = qa.type in ("person", "thing")
     positions_of = [cue_positions(p, cue, agents=wants_subject) for p in parses[1:]]
+    # "Who won ...?" asked of passages that never say "won": whoever did it in other
+    # words ("took the title") is still the subject of some clause.
+    doer = cue is not None and cue.verb and not cue.passive and wants_subject
     if not any(positions_of):
         # The passages never use the question's word: they may say it in other words
         # ("took the title" for "won"), which this step cannot judge, so it stands aside.
         cue = None
+    else:
+        doer = False
     for cand, parsed, positions in zip(pool, parses[1:], positions_of, strict=True):
         ents = list(parsed.entities)
         ents_of[id(cand)] = ents
@@ -474,6 +479,8 @@ def find_short_answers(
             if ent.label in _FIGURE_LABELS and _not_a_count(ent, cand, counts):
                 continue
             if not supports(parsed, ent, cue, wants_subject, positions):
+                continue
+            if doer and not ent.subject:
                 continue
             if _usable(qa, ent, cand.text):
                 # What the sentence itself says (its own words, not its neighbours')

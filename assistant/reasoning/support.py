@@ -62,12 +62,14 @@ class Cue:
         present: The question asks about now ("Who is ..."): a former holder is not it.
         of_names: The capitalised words after a role's "of" ("the CEO of *Acme*"): a
             sentence's same role *of* other names ("the CEO of Orbit") is another role.
+        verb: The cue is the question's main verb ("won"), not a role after "is".
     """
 
     stems: frozenset[str]
     passive: bool = False
     present: bool = False
     of_names: frozenset[str] = frozenset()
+    verb: bool = False
 
 
 def _stems(word: str) -> frozenset[str]:
@@ -138,7 +140,7 @@ def question_cue(question: Parsed) -> Cue | None:
         return None
     passive = any(w.dep in ("nsubjpass", "auxpass") for w in words)
     present = any(w.text.lower() in ("is", "are", "does", "do") for w in words[:3])
-    return Cue(frozenset(stems), passive, present, frozenset(of_names))
+    return Cue(frozenset(stems), passive, present, frozenset(of_names), low not in _COPULAS)
 
 
 def _children(parsed: Parsed) -> dict[int, list[int]]:
