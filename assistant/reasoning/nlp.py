@@ -15,6 +15,7 @@ paid on the first call, never at CLI start-up.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections.abc import Sequence
@@ -65,6 +66,16 @@ class Parsed:
 
     words: tuple[Word, ...]
     entities: tuple[Entity, ...]
+
+    @functools.cached_property
+    def entity_roots(self) -> frozenset[int]:
+        """The head words of the entities (found once per text, not once per entity)."""
+        return frozenset(e.root for e in self.entities if e.root >= 0)
+
+    @functools.cached_property
+    def subject_heads(self) -> frozenset[int]:
+        """The words that have a subject of their own ("Lee *won*")."""
+        return frozenset(w.head for w in self.words if w.dep == "nsubj")
 
 
 def _model_dir() -> Path:

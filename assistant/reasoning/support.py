@@ -21,6 +21,7 @@ another name on the way ("met Chan, the CEO") does not speak of this one.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from assistant.index.terms import terms
@@ -29,6 +30,8 @@ from assistant.reasoning.nlp import Entity, Parsed
 # Edges in the dependency tree between an answer and the cue word: subject to verb is
 # 1; "Lee became the first qualifier to win" is 3.
 MAX_DISTANCE = 3
+# Cue words tried per entity, either side of it (see supports).
+NEAREST = 8
 _COPULAS = frozenset({"is", "was", "are", "were", "be", "'s", "’s"})
 _AUXILIARIES = _COPULAS | frozenset({"does", "did", "do", "will", "would", "has", "have", "had"})
 _WH = frozenset({"who", "whom", "whose", "what", "which", "when", "where", "how"})
@@ -216,8 +219,12 @@ def supports(
         return True
     words = parsed.words
     head = words[entity.root]
-    others = {e.root for e in parsed.entities if e.root != entity.root}
-    for i in cue_positions(parsed, cue) if positions is None else positions:
+    found = cue_positions(parsed, cue) if positions is None else positions
+    # Only the cue words nearest the entity in the text are tried: three links in a
+    # tree span a clause, and a sentence that repeats the cue thousands of times
+    # must not make every entity try every one of them.
+    at = bisect.bisect_left(found, entity.root)
+    for i in found[max(0, at - NEAREST) : at + NEAREST]:
         if entity.start <= words[i].start < entity.end:
             continue  # "the Director's Cut" names a thing; it is not a director
         if (
@@ -225,23 +232,23 @@ def supports(
             and not cue.passive
             and head.head == i
             and head.dep == "dobj"
-            and any(w.head == i and w.dep == "nsubj" for w in words)
+            and i in parsed.subject_heads
         ):
             continue  # "Lee won an Oscar": the Oscar did not win ("a film starring Lee" did)
         if head.dep == "pobj" and words[head.head].dep == "agent" and words[head.head].head != i:
             continue  # "directed by Lee and starring Chan": Lee directed; Lee did not star
-        if _linked(parsed, entity.root, i, others):
+        if _linked(parsed, entity.root, i):
             return True
     return False
 
 
-def _linked(parsed: Parsed, ent: int, cue: int, others: set[int]) -> bool:
+def _linked(parsed: Parsed, ent: int, cue: int) -> bool:
     """The cue word says something of the entity, within :data:`MAX_DISTANCE` edges.
 
     "Lee won", "Lee, the winner", "Lee became the first to win", "Lee took the title
     as the overall winner" link; "Lee met Chan, the CEO" does not: on the way from
-    "CEO" to what joins it to Lee stands another name (``others``: the heads of the
-    sentence's other entities), and the CEO describes that one.
+    "CEO" to what joins it to Lee stands another name (the head of another of the
+    sentence's entities), and the CEO describes that one.
     Only ``MAX_DISTANCE`` steps up from each word are walked, so this costs the same
     in a sentence of any length.
     """
@@ -258,7 +265,7 @@ def _linked(parsed: Parsed, ent: int, cue: int, others: set[int]) -> bool:
             if j == ent and below >= 0 and words[below].dep == "prep":
                 return False  # "an Oscar for best director": the prize is not the director
             return depth[j] + m <= MAX_DISTANCE
-        if j in others and j != cue:
+        if j in parsed.entity_roots and j != cue and j != ent:
             return False
         if words[j].head == j:  # the root: nothing above it
             return False
