@@ -1,4 +1,4 @@
-"""Time against input size for the three inputs that used to grow with its square.
+"""Time against input size for inputs that could grow with its square.
 
     python -m benchmarks.growth            # about a minute; writes benchmarks/growth-results.json
     python -m benchmarks.growth --scale 0.25   # a quick look at a quarter of each size
@@ -13,6 +13,9 @@ linear cost doubles from row to row and a quadratic one quadruples:
   ordinary ones, and a question that retrieves it. Attribution rules used to retry their
   lazy runs from every character of a sentence.
 - ``claims``: one article of short paragraphs dense with figures (75, 150 and 300 KB).
+- ``short``: one unpunctuated sentence (10, 20 and 40 KB) naming winner after winner
+  ("Ann Lee won the Alpha Cup and Bob Chan won the Alpha Cup and ..."), asked "Who won
+  the Alpha Cup?": every name is an entity to link to one of thousands of cue words.
 
 Ingest uses a hashed bag-of-words embedding instead of the packaged model, so that the
 figures are this code's cost (chunking, keyword index, Chroma) and not the model's,
@@ -141,6 +144,18 @@ def unpunctuated_article(size: int, seed: int = 2) -> str:
     return f"{long}\n\n{tail}\n"
 
 
+def winners_article(size: int, seed: int = 4) -> str:
+    """A sentence of ``size`` characters naming winner after winner, then ordinary ones."""
+    rng = random.Random(seed)
+    clauses: list[str] = []
+    total = 0
+    while total < size:
+        clauses.append(f"{rng.choice(_NAMES)} won the Alpha Cup in {rng.choice(_PLACES)}")
+        total += len(clauses[-1]) + 5
+    tail = " ".join(_sentence(rng) for _ in range(6))
+    return " and ".join(clauses) + f"\n\n{tail}\n"
+
+
 def figures_article(size: int, seed: int = 3) -> str:
     """Short paragraphs of sentences that each hold one or two figures."""
     rng = random.Random(seed)
@@ -200,6 +215,14 @@ def measure_ask(size: int) -> dict[str, Any]:
         return {"size_kb": size // KB, "seconds": seconds, "answer": answer.answer[:60]}
 
 
+def measure_short(size: int) -> dict[str, Any]:
+    """``ask`` "who won" over a sentence of ``size`` characters naming many winners."""
+    with tempfile.TemporaryDirectory() as d:
+        fc = _store(Path(d), "cup.txt", winners_article(size))
+        seconds, answer = _median_time(lambda: fc.ask("Who won the Alpha Cup?", mode="extractive"))
+        return {"size_kb": size // KB, "seconds": seconds, "answers": len(answer.answers)}
+
+
 def measure_claims(size: int) -> dict[str, Any]:
     """``claims`` over one article of ``size`` characters dense with figures."""
     with tempfile.TemporaryDirectory() as d:
@@ -212,6 +235,7 @@ CASES: dict[str, tuple[Callable[[int], dict[str, Any]], tuple[int, ...]]] = {
     "ingest": (measure_ingest, (100 * KB, 200 * KB, 400 * KB)),
     "ask": (measure_ask, (10 * KB, 20 * KB, 40 * KB)),
     "claims": (measure_claims, (75 * KB, 150 * KB, 300 * KB)),
+    "short": (measure_short, (10 * KB, 20 * KB, 40 * KB)),
 }
 
 
