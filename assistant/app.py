@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.index.ingest import IngestReport
-    from assistant.index.retrieval import Hit, HybridRetriever
+    from assistant.index.langchain_retriever import HybridRetriever
+    from assistant.index.retrieval import Hit, HybridSearch
     from assistant.index.sources import SourceFiles
     from assistant.index.store import Store, StoreInfo
     from assistant.reasoning.answer import Answer
@@ -76,9 +77,22 @@ class FactCheck:
         return open_store(self.settings, embedding_model_id(self.settings, self._embeddings))
 
     @cached_property
+    def searcher(self) -> HybridSearch:
+        """The hybrid search over the store, which every command uses."""
+        from assistant.index.retrieval import HybridSearch
+
+        return HybridSearch(
+            self.store, self.embeddings, k=self.settings.k, trusted_folders=self._trusted()
+        )
+
+    @cached_property
     def retriever(self) -> HybridRetriever:
-        """The hybrid retriever over the store (a LangChain ``BaseRetriever``)."""
-        from assistant.index.retrieval import HybridRetriever
+        """The same search as a LangChain ``BaseRetriever``, for LangChain chains.
+
+        Imported on first use: LangChain's retriever machinery is slow to import and
+        no command needs it.
+        """
+        from assistant.index.langchain_retriever import HybridRetriever
 
         return HybridRetriever(
             store=self.store,
@@ -108,7 +122,7 @@ class FactCheck:
         return result
 
     def _reset(self) -> None:
-        for name in ("store", "retriever"):
+        for name in ("store", "searcher", "retriever"):
             self.__dict__.pop(name, None)
 
     def store_exists(self) -> bool:
@@ -177,7 +191,7 @@ class FactCheck:
     def search_checked(self, query: str, k: int | None = None) -> tuple[list[Hit], list[str]]:
         """:meth:`search`, with notices about passages left out as out of date."""
         sources = self._sources()
-        hits = self.retriever.search(query, k, sources=sources)
+        hits = self.searcher.search(query, k, sources=sources)
         notice = sources.notice()
         return hits, [notice] if notice else []
 
@@ -264,7 +278,7 @@ class FactCheck:
         # Twelve passages: a short answer is voted on across sources, and a dissenting
         # report must be among them to be shown.
         return ExtractiveAnswerer(
-            self.retriever,
+            self.searcher,
             self.embeddings,
             k=max(self.settings.k, 12),
             sources=sources if sources is not None else self._sources(),

@@ -35,3 +35,16 @@ def test_cli_start_up_imports_nothing_heavy():
         "spacy",
     ):
         assert heavy not in loaded, heavy
+
+
+def test_answering_does_not_import_langchains_retriever_machinery():
+    # It costs about 0.35 s a process (its tracers import langsmith); only the LangChain
+    # wrapper needs it, and that is imported when asked for.
+    loaded = _modules_after(
+        "import assistant.app, assistant.reasoning.answer, assistant.index.retrieval, "
+        "assistant.reasoning.check, assistant.reasoning.shortanswer"
+    )
+    assert "langchain_core.retrievers" not in loaded
+    assert "langsmith" not in loaded
+    wrapper = _modules_after("from assistant.index.retrieval import HybridRetriever")
+    assert "langchain_core.retrievers" in wrapper

@@ -7,31 +7,29 @@ said 123 were counted?"). Each fused candidate therefore also earns a share of
 :data:`COVERAGE_WEIGHT` for the question's terms it contains, weighted by their idf:
 a rare figure, name or year counts for much, a common word for little.
 
-:class:`HybridRetriever` is a LangChain ``BaseRetriever``, so it composes with any
-LangChain chain; :meth:`HybridRetriever.search` gives the same ranking with scores.
+:class:`HybridSearch` ranks with scores and is what the assistant uses;
+:class:`~assistant.index.langchain_retriever.HybridRetriever` wraps it as a LangChain
+``BaseRetriever`` that composes with any LangChain chain. The wrapper lives in its own
+module, imported only when asked for: LangChain's retriever machinery (its tracers,
+langsmith) takes about 0.35 s to import, a seventh of a command-line ``ask``.
+``from assistant.index.retrieval import HybridRetriever`` still works.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from langchain_core.callbacks import (
-    AsyncCallbackManagerForRetrieverRun,
-    CallbackManagerForRetrieverRun,
-)
-from langchain_core.documents import Document
-from langchain_core.embeddings import Embeddings
-from langchain_core.retrievers import BaseRetriever
-from langchain_core.runnables.config import run_in_executor
-from pydantic import ConfigDict
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InputError
 from assistant.index.lexical import LexicalIndex
 from assistant.index.sources import SourceFiles
 from assistant.index.store import Store, StoredChunk
 from assistant.index.terms import terms
+
+if TYPE_CHECKING:
+    from langchain_core.documents import Document
+    from langchain_core.embeddings import Embeddings
 
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of top ranks
 # What holding every question term (idf-weighted) adds to a candidate's fused score: as
@@ -61,6 +59,8 @@ class Hit:
 
     def to_document(self) -> Document:
         """The hit as a LangChain Document (metadata carries the citation fields)."""
+        from langchain_core.documents import Document
+
         c = self.chunk
         return Document(
             page_content=c.text,
@@ -115,12 +115,6 @@ def check_k(k: object) -> int:
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise InputError(f"k must be a whole number of passages, 1 or more; got {k!r}")
     return k
-
-
-# Options LangChain's ``invoke`` hands on to the retriever after using them itself (it
-# reads ``verbose`` for its callbacks but leaves it in the keyword arguments), so they
-# are accepted and not treated as search options.
-_INVOKE_OPTIONS = frozenset({"verbose"})
 
 
 def term_weights(query: str, index: LexicalIndex) -> dict[str, float]:
@@ -183,15 +177,11 @@ def fuse(
     return hits
 
 
-class HybridRetriever(BaseRetriever):
+class HybridSearch:
     """Dense (Chroma) and keyword (BM25) search over the store, fused and re-ranked.
 
     The rankings are fused by RRF, and each candidate gains for the question's terms it
     holds, weighted by rarity (see :func:`fuse`), so an exact figure or name counts.
-
-    ``invoke`` and ``ainvoke`` take the search options of :meth:`search` as keyword
-    arguments (``retriever.invoke(q, k=1)``); any other option is refused with an
-    :class:`~assistant.errors.InputError` rather than silently ignored.
 
     Args:
         store: The opened store.
@@ -203,15 +193,21 @@ class HybridRetriever(BaseRetriever):
 
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    store: Any
-    embeddings: Embeddings
-    k: int = 5
-    depth: int = 50
-    # The folders ingested on this machine: when set, every hit is checked against its
-    # file as it is now (see assistant.index.sources). None: hits are the stored text.
-    trusted_folders: frozenset[Path] | None = None
+    def __init__(
+        self,
+        store: Store,
+        embeddings: Embeddings,
+        k: int = 5,
+        depth: int = 50,
+        trusted_folders: frozenset[Path] | None = None,
+    ) -> None:
+        self.store = store
+        self.embeddings = embeddings
+        self.k = k
+        self.depth = depth
+        # The folders ingested on this machine: when set, every hit is checked against
+        # its file as it is now (see assistant.index.sources). None: the stored text.
+        self.trusted_folders = trusted_folders
 
     @property
     def lexical(self) -> LexicalIndex:
@@ -265,43 +261,11 @@ class HybridRetriever(BaseRetriever):
                     break
         return out
 
-    def _get_relevant_documents(
-        self,
-        query: str,
-        *,
-        run_manager: CallbackManagerForRetrieverRun,
-        k: int | None = None,
-        query_vector: list[float] | None = None,
-        **kwargs: Any,
-    ) -> list[Document]:
-        # Any parameter besides query and run_manager makes BaseRetriever.invoke pass
-        # its keyword arguments through, which is how invoke(q, k=1) reaches search.
-        unknown = sorted(set(kwargs) - _INVOKE_OPTIONS)
-        if unknown:
-            raise InputError(
-                f"unknown search option(s) {', '.join(map(repr, unknown))}: "
-                "HybridRetriever takes k and query_vector"
-            )
-        hits = self.search(query, k, query_vector=query_vector)
-        return [hit.to_document() for hit in hits]
 
-    async def _aget_relevant_documents(
-        self,
-        query: str,
-        *,
-        run_manager: AsyncCallbackManagerForRetrieverRun,
-        k: int | None = None,
-        query_vector: list[float] | None = None,
-        **kwargs: Any,
-    ) -> list[Document]:
-        # BaseRetriever's default runs the sync method without the keyword arguments,
-        # so ainvoke(q, k=1) would fail on an unexpected k; forward them instead.
-        return await run_in_executor(
-            None,
-            self._get_relevant_documents,
-            query,
-            run_manager=run_manager.get_sync(),
-            k=k,
-            query_vector=query_vector,
-            **kwargs,
-        )
+def __getattr__(name: str) -> Any:
+    # The LangChain wrapper, imported on first use only (see the module docstring).
+    if name == "HybridRetriever":
+        from assistant.index.langchain_retriever import HybridRetriever
+
+        return HybridRetriever
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -19,7 +19,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.index.chunking import split_sentences
 from assistant.index.lexical import LexicalIndex
-from assistant.index.retrieval import Hit, HybridRetriever, check_question
+from assistant.index.retrieval import Hit, HybridSearch, check_question
 from assistant.index.sources import SourceFiles
 from assistant.index.terms import is_number, terms, tokens
 from assistant.reasoning.attribution import find_attributions
@@ -176,7 +176,7 @@ class ExtractiveAnswerer:
 
     def __init__(
         self,
-        retriever: HybridRetriever,
+        retriever: HybridSearch,
         embeddings: Embeddings,
         *,
         k: int = 8,
