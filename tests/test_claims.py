@@ -188,3 +188,13 @@ def test_numbers_too_large_for_a_float_never_give_infinity_in_json(tmp_path, fak
     for claim in (f"{huge} workers were hurt in Dayton", "5 workers were hurt in Dayton"):
         _strict_json(fc.check(claim, mode="extractive").to_json())
     _strict_json(fc.ask("How many workers were hurt in Dayton?", mode="extractive").to_json())
+
+
+def test_one_as_a_pronoun_is_no_figure(tmp_path):
+    text = (
+        "T\n\nThe mayor gave a toll no one believed, residents said. "
+        "Every one of the crews returned, officials said. "
+        "Police said one person was hurt in Dayton."
+    )
+    claims = build_claim_table(_chunks(tmp_path, {"a.txt": text})).claims
+    assert [c.figure for c in claims] == ["one"]  # only "one person was hurt"

@@ -86,6 +86,8 @@ _NOT_PEOPLE = re.compile(
 )
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|on|at|by|for|into|from|follow|follows)\s+$", re.I)
 _HOW_BEFORE = re.compile(r"\bhow\s+$", re.IGNORECASE)
+# "no one believed", "every one of", "the only one": "one" as a pronoun counts nothing.
+_PRONOUN_ONE_BEFORE = re.compile(r"\b(?:no|every|any|some|each|only)\s+$", re.IGNORECASE)
 _MONTH = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.IGNORECASE
 )
@@ -296,7 +298,7 @@ def speaker_prefixes(attributions: Iterable[Attribution]) -> frozenset[str]:
 def _is_not_a_count(sentence: str, m: re.Match[str], speakers: frozenset[str]) -> bool:
     """Tell numbers that are not claims.
 
-    Dates, years, times, "one of the first", "numerous reports" and the number in a
+    Dates, years, times, "one of the first", "no one", "numerous reports" and the number in a
     source's own description ("two unnamed Russians said", ``speakers`` holding the
     :func:`speaker_prefixes` of the sentence's attributions) are numbers but not claims.
     """
@@ -312,7 +314,9 @@ def _is_not_a_count(sentence: str, m: re.Match[str], speakers: frozenset[str]) -
     if _NOT_PEOPLE.match(sentence, end) or _HOW_BEFORE.search(sentence, back, start):
         return True
     if low.lower() == "one" and (
-        _ONE_OF_THE.match(sentence, end) or _PREPOSITION_BEFORE.search(sentence, back, start)
+        _ONE_OF_THE.match(sentence, end)
+        or _PREPOSITION_BEFORE.search(sentence, back, start)
+        or _PRONOUN_ONE_BEFORE.search(sentence, back, start)
     ):
         return True
     figure = m.group(0).strip(" \"“”'").lower()
