@@ -336,3 +336,9 @@ def test_a_sentence_about_a_sequel_violates():
     # The question's own number is its name.
     sequel = analyse("When was Nova Quest 2 released?")
     assert not violates(sequel, _stand_in("Nova Quest 2 is due."))
+
+
+def test_a_power_is_not_a_figure():
+    qa = analyse("How many grains of sand were counted in Dayton?")
+    cands = [_cand("p1", "Officials said 10^400 grains of sand were counted in Dayton.")]
+    assert find_short_answers(qa, cands, 0.5).groups == []

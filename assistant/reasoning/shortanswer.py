@@ -367,6 +367,10 @@ def _usable(qa: QuestionAnalysis, ent: Entity, sentence: str) -> bool:
             return qa.type != "date"  # "today", "spring": no date at all
         if ent.text.strip() in qa.years:
             return False
+    if ent.label in _FIGURE_LABELS and (
+        sentence[ent.start - 1 : ent.start] == "^" or sentence[ent.end : ent.end + 1] == "^"
+    ):
+        return False  # "10^400" is a power: neither "10" nor "400" is the figure
     if ent.label == "CARDINAL":
         before = sentence[: ent.start]
         # "Nova 7", "Orbit 12": a number glued to a name is part of the name.
