@@ -466,15 +466,13 @@ def find_short_answers(
     cue = question_cue(parses[0]) if qa.type not in ("place", "figure") else None
     wants_subject = qa.type in ("person", "thing")
     positions_of = [cue_positions(p, cue, agents=wants_subject) for p in parses[1:]]
-    # "Who won ...?" asked of passages that never say "won": whoever did it in other
-    # words ("took the title") is still the subject of some clause.
-    doer = cue is not None and cue.verb and not cue.passive and wants_subject
-    if not any(positions_of):
-        # The passages never use the question's word: they may say it in other words
-        # ("took the title" for "won"), which this step cannot judge, so it stands aside.
+    # When the passages never use the question's word, they may say it in other words
+    # ("took the title" for "won"), which the support step cannot judge: it stands
+    # aside. A "who did it" answer must then still be the subject of its clause.
+    doer = False
+    if cue is not None and not any(positions_of):
+        doer = cue.verb and not cue.passive and wants_subject
         cue = None
-    else:
-        doer = False
     for cand, parsed, positions in zip(pool, parses[1:], positions_of, strict=True):
         ents = list(parsed.entities)
         ents_of[id(cand)] = ents
