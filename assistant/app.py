@@ -76,6 +76,22 @@ class FactCheck:
 
         return open_store(self.settings, embedding_model_id(self.settings, self._embeddings))
 
+    def with_sentence_cache(self) -> FactCheck:
+        """A FactCheck like this one that remembers the sentence vectors it computes.
+
+        For a process that answers many questions (a server, ``ask -``): the sentences
+        of passages retrieved again are not embedded again. Bounded (see
+        :mod:`assistant.index.sentence_cache`).
+        """
+        from assistant.index.embeddings import embedding_model_id
+        from assistant.index.sentence_cache import SentenceCache
+
+        inner = self.embeddings
+        if isinstance(inner, SentenceCache):
+            return self
+        cache = SentenceCache(inner, embedding_model_id(self.settings, inner))
+        return FactCheck(self.settings, embeddings=cache, chat_model=self._chat_model)
+
     @cached_property
     def searcher(self) -> HybridSearch:
         """The hybrid search over the store, which every command uses."""

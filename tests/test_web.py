@@ -415,7 +415,7 @@ def test_importing_the_web_package_loads_no_server() -> None:
 
 
 def test_sentence_cache_gives_the_same_vectors(seed_fc: FactCheck) -> None:
-    from assistant.web.warm import SentenceCache
+    from assistant.index.sentence_cache import SentenceCache
 
     inner = seed_fc.embeddings
     cache = SentenceCache(inner, "x", size=2)
@@ -426,3 +426,18 @@ def test_sentence_cache_gives_the_same_vectors(seed_fc: FactCheck) -> None:
     assert first[1] == pytest.approx(inner.embed_documents([texts[1]])[0], abs=1e-5)
     cache.embed_documents(["Something else entirely."])
     assert len(cache) == 2
+
+
+def test_a_factcheck_with_a_sentence_cache_answers_alike_and_is_wrapped_once(
+    seed_fc: FactCheck,
+) -> None:
+    from assistant.index.sentence_cache import SentenceCache
+
+    cached = seed_fc.with_sentence_cache()
+    assert isinstance(cached.embeddings, SentenceCache)
+    assert cached.with_sentence_cache() is cached
+    question = "Who said 5 were killed?"
+    plain = seed_fc.ask(question, "extractive").to_json()
+    assert cached.ask(question, "extractive").to_json() == plain
+    assert len(cached.embeddings) > 0
+    assert cached.ask(question, "extractive").to_json() == plain  # from remembered vectors

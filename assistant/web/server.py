@@ -126,9 +126,8 @@ def build_app(
     """The application; see :func:`assistant.web.create_app`."""
     if factcheck is None:
         from assistant.app import FactCheck
-        from assistant.web.warm import cached_factcheck
 
-        factcheck = cached_factcheck(FactCheck(settings))
+        factcheck = FactCheck(settings).with_sentence_cache()
     shared = _Shared(factcheck)
 
     def page(
@@ -395,9 +394,8 @@ def serve(
         hosts = ["*"]
     _check_port_free(host, port)
     from assistant.app import FactCheck
-    from assistant.web.warm import cached_factcheck
 
-    factcheck = cached_factcheck(factcheck or FactCheck(settings))
+    factcheck = (factcheck or FactCheck(settings)).with_sentence_cache()
     warm_up(factcheck)
     app = build_app(settings, factcheck=factcheck, allowed_hosts=hosts)
     server = uvicorn.Server(
