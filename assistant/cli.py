@@ -766,6 +766,9 @@ def ask(
             check_question(question)
         fc = FactCheck(_settings(store=store, k=k, llm_model=model, chroma_url=chroma_url))
         _ensure_store(fc, quiet=as_json or as_jsonl)
+        if many:
+            # Questions about the same articles retrieve the same sentences again.
+            fc = fc.with_sentence_cache()
         chosen = _mode(mode)
         _detail(f"mode: {fc.resolve_mode(chosen)}")
 
