@@ -126,9 +126,10 @@ def question_cue(question: Parsed) -> Cue | None:
             ]
     stems: set[str] = set()
     of_names: set[str] = set()
+    children = _children(question)
     for i in cue_words:
         if low in _COPULAS:
-            of_names |= _of_names(question, _children(question), i)
+            of_names |= _of_names(question, children, i)
         if words[i].text.lower() in _GENERIC:
             # "the release date": the lower-case modifier says what happened on it
             stems |= {
