@@ -107,10 +107,56 @@ def test_a_former_holder_is_not_the_holder():
     assert "Ann Lee" not in got  # neither "former CEO" nor Bo Chan's title is hers
 
 
+def _parse(words: list[tuple[str, str, int]], ents: list[tuple[int, int, str]]) -> Parsed:
+    """A hand-built parse: (text, dependency, head) per word; (first, last, label) per
+    entity, its head being its last word. The small model's labels vary; the rules
+    are tested on the tree."""
+    from assistant.reasoning.nlp import Entity
+
+    out, pos = [], 0
+    for text, dep, head in words:
+        out.append(Word(pos, pos + len(text), text, dep, head))
+        pos += len(text) + 1
+    entities = tuple(
+        Entity(out[a].start, out[b].end, " ".join(w[0] for w in words[a : b + 1]), label, root=b)
+        for a, b, label in ents
+    )
+    return Parsed(tuple(out), entities)
+
+
 def test_the_object_of_the_verb_is_not_who_did_it():
-    got = _supported("Which actor won the Dayton Prize in 2019?", "Bo Chan won an Oscar in 2019.")
-    assert "Oscar" not in got
-    assert any("Chan" in name for name in got)
+    # "Bo Chan won the Orbit Medal", with the medal mislabelled a person.
+    parsed = _parse(
+        [("Bo", "compound", 1), ("Chan", "nsubj", 2), ("won", "ROOT", 2), ("the", "det", 5),
+         ("Orbit", "compound", 5), ("Medal", "dobj", 2)],
+        [(0, 1, "PERSON"), (3, 5, "PERSON")],
+    )  # fmt: skip
+    cue = Cue(frozenset({"win"}))
+    chan, medal = parsed.entities
+    assert supports(parsed, chan, cue, True)
+    assert not supports(parsed, medal, cue, True)
+
+
+def test_the_object_of_a_verb_with_no_subject_of_its_own_may_answer():
+    # "a film starring Ann Lee": the film stars her; nobody else is the subject.
+    parsed = _parse(
+        [("a", "det", 1), ("film", "ROOT", 1), ("starring", "acl", 1), ("Ann", "compound", 4),
+         ("Lee", "dobj", 2)],
+        [(3, 4, "PERSON")],
+    )  # fmt: skip
+    assert supports(parsed, parsed.entities[0], Cue(frozenset({"star"})), True)
+
+
+def test_a_prize_for_a_role_does_not_hold_the_role():
+    # "Ann Lee won the Orbit Medal for best director", the medal mislabelled a person.
+    parsed = _parse(
+        [("Ann", "compound", 1), ("Lee", "nsubj", 2), ("won", "ROOT", 2), ("the", "det", 5),
+         ("Orbit", "compound", 5), ("Medal", "dobj", 2), ("for", "prep", 5),
+         ("best", "amod", 8), ("director", "pobj", 6)],
+        [(0, 1, "PERSON"), (3, 5, "PERSON")],
+    )  # fmt: skip
+    medal = parsed.entities[1]
+    assert not supports(parsed, medal, Cue(frozenset({"director"}), present=True), True)
 
 
 def test_who_directed_is_not_who_starred():
@@ -206,21 +252,6 @@ def test_the_same_role_of_another_organisation_is_another_role():
     # A fuller name of the same organisation is the same role.
     fuller = "Ann Lee, CEO of the Acme Group, spoke."
     assert "Ann Lee" in _supported("Who is the CEO of Acme?", fuller)
-
-
-def test_a_prize_for_a_role_does_not_hold_the_role():
-    got = _supported(
-        "Who is the director of the Nova movie?",
-        "Nova (2009) earned Ann Lee an Oscar for best director.",
-    )
-    assert "Oscar" not in got
-
-
-def test_the_object_of_a_verb_with_no_subject_of_its_own_may_answer():
-    # "a film starring Ann Lee": the film stars her; nobody else is the subject.
-    assert "Ann Lee" in _supported(
-        "Who is starring as Diana in Nova?", "A still from Nova, starring Ann Lee as Diana."
-    )
 
 
 def test_when_no_passage_says_the_verb_the_answer_must_still_be_a_doer():

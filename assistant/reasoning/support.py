@@ -235,7 +235,7 @@ def supports(
             and head.dep == "dobj"
             and i in parsed.subject_heads
         ):
-            continue  # "Lee won an Oscar": the Oscar did not win ("a film starring Lee" did)
+            continue  # "Lee won the Orbit Medal": the medal did not win ("a film starring Lee" did)
         if head.dep == "pobj" and words[head.head].dep == "agent" and words[head.head].head != i:
             continue  # "directed by Lee and starring Chan": Lee directed; Lee did not star
         if _linked(parsed, entity.root, i):
@@ -264,7 +264,7 @@ def _linked(parsed: Parsed, ent: int, cue: int) -> bool:
     for m in range(MAX_DISTANCE + 1):
         if j in depth:
             if j == ent and below >= 0 and words[below].dep == "prep":
-                return False  # "an Oscar for best director": the prize is not the director
+                return False  # "the Orbit Medal for best director": a prize is not a director
             return depth[j] + m <= MAX_DISTANCE
         if j in parsed.entity_roots and j != cue and j != ent:
             return False
