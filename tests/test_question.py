@@ -45,6 +45,11 @@ def test_a_role_only_a_person_fills_wants_a_person():
     assert not qa.wants_speaker
 
 
+def test_a_winner_or_runner_up_may_be_a_team_or_a_country():
+    for question in ("Who was the runner-up of the Alpha Cup?", "Who is the Alpha Cup winner?"):
+        assert analyse(question).labels >= {"PERSON", "ORG", "GPE"}
+
+
 def test_dates_and_places_take_their_labels():
     assert analyse("When did the bridge open?").labels == frozenset({"DATE"})
     assert analyse("Which city hosted the games?").labels >= {"GPE", "LOC"}

@@ -270,3 +270,25 @@ def test_a_people_named_as_the_subjects_adjective_is_the_subject():
     parsed = parse_many(["Syrian state media described the strikes as a massacre."])[0]
     syrian = next(e for e in parsed.entities if e.text == "Syrian")
     assert syrian.subject
+
+
+def test_a_hyphenated_role_is_one_cue_however_the_parser_splits_it():
+    # The small model reads "the runner-up" as "runner" (compound) + "-" + "up" (subject):
+    # the role is the whole word, and "up" alone is too short to be a cue.
+    text = ["Who", "was", "the", "runner", "-", "up", "of", "the", "Alpha", "Cup", "?"]
+    deps = [("attr", 1), ("ROOT", 1), ("det", 5), ("compound", 5), ("punct", 5), ("nsubj", 1),
+            ("prep", 5), ("det", 9), ("compound", 9), ("pobj", 6), ("punct", 1)]  # fmt: skip
+    starts, pos = [], 0
+    for i, t in enumerate(text):
+        touching = t == "-" or (i and text[i - 1] == "-") or t == "?"
+        pos += 0 if touching or not i else 1
+        starts.append(pos)
+        pos += len(t)
+    words = tuple(
+        Word(s, s + len(t), t, dep, head)
+        for s, t, (dep, head) in zip(starts, text, deps, strict=True)
+    )
+    cue = question_cue(Parsed(words, ()))
+    assert cue is not None and cue.stems == {"runner"}
+    assert cue.of_names == {"alpha", "cup"}
+

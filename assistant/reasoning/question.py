@@ -90,7 +90,7 @@ _LONG_OLD = re.compile(r"\bhow (?:long|old)\b", re.I)
 _PERSON_ROLE = re.compile(
     r"\b(?:ceo|chief executive|president|director|directed|actor|actress|starr\w*|play\w*|"
     r"singer|author|wrote|writer|teacher|founder|founded|chairman|coach|captain|minister|"
-    r"spokes\w+|winner|runner-up|named|awarded|elected|appointed)\b",
+    r"spokes\w+|named|awarded|elected|appointed)\b",
     re.I,
 )
 _MONEY_WORDS = re.compile(

@@ -25,7 +25,7 @@ import bisect
 from dataclasses import dataclass
 
 from assistant.index.terms import terms
-from assistant.reasoning.nlp import Entity, Parsed
+from assistant.reasoning.nlp import Entity, Parsed, Word
 
 # Edges in the dependency tree between an answer and the cue word: subject to verb is
 # 1; "Lee became the first qualifier to win" is 3.
@@ -124,6 +124,8 @@ def question_cue(question: Parsed) -> Cue | None:
                 for k, w in enumerate(words)
                 if w.head == root and w.dep == "dobj" and w.text.islower() and k != root
             ]
+    # "runner-up" is three words to the parser, and the role may hang on any of them.
+    cue_words = sorted({k for i in cue_words for k in _hyphenated(words, i)})
     stems: set[str] = set()
     of_names: set[str] = set()
     children = _children(question)
@@ -145,6 +147,20 @@ def question_cue(question: Parsed) -> Cue | None:
     passive = any(w.dep in ("nsubjpass", "auxpass") for w in words)
     present = any(w.text.lower() in ("is", "are", "does", "do") for w in words[:3])
     return Cue(frozenset(stems), passive, present, frozenset(of_names), low not in _COPULAS)
+
+
+def _hyphenated(words: tuple[Word, ...], i: int) -> range:
+    """The words of the hyphenated word that word ``i`` is part of ("runner", "-", "up")."""
+    lo = hi = i
+
+    def joined(a: int, b: int) -> bool:  # touching, with a hyphen between or on one side
+        return words[a].end == words[b].start and "-" in (words[a].text, words[b].text)
+
+    while lo > 0 and joined(lo - 1, lo):
+        lo -= 1
+    while hi + 1 < len(words) and joined(hi, hi + 1):
+        hi += 1
+    return range(lo, hi + 1)
 
 
 def _children(parsed: Parsed) -> dict[int, list[int]]:
