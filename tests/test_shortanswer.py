@@ -9,9 +9,12 @@ import pytest
 from assistant.index.store import StoredChunk
 from assistant.index.terms import terms
 from assistant.reasoning.answer import Candidate
+from assistant.reasoning.nlp import Entity
 from assistant.reasoning.question import analyse
 from assistant.reasoning.shortanswer import (
     AnswerGroup,
+    Span,
+    _group,
     compatible,
     figure_value,
     find_short_answers,
@@ -342,3 +345,30 @@ def test_a_power_is_not_a_figure():
     qa = analyse("How many grains of sand were counted in Dayton?")
     cands = [_cand("p1", "Officials said 10^400 grains of sand were counted in Dayton.")]
     assert find_short_answers(qa, cands, 0.5).groups == []
+
+
+def _spans(*named: tuple[str, str, str]) -> list[Span]:
+    """(passage, entity text, label) each: one span in its own sentence."""
+    out = []
+    for pid, text, label in named:
+        sentence = f"{text} won the 2019 Alpha Cup."
+        out.append(Span(_cand(pid, sentence), Entity(0, len(text), text, label), 0.5))
+    return out
+
+
+def test_a_surname_is_shown_by_the_full_name_the_group_holds():
+    # Named in full once, by surname twice (and the tagger took the surname for an
+    # organisation): the answer reads "Ann Lee", not "Lee".
+    (group,) = _group(
+        _spans(("p1", "Ann Lee", "PERSON"), ("p2", "Lee", "ORG"), ("p3", "Lee", "ORG"))
+    )
+    assert group.text == "Ann Lee"
+
+
+def test_a_place_is_never_lengthened_by_a_heading_taken_for_a_name():
+    (group,) = _group(
+        _spans(
+            ("p1", "Champions Dayton", "PERSON"), ("p2", "Dayton", "GPE"), ("p3", "Dayton", "GPE")
+        )
+    )
+    assert group.text == "Dayton"

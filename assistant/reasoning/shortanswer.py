@@ -65,6 +65,7 @@ _MONTH_WORD = re.compile(
     r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?", re.I
 )
 _FIGURE_LABELS = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
 _SCALE = {
     "thousand": 1e3,
     "million": 1e6,
@@ -433,8 +434,30 @@ def _group(spans: Sequence[Span]) -> list[AnswerGroup]:
             counts[s.entity.text] = counts.get(s.entity.text, 0) + 1
         # Dates show their fullest form ("March 4, 2016", not "2016").
         g.text = max(counts, key=lambda t: (_specificity(t), counts[t], len(t)))
+        g.text = _full_name(g, counts)
         g.score = g.best.score + 0.05 * math.log2(len(g.passages))
     return sorted(groups, key=lambda g: -g.score)
+
+
+def _full_name(group: AnswerGroup, counts: dict[str, int]) -> str:
+    """The full name a surname stands for, when the group holds it ("Ann Lee" for "Lee").
+
+    Reports name a person in full once and by surname after, so the surname is often
+    the commoner form; a reader wants the name. Only a form tagged as a person, ending
+    in the shown words, counts; and a place is never lengthened ("Germany" is not
+    "Champions Germany", a heading the tagger took for a person).
+    """
+    shown = group.text.split()
+    if any(s.entity.text == group.text and s.entity.label in _PLACE_LABELS for s in group.spans):
+        return group.text
+    fuller = {
+        s.entity.text
+        for s in group.spans
+        if s.entity.label == "PERSON"
+        and len(s.entity.text.split()) > len(shown)
+        and s.entity.text.split()[-len(shown) :] == shown
+    }
+    return max(fuller, key=lambda t: (counts[t], len(t))) if fuller else group.text
 
 
 def find_short_answers(
