@@ -6,6 +6,8 @@ Each case runs spaCy's small English pipeline, as the short-answer step does.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from assistant.reasoning.nlp import Parsed, Word, parse_many
@@ -292,3 +294,15 @@ def test_a_hyphenated_role_is_one_cue_however_the_parser_splits_it():
     assert cue is not None and cue.stems == {"runner"}
     assert cue.of_names == {"alpha", "cup"}
 
+
+def test_in_a_list_of_places_the_name_beside_the_cue_answers():
+    # Every name stands close to "runners-up" in the tree of a list; in the text, the
+    # runner-up is the one right after it, not the one nearest the question's other words.
+    qa = analyse("Who was the runner-up of the 2019 Alpha Cup?")
+    qa = dataclasses.replace(qa, weights={t: 1.0 for t in qa.terms})
+    sentence = (
+        "Winners Dayton United, runners-up Reno Rovers, third place Akron City: "
+        "the 2019 Alpha Cup table."
+    )
+    short = find_short_answers(qa, [_cand("p1", sentence)], 0.5)
+    assert short.groups and short.groups[0].text == "Reno Rovers"

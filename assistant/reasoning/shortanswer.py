@@ -500,6 +500,10 @@ def find_short_answers(
         ents = list(parsed.entities)
         ents_of[id(cand)] = ents
         where = [t.start for t in tokens(cand.text) if t.term in qa.terms]
+        if cue is not None and positions:
+            # Of the question's words, the cue says what the answer does or is: in a
+            # list ("winner Lee, runner-up Chan"), the name beside it is the answer.
+            where = [parsed.words[i].start for i in positions]
         for ent in ents:
             if ent.label in _FIGURE_LABELS and _not_a_count(ent, cand, counts):
                 continue
