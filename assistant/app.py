@@ -270,6 +270,9 @@ class FactCheck:
         asked = mode or self.settings.mode
         sources = self._sources()
         extractive = self._extractive(sources)
+        from assistant.reasoning import nlp
+
+        nlp.load_in_background()  # short answers tag with spaCy; load it meanwhile
         if self.resolve_mode(asked) == "extractive":
             return self._tell_stale(extractive.answer(question), sources)
 

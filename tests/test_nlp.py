@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 import assistant.reasoning.nlp as nlp
@@ -68,6 +70,9 @@ def test_the_subject_is_marked():
 @pytest.fixture
 def fresh_model_state(monkeypatch):
     """Forget the loaded pipeline for this test; the original comes back afterwards."""
+    for thread in threading.enumerate():  # an earlier test's ask may still be loading it
+        if thread.name == "spacy-load":
+            thread.join()
     monkeypatch.setattr(nlp, "_nlp", None)
     return monkeypatch
 
@@ -86,4 +91,23 @@ def test_the_shipped_model_matches_its_checksum():
 def test_a_missing_model_package_is_one_clear_error(fresh_model_state):
     fresh_model_state.setattr(nlp, "MODEL_PACKAGE", "no_such_model_package_xyz")
     with pytest.raises(ModelIntegrityError, match="not installed"):
+        nlp.load()
+
+
+def test_loading_in_the_background_gives_the_pipeline_load_returns(fresh_model_state):
+    thread = nlp.load_in_background()
+    assert thread is not None
+    thread.join(timeout=60)
+    assert nlp._nlp is not None
+    assert nlp.load() is nlp._nlp  # loaded once, by the thread
+    assert nlp.load_in_background() is None  # nothing more to load
+
+
+def test_a_failed_background_load_is_silent_and_the_callers_load_raises(fresh_model_state, capsys):
+    fresh_model_state.setattr(nlp, "_MODEL_SHA256", "0" * 64)
+    thread = nlp.load_in_background()
+    assert thread is not None
+    thread.join(timeout=60)
+    assert capsys.readouterr().err == ""  # no thread traceback on the user's terminal
+    with pytest.raises(ModelIntegrityError, match="checksum"):
         nlp.load()

@@ -15,6 +15,7 @@ paid on the first call, never at CLI start-up.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import threading
@@ -128,6 +129,29 @@ def load() -> Any:
             # objects; the tagger, lemmatizer and sentence recogniser are not needed.
             _nlp = spacy.load(folder, exclude=["tagger", "attribute_ruler", "lemmatizer", "senter"])
     return _nlp
+
+
+def load_in_background() -> threading.Thread | None:
+    """Start loading the pipeline on a daemon thread, for a caller that will need it.
+
+    An answer needs spaCy only after the store is opened and the question embedded,
+    about a second of work that leaves the second core idle; loading meanwhile takes
+    spaCy's start-up (about 0.6 s) off the wall time of a one-question process. A failure
+    is left for the caller's own :func:`load`, which raises it with its message.
+
+    Returns:
+        The loading thread, or None when the pipeline is already loaded.
+    """
+    if _nlp is not None:
+        return None
+
+    def quietly() -> None:
+        with contextlib.suppress(Exception):
+            load()
+
+    thread = threading.Thread(target=quietly, name="spacy-load", daemon=True)
+    thread.start()
+    return thread
 
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
