@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
 
+    from assistant.index.embeddings import Embedder
     from assistant.index.ingest import IngestReport
     from assistant.index.langchain_retriever import HybridRetriever
     from assistant.index.retrieval import Hit, HybridSearch
@@ -61,12 +62,26 @@ class FactCheck:
 
     @cached_property
     def embeddings(self) -> Embeddings:
-        """The configured embedding model (loaded lazily on first use)."""
+        """The configured embedding model as LangChain ``Embeddings`` (loaded lazily)."""
         if self._embeddings is not None:
             return self._embeddings
         from assistant.index.embeddings import make_embeddings
 
         return make_embeddings(self.settings)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        """The same model for the pipeline's own use: the local one without LangChain.
+
+        Answering from the command line then never imports LangChain (see
+        :mod:`assistant.index.embeddings`); the loaded model is shared with
+        :attr:`embeddings`.
+        """
+        if self._embeddings is not None:
+            return self._embeddings
+        from assistant.index.embeddings import make_embedder
+
+        return make_embedder(self.settings)
 
     @cached_property
     def store(self) -> Store:
@@ -86,7 +101,7 @@ class FactCheck:
         from assistant.index.embeddings import embedding_model_id
         from assistant.index.sentence_cache import SentenceCache
 
-        inner = self.embeddings
+        inner = self.embedder
         if isinstance(inner, SentenceCache):
             return self
         cache = SentenceCache(inner, embedding_model_id(self.settings, inner))
@@ -98,7 +113,7 @@ class FactCheck:
         from assistant.index.retrieval import HybridSearch
 
         return HybridSearch(
-            self.store, self.embeddings, k=self.settings.k, trusted_folders=self._trusted()
+            self.store, self.embedder, k=self.settings.k, trusted_folders=self._trusted()
         )
 
     @cached_property
@@ -177,7 +192,10 @@ class FactCheck:
                 targets,
                 self.settings,
                 rebuild=rebuild,
-                embeddings=self._embeddings or self.__dict__.get("embeddings"),
+                # A model this object already loaded is reused, not loaded again.
+                embeddings=self._embeddings
+                or self.__dict__.get("embedder")
+                or self.__dict__.get("embeddings"),
                 on_skip=on_skip,
                 on_total=on_total,
                 on_progress=on_progress,
@@ -298,7 +316,7 @@ class FactCheck:
         # report must be among them to be shown.
         return ExtractiveAnswerer(
             self.searcher,
-            self.embeddings,
+            self.embedder,
             k=max(self.settings.k, 12),
             sources=sources if sources is not None else self._sources(),
         )

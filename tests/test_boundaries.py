@@ -48,3 +48,18 @@ def test_answering_does_not_import_langchains_retriever_machinery():
     assert "langsmith" not in loaded
     wrapper = _modules_after("from assistant.index.retrieval import HybridRetriever")
     assert "langchain_core.retrievers" in wrapper
+
+
+def test_answering_with_the_local_model_does_not_import_langchain():
+    # LangChain's Embeddings base class alone costs about 0.15 s a process (its callback
+    # machinery); the pipeline uses the plain encoder, LangChain code the subclass.
+    loaded = _modules_after(
+        "import assistant.app, assistant.reasoning.answer, assistant.index.ingest, "
+        "assistant.reasoning.check, assistant.reasoning.shortanswer\n"
+        "from assistant.index.embeddings import make_embedder\n"
+        "from assistant.settings import Settings\n"
+        "make_embedder(Settings()).embed_query('Who won?')"
+    )
+    assert not {m for m in loaded if m.startswith("langchain")}
+    wrapper = _modules_after("from assistant.index.embeddings import LocalMiniLMEmbeddings")
+    assert "langchain_core.embeddings" in wrapper

@@ -5,6 +5,13 @@ The local model is all-MiniLM-L6-v2 (Apache-2.0) as int8 ONNX, shipped in the pi
 ``tokenizer.json``) ships in this package. Nothing is downloaded at run time, and the
 model file's sha256 is checked before it is loaded, so a tampered or truncated file is
 refused rather than silently giving other vectors.
+
+The model is :class:`MiniLMEncoder`, a plain class: answering a question from the
+command line never imports LangChain, whose ``Embeddings`` base class costs about
+0.15 s to import (it pulls in its callback machinery). LangChain code gets the same
+model as :class:`LocalMiniLMEmbeddings` (``assistant.index.langchain_embeddings``),
+through :func:`make_embeddings` or ``FactCheck.embeddings``. Both share one loaded
+ONNX session per process.
 """
 
 from __future__ import annotations
@@ -14,14 +21,13 @@ import threading
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from langchain_core.embeddings import Embeddings
+from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.errors import ConfigError, ModelIntegrityError
 
 if TYPE_CHECKING:
     import numpy as np
+    from langchain_core.embeddings import Embeddings
 
     from assistant.settings import Settings
 
@@ -29,6 +35,22 @@ LOCAL_MODEL_ID = "local:all-MiniLM-L6-v2-int8-onnx"
 _MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 _MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained with max_seq_length 256
 _verified: set[Path] = set()
+# One ONNX session and tokenizer per thread setting, shared by every encoder in the
+# process (the CLI's and LangChain's), so the model is read and checked once.
+_loaded: dict[tuple[Path, int | None], tuple[Any, Any]] = {}
+_load_lock = threading.Lock()
+
+
+class Embedder(Protocol):
+    """What the pipeline needs of an embedding model (LangChain's ``Embeddings`` fits)."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """One vector per text."""
+        ...
+
+    def embed_query(self, text: str) -> list[float]:
+        """The vector of a question."""
+        ...
 
 
 def _model_file() -> Path:
@@ -56,7 +78,27 @@ def _check_sha256(path: Path) -> None:
     _verified.add(path)
 
 
-class LocalMiniLMEmbeddings(Embeddings):
+def _open_model(path: Path, threads: int | None) -> tuple[Any, Any]:
+    """The tokenizer and ONNX session, after the model file's checksum holds."""
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    _check_sha256(path)
+    options = ort.SessionOptions()
+    if threads:
+        options.intra_op_num_threads = threads
+    options.log_severity_level = 3
+    session = ort.InferenceSession(
+        str(path), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    tok_file = resources.files("assistant") / "data" / "minilm-tokenizer.json"
+    tokenizer = Tokenizer.from_str(tok_file.read_text(encoding="utf-8"))
+    tokenizer.enable_truncation(max_length=_MAX_TOKENS)
+    tokenizer.no_padding()
+    return tokenizer, session
+
+
+class MiniLMEncoder:
     """all-MiniLM-L6-v2 on onnxruntime: 384-d, mean-pooled, L2-normalised vectors.
 
     Loading is lazy (the first call), so constructing this is free. Batches are sorted by
@@ -71,29 +113,15 @@ class LocalMiniLMEmbeddings(Embeddings):
         self.threads = threads
         self._session: Any = None
         self._tokenizer: Any = None
-        self._lock = threading.Lock()
 
     def _load(self) -> None:
-        with self._lock:
-            if self._session is not None:
-                return
-            import onnxruntime as ort
-            from tokenizers import Tokenizer
-
-            path = _model_file()
-            _check_sha256(path)
-            options = ort.SessionOptions()
-            if self.threads:
-                options.intra_op_num_threads = self.threads
-            options.log_severity_level = 3
-            session = ort.InferenceSession(
-                str(path), sess_options=options, providers=["CPUExecutionProvider"]
-            )
-            tok_file = resources.files("assistant") / "data" / "minilm-tokenizer.json"
-            tokenizer = Tokenizer.from_str(tok_file.read_text(encoding="utf-8"))
-            tokenizer.enable_truncation(max_length=_MAX_TOKENS)
-            tokenizer.no_padding()
-            self._tokenizer, self._session = tokenizer, session
+        if self._session is not None:
+            return
+        path = _model_file()
+        with _load_lock:
+            if (path, self.threads) not in _loaded:
+                _loaded[path, self.threads] = _open_model(path, self.threads)
+            self._tokenizer, self._session = _loaded[path, self.threads]
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         import numpy as np
@@ -136,7 +164,7 @@ class LocalMiniLMEmbeddings(Embeddings):
         return self._embed(texts)
 
 
-def embedding_model_id(settings: Settings, embeddings: Embeddings | None = None) -> str:
+def embedding_model_id(settings: Settings, embeddings: Embedder | None = None) -> str:
     """The id recorded in the store for the embedding model in use.
 
     An embeddings object that names itself (a ``model_id`` attribute) wins over the
@@ -151,14 +179,34 @@ def embedding_model_id(settings: Settings, embeddings: Embeddings | None = None)
 
 
 def make_embeddings(settings: Settings) -> Embeddings:
-    """Build the embedding model the settings ask for.
+    """Build the embedding model the settings ask for, as LangChain ``Embeddings``.
 
     Raises:
         ConfigError: OpenAI embeddings are selected but no key or base URL is set.
 
     """
     if settings.embedding == "local":
+        from assistant.index.langchain_embeddings import LocalMiniLMEmbeddings
+
         return LocalMiniLMEmbeddings(batch_size=settings.embedding_batch_size)
+    return _openai_embeddings(settings)
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """Build the embedding model the settings ask for, for the pipeline's own use.
+
+    The local model comes without LangChain (see the module's docstring); OpenAI's is
+    LangChain's client either way.
+
+    Raises:
+        ConfigError: OpenAI embeddings are selected but no key or base URL is set.
+    """
+    if settings.embedding == "local":
+        return MiniLMEncoder(batch_size=settings.embedding_batch_size)
+    return _openai_embeddings(settings)
+
+
+def _openai_embeddings(settings: Settings) -> Embeddings:
     if not settings.llm_configured:
         raise ConfigError(
             "FACTCHECK_EMBEDDING=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a "
@@ -174,3 +222,13 @@ def make_embeddings(settings: Settings) -> Embeddings:
         base_url=settings.openai_base_url,
         check_embedding_ctx_length=False,
     )
+
+
+def __getattr__(name: str) -> Any:
+    # ``from assistant.index.embeddings import LocalMiniLMEmbeddings`` keeps working;
+    # LangChain is imported only then.
+    if name == "LocalMiniLMEmbeddings":
+        from assistant.index.langchain_embeddings import LocalMiniLMEmbeddings
+
+        return LocalMiniLMEmbeddings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

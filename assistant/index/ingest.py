@@ -19,11 +19,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from langchain_core.embeddings import Embeddings
-
 from assistant.index.chunking import chunk_text
 from assistant.index.corpus import Article, ReadResult, printable_path, read_articles
-from assistant.index.embeddings import embedding_model_id, make_embeddings
+from assistant.index.embeddings import Embedder, embedding_model_id, make_embedder
 from assistant.index.lexical import FileRecord, LexicalIndex
 from assistant.index.store import Store, StoredChunk, open_store
 from assistant.settings import Settings
@@ -90,7 +88,7 @@ def ingest(
     settings: Settings,
     *,
     rebuild: bool = False,
-    embeddings: Embeddings | None = None,
+    embeddings: Embedder | None = None,
     on_skip: Callable[[Path, str], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
@@ -164,7 +162,7 @@ def _apply(
     store: Store,
     index: LexicalIndex,
     report: IngestReport,
-    embeddings: Embeddings | None,
+    embeddings: Embedder | None,
     settings: Settings,
     on_total: Callable[[int], None] | None,
     on_progress: Callable[[int], None] | None,
@@ -219,7 +217,7 @@ def _apply(
     if on_total:
         on_total(len(to_embed))
     if to_embed:
-        model = embeddings or make_embeddings(settings)
+        model = embeddings or make_embedder(settings)
         # New chunks go in before old ones go out: an interrupted run never leaves a
         # file with no chunks, and the next run finishes the job.
         for b in range(0, len(to_embed), EMBED_BATCH):

@@ -29,7 +29,8 @@ from assistant.index.terms import terms
 
 if TYPE_CHECKING:
     from langchain_core.documents import Document
-    from langchain_core.embeddings import Embeddings
+
+    from assistant.index.embeddings import Embedder
 
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of top ranks
 # What holding every question term (idf-weighted) adds to a candidate's fused score: as
@@ -196,7 +197,7 @@ class HybridSearch:
     def __init__(
         self,
         store: Store,
-        embeddings: Embeddings,
+        embeddings: Embedder,
         k: int = 5,
         depth: int = 50,
         trusted_folders: frozenset[Path] | None = None,

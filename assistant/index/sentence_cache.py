@@ -13,6 +13,8 @@ from collections import OrderedDict
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.index.embeddings import Embedder
+
 # 20,000 sentences of 384 float32 values: about 30 MB.
 MAX_SENTENCES = 20_000
 
@@ -26,7 +28,7 @@ class SentenceCache(Embeddings):
         size: How many texts to remember.
     """
 
-    def __init__(self, inner: Embeddings, model_id: str, size: int = MAX_SENTENCES) -> None:
+    def __init__(self, inner: Embedder, model_id: str, size: int = MAX_SENTENCES) -> None:
         self.inner = inner
         self.model_id = model_id
         self.size = size

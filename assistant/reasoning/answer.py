@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from assistant.index.chunking import split_sentences
 from assistant.index.lexical import LexicalIndex
@@ -28,6 +27,9 @@ from assistant.reasoning.dedup import near_duplicates
 from assistant.reasoning.evidence import Candidate
 from assistant.reasoning.question import QuestionAnalysis, analyse
 from assistant.reasoning.shortanswer import ShortAnswers, find_short_answers, violates
+
+if TYPE_CHECKING:
+    from assistant.index.embeddings import Embedder
 
 ABSTAIN_TEXT = "The articles do not say."
 MAX_CITATIONS = 4
@@ -177,7 +179,7 @@ class ExtractiveAnswerer:
     def __init__(
         self,
         retriever: HybridSearch,
-        embeddings: Embeddings,
+        embeddings: Embedder,
         *,
         k: int = 8,
         min_relevance: float = 0.575,
