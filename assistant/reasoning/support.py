@@ -22,6 +22,7 @@ another name on the way ("met Chan, the CEO") does not speak of this one.
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass
 
 from assistant.index.terms import terms
@@ -254,12 +255,51 @@ def supports(
             continue  # "Lee won the Orbit Medal": the medal did not win ("a film starring Lee" did)
         if head.dep == "pobj" and words[head.head].dep == "agent" and words[head.head].head != i:
             continue  # "directed by Lee and starring Chan": Lee directed; Lee did not star
-        if _linked(parsed, entity.root, i):
+        if _linked(parsed, entity.root, i, who=wants_subject):
             return True
     return False
 
 
-def _linked(parsed: Parsed, ent: int, cue: int) -> bool:
+# Dependencies by which a word narrows the noun above it ("the *Acme* CEO", "a
+# *Medal*-winning director").
+_MODIFIER_DEPS = frozenset({"compound", "amod", "npadvmod", "nmod"})
+
+
+def _modifies(parsed: Parsed, ent: int, cue: int) -> bool:
+    """The entity only describes the cue word ("the *Acme* CEO").
+
+    Every step up from it to the cue is a modifier, and it is not written onto the cue
+    with a hyphen ("Lee-directed": Lee directed).
+    """
+    words = parsed.words
+    i = ent
+    while i != cue:
+        if words[i].dep not in _MODIFIER_DEPS or words[i].head == i:
+            return False
+        i = words[i].head
+    first, last = sorted((ent, cue))
+    between = words[first : last + 1]
+    joined = all(a.end == b.start for a, b in itertools.pairwise(between))
+    return not joined
+
+
+def _given_for(parsed: Parsed, ent: int, meet: int, below: int) -> bool:
+    """The entity is what a verb gives or wins *for* the cue.
+
+    "Lee won the Orbit Medal for best director": the medal is the verb's direct object,
+    and the cue stands in the verb's "for" phrase.
+    """
+    words = parsed.words
+    return (
+        below >= 0
+        and words[ent].head == meet
+        and words[ent].dep == "dobj"
+        and words[below].dep == "prep"
+        and words[below].text.lower() == "for"
+    )
+
+
+def _linked(parsed: Parsed, ent: int, cue: int, who: bool = True) -> bool:
     """The cue word says something of the entity, within :data:`MAX_DISTANCE` edges.
 
     "Lee won", "Lee, the winner", "Lee became the first to win", "Lee took the title
@@ -267,7 +307,9 @@ def _linked(parsed: Parsed, ent: int, cue: int) -> bool:
     "CEO" to what joins it to Lee stands another name (the head of another of the
     sentence's entities), and the CEO describes that one.
     Only ``MAX_DISTANCE`` steps up from each word are walked, so this costs the same
-    in a sentence of any length.
+    in a sentence of any length. ``who``: the question asks who or what; a name that
+    only narrows the cue ("the Acme CEO") is then not the one. A date that narrows it
+    is when ("the May 4 premiere").
     """
     words = parsed.words
     depth: dict[int, int] = {}
@@ -281,6 +323,10 @@ def _linked(parsed: Parsed, ent: int, cue: int) -> bool:
         if j in depth:
             if j == ent and below >= 0 and words[below].dep == "prep":
                 return False  # "the Orbit Medal for best director": a prize is not a director
+            if _given_for(parsed, ent, j, below):
+                return False  # "Lee won the Orbit Medal for best director": Lee did; the medal not
+            if who and j == cue and _modifies(parsed, ent, cue):
+                return False  # "the Orbit Medal-winning director", "the Acme CEO": not the one
             return depth[j] + m <= MAX_DISTANCE
         if j in parsed.entity_roots and j != cue and j != ent:
             return False
