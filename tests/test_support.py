@@ -354,3 +354,22 @@ def test_a_name_written_onto_the_verb_with_a_hyphen_did_it():
     cue = Cue(frozenset({"direct"}), verb=True)
     (lee,) = parsed.entities
     assert supports(parsed, lee, cue, True, cue_positions(parsed, cue))
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answers"),
+    [
+        ("Who won the 2019 Alpha Cup?", "Ann Lee won the Beta Cup in 2019.", False),
+        ("Who won the 2019 Alpha Cup?", "Ann Lee won the Alpha Cup.", True),
+        ("Who won the 2019 Alpha Cup?", "Ann Lee won the Cup.", True),  # a name left out
+        (
+            "Who was named the 2021 National Teacher of the Year?",
+            "Bo Chan was named the 2021 Dayton State Teacher of the Year.",
+            False,
+        ),
+    ],
+)
+def test_the_same_verb_on_a_thing_of_another_name_is_another_event(question, sentence, answers):
+    cue = _cue(question)
+    assert cue is not None and cue.object_names
+    assert (len(_supported(question, sentence) & {"Ann Lee", "Bo Chan"}) == 1) is answers

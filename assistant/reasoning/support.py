@@ -67,6 +67,11 @@ class Cue:
         of_names: The capitalised words after a role's "of" ("the CEO of *Acme*"): a
             sentence's same role *of* other names ("the CEO of Orbit") is another role.
         verb: The cue is the question's main verb ("won"), not a role after "is".
+        object_head: Stems of the cue verb's object's head word ("cup" in "won the
+            Alpha Cup").
+        object_names: Stems of that object's capitalised modifiers ("alpha"): the same
+            verb on the same kind of thing with other names ("won the Beta Cup") is
+            another event.
     """
 
     stems: frozenset[str]
@@ -74,6 +79,8 @@ class Cue:
     present: bool = False
     of_names: frozenset[str] = frozenset()
     verb: bool = False
+    object_head: frozenset[str] = frozenset()
+    object_names: frozenset[str] = frozenset()
 
 
 def _stems(word: str) -> frozenset[str]:
@@ -147,7 +154,57 @@ def question_cue(question: Parsed) -> Cue | None:
         return None
     passive = any(w.dep in ("nsubjpass", "auxpass") for w in words)
     present = any(w.text.lower() in ("is", "are", "does", "do") for w in words[:3])
-    return Cue(frozenset(stems), passive, present, frozenset(of_names), low not in _COPULAS)
+    head: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+    if low not in _COPULAS:
+        for k in children.get(root, []):
+            if words[k].dep in _OBJECT_DEPS and _object_names(question, children, k):
+                head, names = _stems(words[k].text), _object_names(question, children, k)
+                break
+    return Cue(
+        frozenset(stems),
+        passive,
+        present,
+        frozenset(of_names),
+        low not in _COPULAS,
+        head,
+        names,
+    )
+
+
+# The object of a verb, as the parser labels it: "won *the Cup*", "named *the Teacher of
+# the Year*" (an object predicate), "became *the champion*".
+_OBJECT_DEPS = frozenset({"dobj", "oprd", "attr"})
+
+
+def _object_names(parsed: Parsed, children: dict[int, list[int]], k: int) -> frozenset[str]:
+    """Stems of the capitalised words that narrow word ``k`` ("Alpha" in "Alpha Cup")."""
+    words = parsed.words
+    return frozenset(
+        s
+        for c in children.get(k, [])
+        if words[c].dep in ("compound", "nmod", "amod") and words[c].text[:1].isupper()
+        for s in _stems(words[c].text)
+    )
+
+
+def _another_object(parsed: Parsed, children: dict[int, list[int]], i: int, cue: Cue) -> bool:
+    """Cue word ``i`` is said of the same kind of thing under other names.
+
+    "Lee won the Beta Cup" for "Who won the Alpha Cup?": the object's head is the
+    question's ("Cup") and each side has a name the other lacks. A name only added or
+    only left out ("the 2019 Alpha Cup", "the Cup") is the same thing.
+    """
+    if not cue.object_names:
+        return False
+    words = parsed.words
+    for k in children.get(i, []):
+        if words[k].dep not in _OBJECT_DEPS or not _stems(words[k].text) & cue.object_head:
+            continue
+        names = _object_names(parsed, children, k)
+        if names - cue.object_names and cue.object_names - names:
+            return True
+    return False
 
 
 def _hyphenated(words: tuple[Word, ...], i: int) -> range:
@@ -212,6 +269,8 @@ def cue_positions(parsed: Parsed, cue: Cue | None, agents: bool = True) -> list[
             names = _of_names(parsed, children, i)
             if names and not names & cue.of_names:
                 continue  # "the president of Orbit" is not "the president of Acme"
+        if _another_object(parsed, children, i, cue):
+            continue  # "won the Beta Cup" is not "won the Alpha Cup"
         out.append(i)
     return out
 
