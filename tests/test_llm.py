@@ -356,3 +356,35 @@ def test_authored_quotes_with_different_figures_disagree_whatever_the_model_says
     assert "13" in texts and "more than 200" in texts
     cited = {c.id for c in answer.citations}
     assert all(set(a.citations) <= cited and a.citations for a in answer.answers)
+    # The reader is told first, with each side cited, though the model did not say it.
+    assert answer.answer.startswith("The sources disagree: ")
+    lead = answer.answer.split(".")[0]
+    assert "13" in lead and "more than 200" in lead
+    assert all(f"[{i}]" in lead for i in cited)
+    assert answer.answer.split(". ", 1)[1].startswith(
+        "13 were killed [1]"
+    )  # the model's text follows
+
+
+def test_a_models_own_disagreement_sentence_gives_way_to_the_verified_one(llm_fc):
+    def handler(request, _n):
+        p = passage_with(request, "Novaya Gazeta said 13")
+        q = passage_with(request, "Bloomberg, citing two unnamed Russians")
+        return completion(
+            {
+                "citations": [
+                    {"passage": p, "quote": NOVAYA},
+                    {"passage": q, "quote": BLOOMBERG},
+                ],
+                "answer": f"The sources disagree: 13 [{p}] or 200 [{q}]. Both are estimates [{p}].",
+                "answerable": True,
+            }
+        )
+
+    fc, _server = llm_fc(handler)
+    answer = fc.ask("How many Russians were killed?", "llm")
+    assert answer.disagreement is True
+    assert answer.answer.count("The sources disagree") == 1
+    assert "more than 200" in answer.answer  # the verified side, not the model's "200"
+    assert answer.answer.split(". ", 1)[1].startswith("Both are estimates [1]")
+    _stands(answer)

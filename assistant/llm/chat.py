@@ -39,6 +39,7 @@ from assistant.reasoning.answer import (
     Candidate,
     ExtractiveAnswerer,
     ShortAnswer,
+    lead_sentence,
     short_answers_for,
 )
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
@@ -462,10 +463,23 @@ class LLMAnswerer:
         # Short answers and disagreement are read off the verified quotes by the same
         # rules as offline, never taken from the model's word.
         base.answers, base.disagreement = short_answers_for(assessment, citations)
+        if base.disagreement:
+            # The user is told, whatever the model wrote: the verified sides come first,
+            # in place of any "the sources disagree" sentence of the model's own.
+            rest = _drop_own_lead(base.answer)
+            base.answer = f"{lead_sentence(base.answers, True)} {rest}".strip()
         if not base.answers:
             text = re.sub(_MARKERS, "", base.answer).strip()
             base.answers = [ShortAnswer(text, None, [c.id for c in citations])]
         return base
+
+
+def _drop_own_lead(text: str) -> str:
+    """``text`` without an opening sentence that says the sources disagree."""
+    spans = split_sentences(text)
+    if spans and re.match(r"\W*the sources disagree\b", text[spans[0].start :], re.I):
+        return text[spans[0].end :].strip() if len(spans) > 1 else ""
+    return text.strip()
 
 
 def has_words(text: str) -> bool:

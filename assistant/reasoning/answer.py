@@ -502,15 +502,8 @@ class ExtractiveAnswerer:
                 match_terms=frozenset(info.weights),
             )
 
-        def named(a: ShortAnswer) -> str:
-            marks = "".join(f"[{i}]" for i in a.citations)
-            return f"{a.text} ({a.who}) {marks}" if a.who else f"{a.text} {marks}"
-
         disagreement = len(answers) > 1
-        if disagreement:
-            lead = "The sources disagree: " + "; ".join(named(a) for a in answers) + "."
-        else:
-            lead = named(answers[0]) + "."
+        lead = lead_sentence(answers, disagreement)
         return Answer(
             question=assessment.question,
             answer=" ".join([lead, *quotes]),
@@ -522,6 +515,22 @@ class ExtractiveAnswerer:
             answers=answers,
             disagreement=disagreement,
         )
+
+
+def lead_sentence(answers: list[ShortAnswer], disagreement: bool) -> str:
+    """The sentence an answer opens with: the short answer, or every side when they differ.
+
+    "Dayton [1]." or "The sources disagree: Dayton (Acme) [1]; Reno [2]." Built from
+    short answers over verified citations, in both modes.
+    """
+
+    def named(a: ShortAnswer) -> str:
+        marks = "".join(f"[{i}]" for i in a.citations)
+        return f"{a.text} ({a.who}) {marks}" if a.who else f"{a.text} {marks}"
+
+    if disagreement:
+        return "The sources disagree: " + "; ".join(named(a) for a in answers) + "."
+    return named(answers[0]) + "."
 
 
 def short_answers_for(
