@@ -112,8 +112,9 @@ class FactCheck:
         """The hybrid search over the store, which every command uses."""
         from assistant.index.retrieval import HybridSearch
 
+        # The record is read at each search: a server sees folders ingested since.
         return HybridSearch(
-            self.store, self.embedder, k=self.settings.k, trusted_folders=self._trusted()
+            self.store, self.embedder, k=self.settings.k, trusted_folders=self._trusted
         )
 
     @cached_property

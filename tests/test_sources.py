@@ -234,3 +234,16 @@ def test_same_named_files_in_two_folders_are_two_citations(tmp_path, fake_embedd
     for c in cited:
         assert Path(c.root, c.source).read_text(encoding="utf-8")[c.start : c.end] == c.quote
         assert "root" not in c.to_json()  # output names files relative to their folder
+
+
+def test_a_long_running_search_sees_a_folder_ingested_since(fc, tmp_path):
+    # A server keeps one FactCheck; another process ingests a new folder meanwhile.
+    assert not [h for h in fc.searcher.search("Bo Chan Reno", k=5) if "Reno" in h.chunk.text]
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "reno.txt").write_text(
+        "Storm in Reno\n\nBo Chan said the storm in Reno closed 40 roads.\n", encoding="utf-8"
+    )
+    FactCheck(Settings(store=fc.settings.store), embeddings=fc.embeddings).ingest([later])
+    hits = fc.searcher.search("Bo Chan Reno", k=5)
+    assert any(h.chunk.source == "reno.txt" for h in hits)

@@ -17,6 +17,7 @@ langsmith) takes about 0.35 s to import, a seventh of a command-line ``ask``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -190,7 +191,8 @@ class HybridSearch:
         k: How many passages to return (default for each call).
         depth: How many candidates each side contributes to the fusion.
         trusted_folders: When set, hits are checked against their files as they are
-            now, and files outside these folders are never read.
+            now, and files outside these folders are never read. A callable is asked
+            at each search, so a long-running process sees folders ingested since.
 
     """
 
@@ -200,7 +202,7 @@ class HybridSearch:
         embeddings: Embedder,
         k: int = 5,
         depth: int = 50,
-        trusted_folders: frozenset[Path] | None = None,
+        trusted_folders: frozenset[Path] | Callable[[], frozenset[Path]] | None = None,
     ) -> None:
         self.store = store
         self.embeddings = embeddings
@@ -251,7 +253,8 @@ class HybridSearch:
         lexical = self.lexical.search(query, self.depth)
         ranked = fuse(dense, lexical, term_weights(query, self.lexical))
         if sources is None and self.trusted_folders is not None:
-            sources = SourceFiles(self.trusted_folders)
+            trusted = self.trusted_folders
+            sources = SourceFiles(trusted() if callable(trusted) else trusted)
         if sources is None:
             return ranked[:k]
         out: list[Hit] = []

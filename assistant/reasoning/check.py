@@ -601,7 +601,9 @@ class ClaimChecker:
         key = source_key(who)
         kinds = {f.family for f in figures(claim) if f.family}
         words = " ".join(_KIND_WORDS.get(k, k) for k in sorted(kinds))
-        hits = self.answerer.retriever.search(f"{who} {words}".strip(), k=2 * self.answerer.k)
+        hits = self.answerer.retriever.search(
+            f"{who} {words}".strip(), k=2 * self.answerer.k, sources=self.answerer.sources
+        )
         return [h for h in hits if key <= set(terms(h.chunk.text))]
 
     def _source_candidates(
