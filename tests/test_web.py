@@ -175,6 +175,23 @@ def test_articles_page_lists_every_ingested_file_readable_in_full(
         assert text == (Path(__file__).parents[1] / "seeds" / name.group(1)).read_text()
 
 
+def test_no_page_reads_every_chunk_and_titles_still_show(
+    client: TestClient, seed_fc: FactCheck, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A page's cost must not grow with the whole corpus: titles come from one chunk per file.
+    def everything(self: object) -> None:
+        raise AssertionError("a page read every chunk of the store")
+
+    monkeypatch.setattr(type(seed_fc.store), "all_chunks", everything)
+    assert client.get("/ask", params={"q": "Who said 5 were killed?"}).status_code == 200
+    listing = client.get("/articles").text
+    titles = {h.chunk.source: h.chunk.title for h in seed_fc.searcher.search("Syria", k=20)}
+    assert titles and all(t in html.unescape(listing) for t in titles.values())
+    aid = re.findall(r'href="/articles/([0-9a-f]{16})"', listing)[0]
+    page = client.get(f"/articles/{aid}").text
+    assert re.search(r'<p class="title">[^<]+</p>', page)
+
+
 # -- the API ------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ refused instead of returning meaningless neighbours.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -835,6 +836,20 @@ class Store:
         )
         chunks.sort(key=lambda c: (c.source, c.start))
         return chunks
+
+    def chunks(self, ids: Sequence[str]) -> list[StoredChunk]:
+        """The chunks with these ids (in no set order; unknown ids are left out)."""
+        out: list[StoredChunk] = []
+        for at in range(0, len(ids), 1000):  # bounded requests, whatever the corpus size
+            out += self._read(functools.partial(self._get_chunks, list(ids[at : at + 1000])))
+        return out
+
+    def _get_chunks(self, ids: list[str]) -> list[StoredChunk]:
+        got = self._collection.get(ids=ids, include=["documents", "metadatas"])
+        return [
+            StoredChunk.from_record(i, d, m)
+            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
 
     def query(self, vector: Sequence[float], k: int) -> list[tuple[StoredChunk, float]]:
         """The ``k`` nearest chunks to ``vector``, with cosine similarity (1 - distance)."""

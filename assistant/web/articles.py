@@ -10,7 +10,7 @@ a FIFO) and only when the file still has the bytes that were ingested.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -58,20 +58,25 @@ class Articles:
         self.fc = fc
         self.sources = sources
         records = fc.store.sources()
-        titles = self._titles() if records else {}
+        # Titles are read only for the pages that show them, from one chunk per file:
+        # every page builds this (for its citation links), and reading every chunk
+        # would make each page cost as much as the whole corpus.
+        self._first = {key: rec.chunk_ids[0] for key, rec in records.items() if rec.chunk_ids}
         self.by_id = {
-            article_id(root, src): Article(
-                article_id(root, src), root, src, rec.file_sha256, titles.get((root, src), "")
-            )
+            article_id(root, src): Article(article_id(root, src), root, src, rec.file_sha256, "")
             for (root, src), rec in records.items()
         }
 
-    def _titles(self) -> dict[tuple[str, str], str]:
-        return {(c.root, c.source): c.title for c in self.fc.store.all_chunks()}
+    def _titled(self, articles: list[Article]) -> list[Article]:
+        ids = [
+            self._first[(a.root, a.source)] for a in articles if (a.root, a.source) in self._first
+        ]
+        titles = {(c.root, c.source): c.title for c in self.fc.store.chunks(ids)}
+        return [replace(a, title=titles.get((a.root, a.source), "")) for a in articles]
 
     def listing(self) -> list[Article]:
-        """Every ingested file, by name."""
-        return sorted(self.by_id.values(), key=lambda a: (a.source, a.root))
+        """Every ingested file, by name, with its title."""
+        return self._titled(sorted(self.by_id.values(), key=lambda a: (a.source, a.root)))
 
     def read(self, aid: str) -> tuple[Article, str]:
         """The article ``aid`` and its text now.
@@ -93,7 +98,7 @@ class Articles:
                 f"{article.source} changed since it was ingested; run `factcheck ingest` "
                 "on its folder to bring the store up to date",
             )
-        return article, text
+        return self._titled([article])[0], text
 
     def link(self, place: Citation | Place) -> str | None:
         """The URL that opens ``place``'s article with its quote highlighted, or None."""
