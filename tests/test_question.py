@@ -50,6 +50,16 @@ def test_a_winner_or_runner_up_may_be_a_team_or_a_country():
         assert analyse(question).labels >= {"PERSON", "ORG", "GPE"}
 
 
+def test_which_company_or_group_wants_an_organisation_not_a_place():
+    for question in (
+        "Which private security company did Acme hire in Dayton?",
+        "Which Dayton-based monitoring group counted the dead?",
+    ):
+        labels = analyse(question).labels
+        assert "ORG" in labels and not labels & {"GPE", "NORP"}
+    assert "GPE" in analyse("Which country won the Alpha Cup?").labels
+
+
 def test_dates_and_places_take_their_labels():
     assert analyse("When did the bridge open?").labels == frozenset({"DATE"})
     assert analyse("Which city hosted the games?").labels >= {"GPE", "LOC"}

@@ -93,6 +93,13 @@ _PERSON_ROLE = re.compile(
     r"spokes\w+|named|awarded|elected|appointed)\b",
     re.I,
 )
+# "Which company ...?", "Which monitoring group ...?": an organisation (or a name the
+# small model took for a person), never a place or a people.
+_WHICH_ORG = re.compile(
+    rf"\b(?:which|what) {_MODS}(?:company|firm|organi[sz]ation|agency|group|newspaper|"
+    r"outlet|ministry|broadcaster|contractor)\b",
+    re.I,
+)
 _MONEY_WORDS = re.compile(
     r"\b(?:revenue|price|cost|costs|salary|profit|income|budget|sales|worth|paid|pay|"
     r"earn\w*|spend\w*|spent|valu\w+|fund\w*|fine|deal)\b|\bhow much\b",
@@ -212,6 +219,8 @@ def analyse(question: str) -> QuestionAnalysis:
     if kind == "person" and _PERSON_ROLE.search(question) and not _SPEECH.search(question):
         # "Who is the CEO of Google?" is not answered by "Alphabet".
         labels = frozenset({"PERSON"})
+    elif kind == "person" and _WHICH_ORG.search(question):
+        labels = frozenset({"ORG", "PERSON"})
     return QuestionAnalysis(
         text=question,
         type=kind,
