@@ -332,8 +332,10 @@ NOVAYA = (
 BLOOMBERG = "Bloomberg, citing two unnamed Russians, said more than 200 contract soldiers died"
 
 
-def test_authored_quotes_with_different_figures_disagree_whatever_the_model_says(llm_fc):
-    # The model's prose names one figure; its verified quotes give two: the JSON says so.
+def _two_figures(answer: str) -> Handler:
+    """A reply quoting Novaya Gazeta's 13 and Bloomberg's 200, with ``answer`` as its prose
+    (``{p}`` and ``{q}`` stand for the two passages' numbers)."""
+
     def handler(request, _n):
         p = passage_with(request, "Novaya Gazeta said 13")
         q = passage_with(request, "Bloomberg, citing two unnamed Russians")
@@ -343,12 +345,17 @@ def test_authored_quotes_with_different_figures_disagree_whatever_the_model_says
                     {"passage": p, "quote": NOVAYA},
                     {"passage": q, "quote": BLOOMBERG},
                 ],
-                "answer": f"13 were killed [{p}].",
+                "answer": answer.format(p=p, q=q),
                 "answerable": True,
             }
         )
 
-    fc, _server = llm_fc(handler)
+    return handler
+
+
+def test_authored_quotes_with_different_figures_disagree_whatever_the_model_says(llm_fc):
+    # The model's prose names one figure; its verified quotes give two: the JSON says so.
+    fc, _server = llm_fc(_two_figures("13 were killed [{p}]."))
     answer = fc.ask("How many Russians were killed?", "llm")
     assert answer.mode == "llm" and len(answer.citations) == 2
     assert answer.disagreement is True
@@ -356,32 +363,18 @@ def test_authored_quotes_with_different_figures_disagree_whatever_the_model_says
     assert "13" in texts and "more than 200" in texts
     cited = {c.id for c in answer.citations}
     assert all(set(a.citations) <= cited and a.citations for a in answer.answers)
-    # The reader is told first, with each side cited, though the model did not say it.
+    # The reader is told first, with each side cited, though the model did not say it;
+    # the model's own text follows.
     assert answer.answer.startswith("The sources disagree: ")
-    lead = answer.answer.split(".")[0]
+    lead, rest = answer.answer.split(". ", 1)
     assert "13" in lead and "more than 200" in lead
     assert all(f"[{i}]" in lead for i in cited)
-    assert answer.answer.split(". ", 1)[1].startswith(
-        "13 were killed [1]"
-    )  # the model's text follows
+    assert rest.startswith("13 were killed [1]")
 
 
 def test_a_models_own_disagreement_sentence_gives_way_to_the_verified_one(llm_fc):
-    def handler(request, _n):
-        p = passage_with(request, "Novaya Gazeta said 13")
-        q = passage_with(request, "Bloomberg, citing two unnamed Russians")
-        return completion(
-            {
-                "citations": [
-                    {"passage": p, "quote": NOVAYA},
-                    {"passage": q, "quote": BLOOMBERG},
-                ],
-                "answer": f"The sources disagree: 13 [{p}] or 200 [{q}]. Both are estimates [{p}].",
-                "answerable": True,
-            }
-        )
-
-    fc, _server = llm_fc(handler)
+    reply = "The sources disagree: 13 [{p}] or 200 [{q}]. Both are estimates [{p}]."
+    fc, _server = llm_fc(_two_figures(reply))
     answer = fc.ask("How many Russians were killed?", "llm")
     assert answer.disagreement is True
     assert answer.answer.count("The sources disagree") == 1
