@@ -157,10 +157,10 @@ def question_cue(question: Parsed) -> Cue | None:
     head: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
     if low not in _COPULAS:
-        for k in children.get(root, []):
-            if words[k].dep in _OBJECT_DEPS and _object_names(question, children, k):
-                head, names = _stems(words[k].text), _object_names(question, children, k)
-                break
+        objects = [k for k in children.get(root, []) if words[k].dep in _OBJECT_DEPS]
+        named = [(k, _object_names(question, children, k)) for k in objects]
+        k, names = next(((k, n) for k, n in named if n), (-1, frozenset()))
+        head = _stems(words[k].text) if k >= 0 else frozenset()
     return Cue(
         frozenset(stems),
         passive,
