@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.index.embeddings import Embedder
+    from assistant.index.fetch import Fetched
+    from assistant.index.filters import SourceFilter
     from assistant.index.ingest import IngestReport
     from assistant.index.langchain_retriever import HybridRetriever
     from assistant.index.retrieval import Hit, HybridSearch
@@ -47,6 +49,8 @@ class FactCheck:
         embeddings: Override the embedding model (tests pass a fake one).
         chat_model: Override the chat model (tests pass a scripted one); it counts as a
             configured LLM.
+        source_filter: Use only the articles it admits (outlets, publication dates) in
+            every search, answer, check, claim table and summary.
     """
 
     def __init__(
@@ -55,10 +59,12 @@ class FactCheck:
         *,
         embeddings: Embeddings | None = None,
         chat_model: BaseChatModel | None = None,
+        source_filter: SourceFilter | None = None,
     ) -> None:
         self.settings = settings
         self._embeddings = embeddings
         self._chat_model = chat_model
+        self.source_filter = source_filter if source_filter and source_filter.active else None
 
     @cached_property
     def embeddings(self) -> Embeddings:
@@ -105,7 +111,12 @@ class FactCheck:
         if isinstance(inner, SentenceCache):
             return self
         cache = SentenceCache(inner, embedding_model_id(self.settings, inner))
-        return FactCheck(self.settings, embeddings=cache, chat_model=self._chat_model)
+        return FactCheck(
+            self.settings,
+            embeddings=cache,
+            chat_model=self._chat_model,
+            source_filter=self.source_filter,
+        )
 
     @cached_property
     def searcher(self) -> HybridSearch:
@@ -114,7 +125,11 @@ class FactCheck:
 
         # The record is read at each search: a server sees folders ingested since.
         return HybridSearch(
-            self.store, self.embedder, k=self.settings.k, trusted_folders=self._trusted
+            self.store,
+            self.embedder,
+            k=self.settings.k,
+            trusted_folders=self._trusted,
+            source_filter=self.source_filter,
         )
 
     @cached_property
@@ -141,9 +156,14 @@ class FactCheck:
 
     def _sources(self) -> SourceFiles:
         """The article files as they are now, for one operation (read once each)."""
+        from assistant.index.formats.cache import DocumentCache
         from assistant.index.sources import SourceFiles
 
-        return SourceFiles(self._trusted(), int(self.settings.max_file_mb * 2**20))
+        return SourceFiles(
+            self._trusted(),
+            int(self.settings.max_file_mb * 2**20),
+            DocumentCache(self.settings.text_cache),
+        )
 
     @staticmethod
     def _tell_stale(result: R, sources: SourceFiles) -> R:
@@ -178,15 +198,45 @@ class FactCheck:
         on_total: Callable[[int], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
         on_wait: Callable[[], None] | None = None,
+        urls: Iterable[str] = (),
+        fetch_dir: Path | None = None,
+        on_fetched: Callable[[Fetched], None] | None = None,
+        on_fetch_error: Callable[[str, str], None] | None = None,
     ) -> IngestReport:
         """Ingest articles (default: the configured corpus folder) into the store.
 
-        See :func:`assistant.index.ingest.ingest` for the arguments and errors.
+        URLs are fetched first and saved under ``fetch_dir`` (default: the settings'
+        ``fetch_dir``), one folder per site; the saved files are ingested like any
+        other, so their citations verify against a file on disk. A URL that cannot be
+        fetched is skipped with its reason (``on_skip`` and the report's ``skipped``).
+        See :func:`assistant.index.ingest.ingest` for the other arguments and errors.
+
+        Raises:
+            InputError: URLs were given but none could be fetched, and no path either.
         """
         from assistant.index.ingest import ingest
         from assistant.index.sources import IngestedFolders, folders_of
 
-        targets = [Path(p) for p in paths] if paths else [Path(self.settings.corpus)]
+        urls = list(urls)
+        fetched: list[Fetched] = []
+        failed: list[tuple[str, str]] = []
+        if urls:
+            fetched, failed = self._fetch(urls, fetch_dir, on_fetched, on_fetch_error)
+        if paths:
+            targets = [Path(p) for p in paths]
+        elif urls:
+            targets = []
+        else:
+            targets = [Path(self.settings.corpus)]
+        targets += [f.path for f in fetched]
+        if not targets:
+            from assistant.errors import InputError
+
+            raise InputError(
+                f"none of the {len(urls):,} URLs could be fetched, so nothing was ingested"
+                if len(urls) > 1
+                else "the URL could not be fetched, so nothing was ingested"
+            )
         self._reset()
         try:
             report = ingest(
@@ -205,9 +255,49 @@ class FactCheck:
             # Citations are read only from folders recorded here (never from what a
             # store says), so a folder is trusted once this user has ingested it.
             IngestedFolders(self.settings.ingested_folders).add(folders_of(targets))
+            report.fetched = fetched
+            report.fetch_failed = failed
             return report
         finally:
             self._reset()
+
+    def _fetch(
+        self,
+        urls: list[str],
+        folder: Path | None,
+        on_fetched: Callable[[Fetched], None] | None,
+        on_error: Callable[[str, str], None] | None,
+    ) -> tuple[list[Fetched], list[tuple[str, str]]]:
+        """Fetch ``urls`` into ``folder``; (what was saved, (url, why) for the rest)."""
+        from assistant.index.fetch import fetch_urls
+
+        report = fetch_urls(
+            urls,
+            Path(folder or self.settings.fetch_dir).expanduser(),
+            timeout=self.settings.fetch_timeout,
+            max_bytes=int(self.settings.max_file_mb * 2**20),
+            on_fetched=on_fetched,
+            on_error=on_error,
+        )
+        return report.fetched, report.failed
+
+    def _all_chunks(self) -> list[Any]:
+        """Every chunk of the articles the source filter admits (all, with no filter).
+
+        Raises:
+            InputError: The filter names an outlet no article has, or admits nothing.
+        """
+        chunks = self.store.all_chunks()
+        f = self.source_filter
+        if f is None:
+            return chunks
+        f.resolve(self.store.keywords.publishers())  # an unknown outlet is an error
+        kept = [c for c in chunks if f.admits(c)]
+        if not kept:
+            from assistant.errors import InputError
+
+            raise InputError("no article matches --since/--until/--outlet")
+        return kept
 
     def needs_first_ingest(self) -> bool:
         """True when there is no store yet but the default corpus folder exists."""
@@ -332,7 +422,7 @@ class FactCheck:
         from assistant.reasoning.claims import build_claim_table, has_figure
 
         sources = self._sources()
-        chunks = sources.keep_current(self.store.all_chunks())
+        chunks = sources.keep_current(self._all_chunks())
         reader = SourceReader(sources)
         asked = mode or self.settings.mode
         if self.resolve_mode(asked) == "extractive":
@@ -396,7 +486,7 @@ class FactCheck:
         sources = self._sources()
         reader = SourceReader(sources)
         if topic is None:
-            chunks = sources.keep_current(self.store.all_chunks())
+            chunks = sources.keep_current(self._all_chunks())
             statements = None  # every attributed sentence, ranked by the summary itself
         else:
             from assistant.index.retrieval import check_question

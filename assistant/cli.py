@@ -252,6 +252,36 @@ StoreOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="DATE",
+        help="Only articles published on or after DATE (2026-03-14); undated ones are left out.",
+        show_default=False,
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--until",
+        metavar="DATE",
+        help="Only articles published on or before DATE; undated ones are left out.",
+        show_default=False,
+    ),
+]
+OutletOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--outlet",
+        metavar="NAME",
+        help=(
+            "Only articles whose outlet (or, for a file naming none, author) contains NAME, "
+            "in any case; repeat for several."
+        ),
+        show_default=False,
+    ),
+]
 ChromaOpt = Annotated[
     str | None,
     typer.Option(
@@ -274,6 +304,15 @@ ModelOpt = Annotated[
 
 def _mode(choice: ModeChoice | None) -> Mode | None:
     return cast("Mode", choice.value) if choice else None
+
+
+def _filter(since: str | None, until: str | None, outlets: list[str] | None) -> Any:
+    """The --since/--until/--outlet options as a source filter (None when none is given)."""
+    if since is None and until is None and not outlets:
+        return None
+    from assistant.index.filters import SourceFilter
+
+    return SourceFilter.parse(since, until, outlets or ())
 
 
 def _require_text(value: str | None, what: str) -> None:
@@ -412,10 +451,25 @@ def _warn_skip(path: Path, reason: str) -> None:
     )
 
 
-def _run_ingest(fc: FactCheck, paths: list[Path] | None, rebuild: bool, quiet: bool) -> Any:
+def _warn_fetch(url: str, reason: str) -> None:
+    typer.echo(
+        f"warning: could not fetch {_safe(url, one_line=True)}: {_safe(reason, one_line=True)}",
+        err=True,
+    )
+
+
+def _run_ingest(
+    fc: FactCheck,
+    paths: list[Path] | None,
+    rebuild: bool,
+    quiet: bool,
+    urls: list[str] | None = None,
+    fetch_dir: Path | None = None,
+) -> Any:
     """Ingest with a progress bar on stderr (hidden when stderr is not a terminal).
 
     The bar shows chunks done, rate and elapsed time, and its last state stays on screen.
+    URLs are fetched first, each saved file named on stderr.
     """
     from rich.progress import (
         BarColumn,
@@ -452,6 +506,14 @@ def _run_ingest(fc: FactCheck, paths: list[Path] | None, rebuild: bool, quiet: b
             on_wait=lambda: _echo(
                 "Another ingest is writing to this store: waiting for it to finish...", err=True
             ),
+            urls=urls or (),
+            fetch_dir=fetch_dir,
+            on_fetched=None
+            if quiet
+            else lambda f: _info(
+                f"Fetched {_safe(f.url, one_line=True)} -> {_safe(f.path, one_line=True)}"
+            ),
+            on_fetch_error=_warn_fetch,
         )
 
 
@@ -492,11 +554,24 @@ def _highlight(quote: str, match_terms: frozenset[str]) -> Any:
 
 
 def _citation_head(c: Any) -> Any:
-    """Render "[n] file:line", the way every command shows where a quote stands."""
+    """Render "[n] Outlet, date  file:line (p. N)", the way every command shows a quote's place.
+
+    Who published the article and when come first where its file says (a reader asks
+    "who said so?" before "which file?"); the file and line stay, so the quote can be
+    found. A file that names no outlet shows "[n] file:line" as before.
+    """
     from rich.text import Text
 
     head = Text(f"[{c.id}] ", style="bold cyan")
-    head.append(f"{_safe(c.source, one_line=True)}:{c.line}", style="cyan")
+    who = ", ".join(p for p in (getattr(c, "publisher", ""), getattr(c, "published", "")) if p)
+    if who:
+        head.append(_safe(who, one_line=True), style="bold cyan")
+        head.append("  ")
+    head.append(
+        f"{_safe(c.source, one_line=True)}:{c.line}", style="cyan" if not who else "dim cyan"
+    )
+    if getattr(c, "page", None):
+        head.append(f" (p. {c.page})", style="dim cyan")
     return head
 
 
@@ -531,11 +606,33 @@ def _render_answer(answer: Answer) -> None:
 @app.command()
 def ingest(
     paths: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Argument(
-            help="Files or folders of .txt/.md articles (default: ./seeds).",
+            help=(
+                "Files, folders or http(s) URLs. Reads .txt, .md, .html/.htm (saved web "
+                "pages), .pdf and .docx (default: ./seeds)."
+            ),
             show_default=False,
-            metavar="PATH",
+            metavar="PATH|URL",
+        ),
+    ] = None,
+    urls_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--urls",
+            metavar="FILE",
+            help="Fetch and ingest the URLs in FILE, one a line ('#' starts a comment).",
+        ),
+    ] = None,
+    fetch_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--fetch-dir",
+            metavar="DIR",
+            help=(
+                "Where fetched pages are saved, one folder per site (default: "
+                "FACTCHECK_FETCH_DIR, else a folder in the per-user data folder)."
+            ),
         ),
     ] = None,
     store: StoreOpt = None,
@@ -548,15 +645,26 @@ def ingest(
 ) -> None:
     """Ingest articles into the store: only new or changed files are embedded.
 
-    A changed file's old passages are replaced and a file removed from an ingested
-    folder loses its passages, so nothing stale is ever cited.
+    Web pages keep their article text only (no menus, cookie banners or related links),
+    with outlet, author and date from the page's metadata; PDFs keep their pages; a
+    URL is fetched, saved to disk, and ingested from there. A changed file's old
+    passages are replaced and a file removed from an ingested folder loses its
+    passages, so nothing stale is ever cited. Every file found is ingested or named
+    in a warning with the reason.
     """
 
     def run() -> None:
         from assistant.app import FactCheck
+        from assistant.index.fetch import is_url, read_url_list
 
+        urls = [p for p in paths or [] if is_url(p)]
+        files = [Path(p) for p in paths or [] if not is_url(p)]
+        if urls_file is not None:
+            urls += read_url_list(urls_file)
         fc = FactCheck(_settings(store=store, chroma_url=chroma_url))
-        report = _run_ingest(fc, paths, rebuild, quiet=as_json)
+        report = _run_ingest(
+            fc, files or None, rebuild, quiet=as_json, urls=urls, fetch_dir=fetch_dir
+        )
         if as_json:
             _print_json(
                 {
@@ -565,12 +673,19 @@ def ingest(
                     "embedded": report.embedded,
                     "removed": report.removed,
                     "unchanged_files": report.unchanged_files,
-                    "skipped": [{"path": str(p), "reason": r} for p, r in report.skipped],
+                    "skipped": [
+                        *({"path": str(p), "reason": r} for p, r in report.skipped),
+                        *({"path": u, "url": u, "reason": r} for u, r in report.fetch_failed),
+                    ],
                     "removed_files": [str(p) for p in report.removed_files],
                     "moved_files": report.moved_files,
                     "notices": list(report.notices),
                     "seconds": round(report.seconds, 3),
                     "store": str(fc.settings.store),
+                    "fetched": [
+                        {"url": f.url, "final_url": f.final_url, "path": str(f.path)}
+                        for f in report.fetched
+                    ],
                 }
             )
         else:
@@ -587,6 +702,9 @@ def search(
     k: Annotated[
         int, typer.Option("-k", "--k", min=1, max=100, metavar="N", help="How many passages.")
     ] = 5,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    outlet: OutletOpt = None,
     store: StoreOpt = None,
     chroma_url: ChromaOpt = None,
     as_json: JsonOpt = False,
@@ -599,7 +717,10 @@ def search(
 
         _require_text(query, "query")
         check_question(query)
-        fc = FactCheck(_settings(store=store, chroma_url=chroma_url))
+        fc = FactCheck(
+            _settings(store=store, chroma_url=chroma_url),
+            source_filter=_filter(since, until, outlet),
+        )
         _ensure_store(fc, quiet=as_json)
         hits, notes = fc.search_checked(query, k)
         for note in notes:
@@ -619,7 +740,13 @@ def search(
             console.print("No passages found.")
         for i, h in enumerate(hits, start=1):
             head = Text(f"{i}. ", style="bold")
-            head.append(f"{_safe(h.chunk.source, one_line=True)}:{h.chunk.line}", style="cyan")
+            c = h.chunk
+            who = ", ".join(p for p in (c.outlet or c.author, c.published) if p)
+            if who:
+                head.append(f"{_safe(who, one_line=True)}  ", style="bold cyan")
+            head.append(f"{_safe(c.source, one_line=True)}:{c.line}", style="cyan")
+            if c.page:
+                head.append(f" (p. {c.page})", style="dim cyan")
             head.append(
                 f"  score {h.score:.4f}  {_safe(h.chunk.title, one_line=True)}", style="dim"
             )
@@ -738,6 +865,9 @@ def ask(
             show_default=False,
         ),
     ] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    outlet: OutletOpt = None,
     store: StoreOpt = None,
     chroma_url: ChromaOpt = None,
     as_json: JsonOpt = False,
@@ -764,7 +894,10 @@ def ask(
         if not many:
             _require_text(question, "question")
             check_question(question)
-        fc = FactCheck(_settings(store=store, k=k, llm_model=model, chroma_url=chroma_url))
+        fc = FactCheck(
+            _settings(store=store, k=k, llm_model=model, chroma_url=chroma_url),
+            source_filter=_filter(since, until, outlet),
+        )
         _ensure_store(fc, quiet=as_json or as_jsonl)
         if many:
             # Questions about the same articles retrieve the same sentences again.
@@ -798,10 +931,20 @@ def _one(result: Any, as_json: bool, as_jsonl: bool, render: Callable[[Any], Non
 
 @app.command()
 def claims(
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    outlet: OutletOpt = None,
     store: StoreOpt = None,
     chroma_url: ChromaOpt = None,
     mode: ModeOpt = None,
     model: ModelOpt = None,
+    by_date: Annotated[
+        bool,
+        typer.Option(
+            "--by-date",
+            help="Order each quantity's claims by publication date, to see how a figure changed.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
     as_csv: Annotated[
         bool, typer.Option("--csv", help="Print CSV: one row per claim and citation.")
@@ -825,9 +968,14 @@ def claims(
     def run() -> None:
         from assistant.app import FactCheck
 
-        fc = FactCheck(_settings(store=store, llm_model=model, chroma_url=chroma_url))
+        fc = FactCheck(
+            _settings(store=store, llm_model=model, chroma_url=chroma_url),
+            source_filter=_filter(since, until, outlet),
+        )
         _ensure_store(fc, quiet=as_json or as_csv)
         table = fc.claims(mode.value if mode else None)
+        if by_date:
+            table = table.by_date()
         _notices(table)
         if html is not None:
             from assistant import __version__
@@ -854,7 +1002,8 @@ def _print_claims_csv(table: Any) -> None:
     writer = csv.writer(sys.stdout)
     writer.writerow(
         ["claim", "figure", "low", "high", "hedge", "what", "who", "via",
-         "citation", "source", "line", "start", "end", "quote"]
+         "citation", "source", "line", "start", "end", "quote",
+         "outlet", "author", "published", "url", "page"]
     )  # fmt: skip
     # Cells of article or model text cannot start a spreadsheet formula (csv_cell puts a
     # ' before =, +, -, @). The numbers (claim, low, high, citation, line, start, end)
@@ -866,7 +1015,7 @@ def _print_claims_csv(table: Any) -> None:
             writer.writerow(
                 [i, t(claim.figure), row["low"], row["high"], t(claim.hedge), t(claim.what),
                  t(claim.who), t(claim.via), c.id, t(c.source), c.line, c.start, c.end,
-                 t(c.quote)]
+                 t(c.quote), t(c.outlet), t(c.author), c.published, t(c.url), c.page or ""]
             )  # fmt: skip
 
 
@@ -889,12 +1038,14 @@ def _render_claims(table: Any) -> None:
             title_justify="left",
             expand=False,
         )
-        for col in ("figure", "who", "via", "cited"):
+        dated = any(table.claims[i].published or table.claims[i].outlets for i in members)
+        for col in ("figure", "who", "via", *(("outlet", "date") if dated else ()), "cited"):
             grid.add_column(col, overflow="fold")
         for i in members:
             claim = table.claims[i]
             cited = "".join(f"[{c.id}]" for c in claim.citations)
-            grid.add_row(cell(claim.figure), cell(claim.who), cell(claim.via), Text(cited))
+            where = (cell(", ".join(claim.outlets)), cell(claim.published)) if dated else ()
+            grid.add_row(cell(claim.figure), cell(claim.who), cell(claim.via), *where, Text(cited))
         console.print(grid)
     console.print()
     seen: set[int] = set()
@@ -913,6 +1064,9 @@ def summary(
         str | None,
         typer.Argument(help="Summarise what the articles say about this.", metavar="TOPIC"),
     ] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    outlet: OutletOpt = None,
     store: StoreOpt = None,
     chroma_url: ChromaOpt = None,
     mode: ModeOpt = None,
@@ -949,7 +1103,10 @@ def summary(
         from assistant.reasoning.summary import to_markdown
 
         _require_text(topic, "topic")
-        fc = FactCheck(_settings(store=store, llm_model=model, chroma_url=chroma_url))
+        fc = FactCheck(
+            _settings(store=store, llm_model=model, chroma_url=chroma_url),
+            source_filter=_filter(since, until, outlet),
+        )
         _ensure_store(fc, quiet=as_json)
         result = fc.summary(topic, mode.value if mode else None)
         _notices(result)
@@ -1033,6 +1190,9 @@ def check(
             metavar="CLAIM",
         ),
     ],
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    outlet: OutletOpt = None,
     store: StoreOpt = None,
     chroma_url: ChromaOpt = None,
     mode: ModeOpt = None,
@@ -1070,7 +1230,10 @@ def check(
         if not many:
             _require_text(claim, "claim")
             check_question(claim)
-        fc = FactCheck(_settings(store=store, llm_model=model, chroma_url=chroma_url))
+        fc = FactCheck(
+            _settings(store=store, llm_model=model, chroma_url=chroma_url),
+            source_filter=_filter(since, until, outlet),
+        )
         _ensure_store(fc, quiet=as_json or as_jsonl)
         chosen = _mode(mode)
 

@@ -33,6 +33,12 @@ def search_json(query: str, hits: Sequence[Hit]) -> dict[str, Any]:
                 "score": h.score,
                 "dense_similarity": h.dense_similarity,
                 "bm25_score": h.bm25_score,
+                # Who published the passage's article and when (null where unknown).
+                "outlet": h.chunk.outlet or None,
+                "author": h.chunk.author or None,
+                "published": h.chunk.published or None,
+                "url": h.chunk.url or None,
+                "page": h.chunk.page or None,
             }
             for i, h in enumerate(hits, start=1)
         ],

@@ -76,6 +76,21 @@ class Settings(BaseSettings):
         ),
     )
 
+    text_cache: Path = Field(
+        default_factory=lambda: default_data_dir() / "documents",
+        description=(
+            "Where the text derived from web pages, PDFs and Word files is kept, by the "
+            "hash of each file's bytes (per user, outside any store)."
+        ),
+    )
+    fetch_dir: Path = Field(
+        default_factory=lambda: default_data_dir() / "fetched",
+        description="Where `ingest URL` saves the pages it fetches (one folder per site).",
+    )
+    fetch_timeout: float = Field(
+        default=20.0, gt=0, le=600, description="Seconds allowed to fetch one URL."
+    )
+
     chroma_url: str | None = Field(
         default=None,
         description="A Chroma server (http://host:port): vectors live there, not in `store`.",

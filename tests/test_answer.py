@@ -67,7 +67,13 @@ def test_json_shape_is_the_public_contract(seed_fc):
     assert data["mode"] == "extractive" and data["model"] is None
     assert data["citations"] and data["answers"]
     for c in data["citations"]:
-        assert set(c) == {"id", "source", "title", "start", "end", "line", "quote", "also_in"}
+        assert set(c) == {
+            "id", "source", "title", "start", "end", "line", "quote", "also_in",
+            # Extended for issue 19: who published it, when, where, and a PDF's page.
+            "outlet", "author", "published", "url", "page",
+        }  # fmt: skip
+        # Plain text files with no header say none of it: null, not "".
+        assert c["outlet"] is None and c["published"] is None and c["page"] is None
         assert isinstance(c["start"], int) and isinstance(c["end"], int)
         assert isinstance(c["also_in"], list)
     ids = {c["id"] for c in data["citations"]}

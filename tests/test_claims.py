@@ -137,10 +137,17 @@ def test_a_file_changed_after_ingest_is_never_cited(tmp_path):
 def test_json_shape(seed_fc):
     data = seed_fc.claims().to_json()
     # The issue's contract, plus rejected_citations (rows a model offered that failed).
-    assert set(data) == {"claims", "groups", "mode", "rejected_citations"}
+    # Extended for issue 19: "order" of the table, and each claim's outlets and date.
+    assert set(data) == {"claims", "groups", "mode", "rejected_citations", "order"}
     assert data["mode"] == "extractive" and data["rejected_citations"] == []
+    assert data["order"] == "found"
     for row in data["claims"]:
-        assert set(row) == {"figure", "low", "high", "hedge", "what", "who", "via", "citations"}
+        assert set(row) == {
+            "figure", "low", "high", "hedge", "what", "who", "via", "citations",
+            "outlet", "outlets", "published",
+        }  # fmt: skip
+        # The seeds carry no outlet or date.
+        assert row["outlet"] is None and row["outlets"] == [] and row["published"] is None
     for group in data["groups"]:
         assert set(group) == {"what", "claims"}
         assert all(0 <= i < len(data["claims"]) for i in group["claims"])

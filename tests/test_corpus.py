@@ -61,6 +61,9 @@ def test_reads_txt_and_md_recursively_and_skips_the_rest(folder: Path) -> None:
         assert "\\" not in a.source
 
     reasons = {p.name: r for p, r in skipped}
+    assert reasons.pop("notes.pdf").startswith("damaged, or not a PDF")
+    assert reasons.pop("data.json").startswith("not a type read here: a .json file (reads .txt")
+    assert reasons.pop("README").startswith("not a type read here: a file with no suffix")
     assert reasons == {
         "latin1.txt": "not UTF-8 text",
         "binary.txt": "looks like a binary file",
@@ -72,18 +75,30 @@ def test_reads_txt_and_md_recursively_and_skips_the_rest(folder: Path) -> None:
     assert all(p.is_absolute() for p, _ in skipped)
 
 
-def test_other_extensions_and_hidden_folders_are_not_even_reported(folder: Path) -> None:
+def test_hidden_files_and_folders_are_counted_not_read(folder: Path) -> None:
     skipped: list[Path] = []
     result = read_articles([folder], on_skip=lambda p, r: skipped.append(p))
     names = {p.name for p in skipped} | {Path(a.source).name for a in result.articles}
-    for ignored in ("notes.pdf", "data.json", "README", "x.txt", "y.md", ".hidden.txt"):
+    for ignored in ("x.txt", "y.md", ".hidden.txt"):
         assert ignored not in names
+    # .git, nested/.cache and .hidden.txt: left out, and said to be.
+    assert result.hidden == 3
+
+
+def test_a_fetched_pages_companion_is_not_counted_as_hidden(tmp_path: Path) -> None:
+    from assistant.index.fetch import companion_of
+
+    page = _write(tmp_path / "in" / "page.txt", "Title\n\nBody.")
+    _write(companion_of(page), '{"url": "https://example.org/page"}')
+    result = read_articles([tmp_path / "in"])
+    assert result.hidden == 0
+    assert [a.document.url for a in result.articles] == ["https://example.org/page"]
 
 
 def test_skipping_works_without_on_skip(folder: Path) -> None:
     result = read_articles([folder])
     assert len(result.articles) == 3
-    assert len(result.skipped) == 4
+    assert len(result.skipped) == 7  # 4 unreadable, 3 of types not read
 
 
 def test_a_single_file_is_relative_to_its_folder(tmp_path: Path) -> None:
@@ -104,7 +119,7 @@ def test_a_file_given_explicitly_with_another_extension_is_skipped_with_a_reason
     skipped: list[tuple[Path, str]] = []
     result = read_articles([good, other], on_skip=lambda p, r: skipped.append((p, r)))
     assert [a.source for a in result.articles] == ["good.txt"]
-    assert skipped == [(other.resolve(), "not a .txt or .md file")]
+    assert skipped == [(other.resolve(), "damaged, or not a PDF (PdfStreamError)")]
 
 
 def test_a_file_listed_twice_is_read_once(tmp_path: Path) -> None:
@@ -135,13 +150,18 @@ def test_a_folder_without_articles_raises_no_articles_error(tmp_path: Path) -> N
     with pytest.raises(NoArticlesError):
         read_articles([empty])
     _write(tmp_path / "junk" / "bad.txt", b"\xff\xfe\x80")
-    _write(tmp_path / "junk" / "other.pdf", "x")
+    _write(tmp_path / "junk" / "other.pdf2", "x")
     _write(tmp_path / "junk" / ".hidden" / "a.txt", "Hidden")
     skipped: list[str] = []
     with pytest.raises(NoArticlesError) as info:
         read_articles([tmp_path / "junk"], on_skip=lambda p, r: skipped.append(r))
     assert isinstance(info.value, InputError)
-    assert skipped == ["not UTF-8 text"]
+    # The message says which types are read.
+    assert ".html" in str(info.value) and ".pdf" in str(info.value)
+    assert skipped == [
+        "not UTF-8 text",
+        "not a type read here: a .pdf2 file (reads .txt, .md, .html, .htm, .pdf, .docx)",
+    ]
     with pytest.raises(NoArticlesError):
         read_articles([])
 

@@ -18,7 +18,6 @@ import subprocess
 import sys
 import unicodedata
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from markdown_it import MarkdownIt
@@ -301,14 +300,24 @@ def test_claims_table_shows_brackets_as_written(hostile):
     assert "Dayton officials [/x]" in result.stdout
 
 
-def test_render_claims_never_reads_article_text_as_markup(capsys):
-    cite = Citation(id=1, source="[b]x.txt", title="t", start=0, end=1, line=1, quote="[/x] q")
-    claim = SimpleNamespace(
-        figure="[/x]", who="Ann Lee [sic]", via="[bold red]Acme[/]", citations=[cite]
-    )
-    _render_claims(SimpleNamespace(claims=[claim], groups=[("[/what]", [0])]))
+def test_render_claims_never_reads_article_text_as_markup(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough that no cell folds
+    from assistant.reasoning.claims import Claim, ClaimTable
+
+    cite = Citation(
+        id=1, source="[b]x.txt", title="t", start=0, end=1, line=1, quote="[/x] q",
+        outlet="[i]Courier[/i]", published="2026-03-15",
+    )  # fmt: skip
+    claim = Claim(
+        figure="[/x]", low=None, high=None, hedge=None, what="[/what]", who="Ann Lee [sic]",
+        via="[bold red]Acme[/]", citations=[cite],
+    )  # fmt: skip
+    _render_claims(ClaimTable(claims=[claim], groups=[("[/what]", [0])]))
     out = capsys.readouterr().out
-    for text in ("[/what] (1 claim)", "[/x]", "Ann Lee [sic]", "[bold red]Acme[/]", "[b]x.txt"):
+    for text in (
+        "[/what] (1 claim)", "[/x]", "Ann Lee [sic]", "[bold red]Acme[/]", "[b]x.txt",
+        "[i]Courier[/i]",
+    ):  # fmt: skip
         assert text in out, out
 
 

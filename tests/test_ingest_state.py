@@ -88,9 +88,9 @@ def test_only_the_changed_file_is_chunked(tmp_path, corpus, fake_embeddings, mon
     chunked: list[str] = []
     real = ingest_module.chunk_text
 
-    def counting(source, text):
+    def counting(source, text, **kwargs):
         chunked.append(source)
-        return real(source, text)
+        return real(source, text, **kwargs)
 
     monkeypatch.setattr(ingest_module, "chunk_text", counting)
     report = fc.ingest([corpus])

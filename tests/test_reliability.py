@@ -351,7 +351,7 @@ def test_a_source_outside_the_ingested_folder_is_never_read_or_shown(tmp_path, c
         result = reader.cite(1, chunk.text, forged)
         assert isinstance(result, RejectedCitation) and "outside" in result.reason
     # Nothing outside the folder was read: each forged source is cached as unreadable.
-    read = reader.sources._texts
+    read = reader.sources._docs
     assert all(text is None for (_, source), text in read.items() if source != chunk.source)
 
     # A file swapped for a link after ingest is refused the same way.

@@ -242,7 +242,7 @@ def chunk_id(source: str, start: int, text: str) -> str:
 
 
 def chunk_text(
-    source: str, text: str, *, max_chars: int = 800, min_chars: int = 200
+    source: str, text: str, *, max_chars: int = 800, min_chars: int = 200, start: int = 0
 ) -> list[Chunk]:
     """Cut an article into chunks of whole sentences.
 
@@ -255,6 +255,8 @@ def chunk_text(
         text: The article's full text.
         max_chars: Soft upper bound on a chunk's length (a longer sentence stands alone).
         min_chars: Paragraphs shorter than this are merged with the next one.
+        start: Where the article's text starts (past a front-matter header); offsets
+            and lines stay those of the whole ``text``.
 
     Returns:
         Chunks in document order; ``text[c.start:c.end] == c.text`` for each.
@@ -274,7 +276,7 @@ def chunk_text(
         )
         cur.clear()
 
-    for para in paragraphs(text):
+    for para in paragraphs(text) if start <= 0 else _paragraphs_in(text, start, len(text)):
         if cur and cur[-1].end - cur[0].start >= min_chars:
             flush()
         for sent in split_sentences(text, para.start, para.end):

@@ -1,23 +1,43 @@
-"""Reading articles from disk.
+"""Reading articles from disk: every file of an ingested folder is read or named with a reason.
 
-Files are decoded as UTF-8 from their bytes, with no newline translation, so that
-character offsets computed here are offsets into exactly the text a reader gets from
-``path.read_bytes().decode("utf-8")``.
+Each file becomes a :class:`~assistant.index.formats.Document` by the reader for its
+kind (:mod:`assistant.index.formats`): a ``.txt``/``.md`` file's text is its bytes
+decoded as UTF-8, with no newline translation, so offsets are offsets into exactly the
+text a reader gets from ``path.read_bytes().decode("utf-8")``; a web page's, PDF's or
+Word file's is derived from its bytes, the same way every time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.errors import InputError, NoArticlesError
+from assistant.index.formats import (
+    SUFFIXES,
+    Document,
+    UnreadableError,
+    kind_of,
+    read_document,
+    readable_types,
+)
+from assistant.index.formats.cache import DocumentCache
+from assistant.index.formats.common import MAX_TITLE, decode_article, title_of
 
-ARTICLE_SUFFIXES = (".txt", ".md")
+ARTICLE_SUFFIXES = tuple(SUFFIXES)
 DEFAULT_MAX_BYTES = 10 * 2**20
+__all__ = [
+    "MAX_TITLE",
+    "Article",
+    "ReadResult",
+    "decode_article",
+    "read_articles",
+    "read_source_text",
+    "title_of",
+]
 
 
 @dataclass(frozen=True)
@@ -27,16 +47,14 @@ class Article:
     Attributes:
         root: Absolute folder that ``source`` is relative to (the folder that was ingested).
         source: The file's path relative to ``root``, with forward slashes.
-        title: The first non-empty line (Markdown heading marks removed).
-        text: The whole file decoded as UTF-8.
+        document: The article's citable text and who published it when.
         sha256: Hash of the file's bytes; a changed hash means the article changed.
 
     """
 
     root: Path
     source: str
-    title: str
-    text: str
+    document: Document
     sha256: str
 
     @property
@@ -44,59 +62,38 @@ class Article:
         """Absolute path of the file."""
         return self.root / self.source
 
+    @property
+    def title(self) -> str:
+        """The headline."""
+        return self.document.title
+
+    @property
+    def text(self) -> str:
+        """The citable text (the file's own text for ``.txt`` and ``.md``)."""
+        return self.document.text
+
 
 @dataclass
 class ReadResult:
-    """Articles read, files skipped (with reasons) and the folders that were listed."""
+    """Articles read, files skipped (with reasons) and the folders that were listed.
+
+    ``hidden`` counts the hidden files and folders (names starting with ".") that were
+    not read, so that leaving them out is said, not silent.
+    """
 
     articles: list[Article] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     listed_roots: list[Path] = field(default_factory=list)
-
-
-MAX_TITLE = 200  # characters of a title kept
-
-
-def title_of(text: str) -> str:
-    """Return the first non-empty line of ``text``, without Markdown heading marks.
-
-    A first line longer than :data:`MAX_TITLE` (an article that is one long line) is
-    cut at a word with "…": every chunk stores its title, so a whole-article title made
-    ingest quadratic in the article's length.
-    """
-    start = 0
-    for brk in _LINE_BREAK.finditer(text + "\n"):
-        line = text[start : min(brk.start(), start + 4 * MAX_TITLE)]
-        stripped = line.replace("\ufeff", "").strip().lstrip("#").strip()
-        if stripped:
-            if len(stripped) <= MAX_TITLE and brk.start() - start <= 4 * MAX_TITLE:
-                return stripped
-            cut = stripped[:MAX_TITLE].rsplit(" ", 1)[0] or stripped[:MAX_TITLE]
-            return cut.rstrip() + "…"
-        start = brk.end()
-    return ""
-
-
-# Whatever str.splitlines() breaks on: CR-only and CRLF files have titles too.
-_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
-
-
-def decode_article(data: bytes) -> str:
-    """Decode article bytes as UTF-8.
-
-    Raises:
-        UnicodeDecodeError: The bytes are not UTF-8 text.
-        ValueError: The bytes look binary (contain NUL bytes).
-
-    """
-    if b"\x00" in data:
-        raise ValueError("looks like a binary file")
-    return data.decode("utf-8")
+    hidden: int = 0
 
 
 def read_source_text(path: Path) -> str:
-    """Read a source file exactly as it was ingested (UTF-8, no newline translation)."""
-    return decode_article(path.read_bytes())
+    """The citable text of a source file as it is now (for a text file: its UTF-8 text).
+
+    Raises:
+        UnreadableError: The file is not an article this can read.
+    """
+    return read_document(path, path.read_bytes()).text
 
 
 def printable_path(path: Path | str) -> str:
@@ -108,14 +105,20 @@ def printable_path(path: Path | str) -> str:
     return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _walk(root: Path, skipped: list[tuple[Path, str]]) -> list[Path]:
-    """Every article file under ``root``, hidden folders left out, in path order.
+def _walk(root: Path, skipped: list[tuple[Path, str]]) -> tuple[list[Path], int]:
+    """Every file under ``root`` in path order, and how many hidden entries were left out.
 
-    Iterative, so a tree 1,000+ folders deep costs no recursion (``Path.rglob`` recurses
-    once per level and fails with RecursionError); a folder that cannot be listed (no
-    permission, a path too long for the OS) is skipped with a reason.
+    Every regular file is listed, whatever its type, so that one the assistant cannot
+    read is named with a reason rather than passed over. Hidden files and folders
+    (.git, .venv, .DS_Store) are not articles: they are counted, not listed. The
+    companion a fetched page keeps beside it (:mod:`assistant.index.fetch`) is part of
+    that page and not counted. Iterative, so a tree 1,000+ folders deep costs no
+    recursion (``Path.rglob`` recurses once per level and fails with RecursionError);
+    a folder that cannot be listed (no permission, a path too long for the OS) is
+    skipped with a reason.
     """
     files: list[Path] = []
+    hidden = 0
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -126,31 +129,38 @@ def _walk(root: Path, skipped: list[tuple[Path, str]]) -> list[Path]:
             skipped.append((folder, f"cannot list this folder ({exc.strerror or exc})"))
             continue
         for entry in listed:
-            # Hidden folders and files (.git, .venv, ...) are never articles.
             if entry.name.startswith("."):
+                hidden += not _is_companion(entry.name)
                 continue
             path = Path(entry.path)
             try:
                 # Links to folders are not followed, as rglob did not follow them.
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(path)
-                elif path.suffix.lower() in ARTICLE_SUFFIXES and entry.is_file():
+                elif entry.is_file():
                     files.append(path)
             except OSError as exc:
                 skipped.append((path, f"cannot read it ({exc.strerror or exc})"))
-    return sorted(files)
+    return sorted(files), hidden
+
+
+def _is_companion(name: str) -> bool:
+    from assistant.index.fetch import COMPANION_SUFFIX
+
+    return name.endswith(COMPANION_SUFFIX)
 
 
 def _candidates(
     paths: Iterable[Path], missing: list[Path], skipped: list[tuple[Path, str]]
-) -> tuple[list[tuple[Path, Path]], list[Path]]:
-    """Expand the given paths into (root, file) pairs, and the folders that were listed.
+) -> tuple[list[tuple[Path, Path]], list[Path], int]:
+    """Expand the given paths into (root, file) pairs, the folders listed, hidden entries.
 
     Paths that do not exist are appended to ``missing``, folders that cannot be listed
     to ``skipped``.
     """
     pairs: list[tuple[Path, Path]] = []
     roots: list[Path] = []
+    hidden = 0
     for raw in paths:
         path = Path(raw).expanduser()
         if not path.exists():
@@ -159,10 +169,12 @@ def _candidates(
         path = path.resolve()
         if path.is_dir():
             roots.append(path)
-            pairs.extend((path, file) for file in _walk(path, skipped))
+            files, hid = _walk(path, skipped)
+            pairs.extend((path, file) for file in files)
+            hidden += hid
         else:
             pairs.append((path.parent, path))
-    return pairs, roots
+    return pairs, roots, hidden
 
 
 def _name_problem(root: Path, file: Path) -> str | None:
@@ -188,18 +200,23 @@ def read_articles(
     *,
     on_skip: Callable[[Path, str], None] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    cache: DocumentCache | None = None,
 ) -> ReadResult:
-    """Read every ``.txt``/``.md`` article under ``paths``.
+    """Read every article under ``paths``: text, Markdown, web pages, PDFs, Word files.
 
-    Folders are searched recursively. A path that does not exist, and an unreadable,
-    binary, non-UTF-8, empty or oversized file, or a link to a file outside its folder,
-    is skipped (reported through ``on_skip`` and in the result); the rest are read.
+    Folders are searched recursively. Every file found is read or skipped with a reason
+    (reported through ``on_skip`` and in the result): a path that does not exist; a
+    file of a type not read here; an unreadable, binary, non-UTF-8, empty or oversized
+    file; an encrypted PDF or one with no text layer; a page with no article text; a
+    link to a file outside its folder.
 
     Args:
         paths: Files or folders.
         on_skip: Called with (path, reason) for each skipped file, e.g. to print a warning.
         max_bytes: Files larger than this are skipped without being read, so memory
             stays bounded whatever is in the folder.
+        cache: Where derived texts (web pages, PDFs, Word files) are kept by hash, so
+            that answers check citations against the text that was ingested.
 
     Returns:
         The articles, the skipped files and the folders that were listed.
@@ -212,11 +229,11 @@ def read_articles(
     paths = list(paths)
     missing: list[Path] = []
     unlisted: list[tuple[Path, str]] = []
-    pairs, roots = _candidates(paths, missing, unlisted)
+    pairs, roots, hidden = _candidates(paths, missing, unlisted)
     if missing and len(missing) == len(paths):
         where = ", ".join(printable_path(p) for p in missing)
         raise InputError(f"path does not exist: {where}")
-    result = ReadResult(listed_roots=roots)
+    result = ReadResult(listed_roots=roots, hidden=hidden)
     for path, why in [*((p, "does not exist") for p in missing), *unlisted]:
         shown = Path(printable_path(path))
         result.skipped.append((shown, why))
@@ -227,35 +244,8 @@ def read_articles(
         if file in seen:
             continue
         seen.add(file)
-        reason: str | None = None
-        text = ""
-        if file.suffix.lower() not in ARTICLE_SUFFIXES:
-            reason = "not a .txt or .md file"
-        elif (problem := _name_problem(root, file)) is not None:
-            reason = problem
-        elif not is_within(root, file.relative_to(root)):
-            reason = f"links to a file outside {root}"
-        else:
-            try:
-                size = file.stat().st_size
-                if size > max_bytes:
-                    reason = (
-                        f"{size / 2**20:.1f} MB is over the {max_bytes / 2**20:g} MB limit "
-                        "(FACTCHECK_MAX_FILE_MB)"
-                    )
-                else:
-                    data = file.read_bytes()
-                    text = decode_article(data)
-            except UnicodeDecodeError:
-                reason = "not UTF-8 text"
-            except ValueError as exc:
-                reason = str(exc)
-            except OSError as exc:
-                reason = f"cannot read it ({exc.strerror or exc})"
-            else:
-                if reason is None and not text.strip():
-                    reason = "empty file"
-        if reason is not None:
+        article, reason = _read_one(root, file, max_bytes, cache)
+        if article is None:
             # A name that is not UTF-8 is shown with its odd bytes escaped: printing it
             # raw would fail on a UTF-8 terminal.
             shown = Path(printable_path(file))
@@ -263,16 +253,54 @@ def read_articles(
             if on_skip is not None:
                 on_skip(shown, reason)
             continue
-        result.articles.append(
-            Article(
-                root=root,
-                source=file.relative_to(root).as_posix(),
-                title=title_of(text),
-                text=text,
-                sha256=hashlib.sha256(data).hexdigest(),
-            )
-        )
+        result.articles.append(article)
     if not result.articles:
         where = ", ".join(printable_path(p) for p in paths) or "."
-        raise NoArticlesError(f"no readable .txt or .md articles found in {where}")
+        raise NoArticlesError(
+            f"no readable articles found in {where} (reads {readable_types()} files)"
+        )
     return result
+
+
+def _read_one(
+    root: Path, file: Path, max_bytes: int, cache: DocumentCache | None
+) -> tuple[Article | None, str]:
+    """The article in ``file``, or None and why it cannot be read."""
+    kind = kind_of(file)
+    if kind is None:
+        what = f"a {file.suffix} file" if file.suffix else "a file with no suffix"
+        return None, f"not a type read here: {what} (reads {readable_types()})"
+    if (problem := _name_problem(root, file)) is not None:
+        return None, problem
+    if not is_within(root, file.relative_to(root)):
+        return None, f"links to a file outside {root}"
+    try:
+        size = file.stat().st_size
+        if size > max_bytes:
+            return None, (
+                f"{size / 2**20:.1f} MB is over the {max_bytes / 2**20:g} MB limit "
+                "(FACTCHECK_MAX_FILE_MB)"
+            )
+        data = file.read_bytes()
+    except OSError as exc:
+        return None, f"cannot read it ({exc.strerror or exc})"
+    if not data.strip():
+        return None, "empty file"
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        if cache is None:
+            document = read_document(file, data, url=companion_url(file))
+        else:
+            document = cache.document(file, data, sha256, url=companion_url(file))
+    except UnreadableError as exc:
+        return None, str(exc)
+    return Article(root, file.relative_to(root).as_posix(), document, sha256), ""
+
+
+def companion_url(file: Path) -> str:
+    """The URL a fetched file came from (its companion record), or ""."""
+    from assistant.index.fetch import read_companion
+
+    record = read_companion(file)
+    url = (record or {}).get("final_url") or (record or {}).get("url") or ""
+    return url if isinstance(url, str) and url.startswith(("http://", "https://")) else ""

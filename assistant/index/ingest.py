@@ -18,10 +18,15 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.index.chunking import chunk_text
 from assistant.index.corpus import Article, ReadResult, printable_path, read_articles
 from assistant.index.embeddings import Embedder, embedding_model_id, make_embedder
+from assistant.index.formats.cache import DocumentCache
+
+if TYPE_CHECKING:
+    from assistant.index.fetch import Fetched
 from assistant.index.lexical import FileRecord, LexicalIndex
 from assistant.index.store import Store, StoredChunk, open_store
 from assistant.settings import Settings
@@ -45,6 +50,8 @@ class IngestReport:
     removed_files: list[Path] = field(default_factory=list)  # gone from an ingested folder
     moved_files: int = 0  # found under a new folder, the old one gone: not re-embedded
     notices: list[str] = field(default_factory=list)  # warnings about the store itself
+    fetched: list[Fetched] = field(default_factory=list)  # URLs fetched and saved first
+    fetch_failed: list[tuple[str, str]] = field(default_factory=list)  # (url, why not)
 
     def summary(self) -> str:
         """One line: files, chunks, seconds, what changed, and every file removed, by name.
@@ -54,8 +61,11 @@ class IngestReport:
         line = (
             f"Ingested {plural(self.files, 'file')}, {plural(self.chunks, 'chunk')} in "
             f"{self.seconds:.1f} s ({self.embedded:,} embedded, {self.removed:,} removed, "
-            f"{plural(self.unchanged_files, 'file')} unchanged, {len(self.skipped):,} skipped)"
+            f"{plural(self.unchanged_files, 'file')} unchanged, "
+            f"{len(self.skipped) + len(self.fetch_failed):,} skipped)"
         )
+        if self.fetched:
+            line += f"; fetched {plural(len(self.fetched), 'URL')} and saved them to disk first"
         if self.moved_files:
             line += f"; {plural(self.moved_files, 'file')} found in a new folder"
         if self.removed_files:
@@ -67,19 +77,26 @@ class IngestReport:
 
 
 def _stored_chunks(article: Article) -> list[StoredChunk]:
+    doc = article.document
     return [
         StoredChunk(
             id=c.id,
             source=c.source,
             root=str(article.root),
-            title=article.title,
+            title=doc.title,
             start=c.start,
             end=c.end,
             line=c.line,
             text=c.text,
             file_sha256=article.sha256,
+            outlet=doc.outlet,
+            author=doc.author,
+            published=doc.published,
+            url=doc.url,
+            kind=doc.kind,
+            page=doc.page_of(c.start) or 0,
         )
-        for c in chunk_text(article.source, article.text)
+        for c in chunk_text(article.source, doc.text, start=doc.body_start)
     ]
 
 
@@ -118,10 +135,20 @@ def ingest(
 
     """
     t0 = time.perf_counter()
-    read = read_articles(paths, on_skip=on_skip, max_bytes=int(settings.max_file_mb * 2**20))
+    read = read_articles(
+        paths,
+        on_skip=on_skip,
+        max_bytes=int(settings.max_file_mb * 2**20),
+        cache=DocumentCache(settings.text_cache),
+    )
     model_id = embedding_model_id(settings, embeddings)
     store = open_store(settings, model_id, create=True, rebuild=rebuild)
-    report = IngestReport(skipped=read.skipped, notices=store.notices)
+    report = IngestReport(skipped=read.skipped, notices=[*store.notices])
+    if read.hidden:
+        report.notices.append(
+            f"left out {plural(read.hidden, 'hidden file or folder', 'hidden files or folders')}"
+            " (names starting with '.')"
+        )
     with store.writing(on_wait) as index:
         for article, first in _duplicates(read, index):
             reason = f"same text as {first} (already ingested)"

@@ -26,9 +26,18 @@ from assistant.index.store import StoredChunk
 from assistant.index.terms import terms
 
 # 3: the manifest is keyed by (root, source): two folders may hold files of one name.
-SCHEMA_VERSION = "3"
-_COLUMNS = ("id", "source", "root", "title", "start", "end", "line", "text", "file_sha256")
+# 4: each chunk keeps its article's outlet, author, date, URL, reader and page.
+SCHEMA_VERSION = "4"
+_COLUMNS = (
+    "id", "source", "root", "title", "start", "end", "line", "text", "file_sha256",
+    "outlet", "author", "published", "url", "kind", "page",
+)  # fmt: skip
+_INTEGERS = ("start", "end", "line", "page")
 _SELECT = ", ".join(f'd."{c}"' for c in _COLUMNS)
+_INSERT = (
+    f"INSERT INTO docs ({', '.join(chr(34) + c + chr(34) for c in _COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_COLUMNS))})"
+)
 # How many postings one BM25 query may score. FTS5 scores every chunk that matches any
 # term, so at 100k chunks a question with a few common words scores most of the corpus
 # (94 ms measured, against 6 ms for its two rarest terms). Terms are taken rarest first
@@ -51,7 +60,15 @@ class FileRecord:
 def _row_to_chunk(r: Sequence[Any]) -> StoredChunk:
     return StoredChunk(
         id=r[0], source=r[1], root=r[2], title=r[3], start=int(r[4]), end=int(r[5]),
-        line=int(r[6]), text=r[7], file_sha256=r[8],
+        line=int(r[6]), text=r[7], file_sha256=r[8], outlet=r[9] or "", author=r[10] or "",
+        published=r[11] or "", url=r[12] or "", kind=r[13] or "", page=int(r[14] or 0),
+    )  # fmt: skip
+
+
+def _row_of(c: StoredChunk) -> tuple[Any, ...]:
+    return (
+        c.id, c.source, c.root, c.title, c.start, c.end, c.line, c.text, c.file_sha256,
+        c.outlet, c.author, c.published, c.url, c.kind, c.page,
     )  # fmt: skip
 
 
@@ -91,8 +108,7 @@ class LexicalIndex:
                 for name in ("vocab", "fts", "chunks", "docs", "files", "meta"):
                     self._db.execute(f"DROP TABLE IF EXISTS {name}")
             cols = ", ".join(
-                f'"{c}" INTEGER' if c in ("start", "end", "line") else f'"{c}" TEXT'
-                for c in _COLUMNS[1:]
+                f'"{c}" INTEGER' if c in _INTEGERS else f'"{c}" TEXT' for c in _COLUMNS[1:]
             )
             self._db.execute(
                 f"CREATE TABLE IF NOT EXISTS docs (rowid INTEGER PRIMARY KEY, "
@@ -129,12 +145,7 @@ class LexicalIndex:
         with self._db:
             self._delete_ids([c.id for c in chunks])
             for c in chunks:
-                cur = self._db.execute(
-                    f"INSERT INTO docs ({', '.join(f'{chr(34)}{n}{chr(34)}' for n in _COLUMNS)}) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (c.id, c.source, c.root, c.title, c.start, c.end, c.line, c.text,
-                     c.file_sha256),
-                )  # fmt: skip
+                cur = self._db.execute(_INSERT, _row_of(c))
                 self._db.execute(
                     "INSERT INTO fts (rowid, body) VALUES (?, ?)",
                     (cur.lastrowid, " ".join(terms(c.text)) or "\x00"),
@@ -280,17 +291,40 @@ class LexicalIndex:
             postings += self.df(t)
         return [t for t in wanted if t in kept]
 
-    def search(self, query: str, k: int) -> list[tuple[StoredChunk, float]]:
-        """Top ``k`` chunks for ``query`` with their BM25 scores (higher is better)."""
+    def search(
+        self, query: str, k: int, where: tuple[str, list[Any]] | None = None
+    ) -> list[tuple[StoredChunk, float]]:
+        """Top ``k`` chunks for ``query`` with their BM25 scores (higher is better).
+
+        Args:
+            query: The search words.
+            k: How many chunks.
+            where: An SQL condition on the chunk table (alias ``d``) and its values, to
+                rank only some articles' chunks (see :mod:`assistant.index.filters`).
+        """
         wanted = self.query_terms(query)
         if not wanted or k <= 0:
             return []
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in wanted)
+        condition, values = where or ("1", [])
+        if where is None:
+            inner = "WHERE fts MATCH ?"
+        else:  # filtered before the LIMIT, so k of the chosen articles' chunks come back
+            inner = (
+                f"WHERE fts MATCH ? AND rowid IN (SELECT d.rowid FROM docs AS d WHERE {condition})"
+            )
         rows = self._db.execute(
             f"SELECT {_SELECT}, r.score FROM (SELECT rowid, bm25(fts) AS score FROM fts "
-            "WHERE fts MATCH ? ORDER BY score, rowid LIMIT ?) AS r "
+            f"{inner} ORDER BY score, rowid LIMIT ?) AS r "
             "JOIN docs AS d ON d.rowid = r.rowid ORDER BY r.score, r.rowid",
-            (match, k),
+            (match, *values, k),
         ).fetchall()
         # FTS5's bm25() is lower-is-better.
-        return [(_row_to_chunk(r), -float(r[9])) for r in rows]
+        return [(_row_to_chunk(r), -float(r[len(_COLUMNS)])) for r in rows]
+
+    def publishers(self) -> set[tuple[str, str]]:
+        """Every (outlet, author) pair of the chunks here, to resolve ``--outlet`` names."""
+        return {
+            (str(o or ""), str(a or ""))
+            for o, a in self._db.execute("SELECT DISTINCT outlet, author FROM docs")
+        }

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InputError
+from assistant.index.filters import SourceFilter
 from assistant.index.lexical import LexicalIndex
 from assistant.index.sources import SourceFiles
 from assistant.index.store import Store, StoredChunk
@@ -193,6 +194,7 @@ class HybridSearch:
         trusted_folders: When set, hits are checked against their files as they are
             now, and files outside these folders are never read. A callable is asked
             at each search, so a long-running process sees folders ingested since.
+        source_filter: Search only the articles it admits (outlets, dates).
 
     """
 
@@ -203,8 +205,10 @@ class HybridSearch:
         k: int = 5,
         depth: int = 50,
         trusted_folders: frozenset[Path] | Callable[[], frozenset[Path]] | None = None,
+        source_filter: SourceFilter | None = None,
     ) -> None:
         self.store = store
+        self.source_filter = source_filter
         self.embeddings = embeddings
         self.k = k
         self.depth = depth
@@ -248,9 +252,15 @@ class HybridSearch:
         # A negative k would slice off the end of the ranking instead of failing.
         k = check_k(self.k if k is None else k)
         store: Store = self.store
+        where: dict[str, Any] | None = None
+        sql: tuple[str, list[Any]] | None = None
+        if self.source_filter is not None and self.source_filter.active:
+            # Resolved at each search: a long-lived process sees outlets ingested since.
+            resolved = self.source_filter.resolve(self.lexical.publishers())
+            where, sql = resolved.chroma_where(), resolved.sql()
         vector = query_vector or self.embeddings.embed_query(query)
-        dense = store.query(vector, self.depth)
-        lexical = self.lexical.search(query, self.depth)
+        dense = store.query(vector, self.depth, where=where)
+        lexical = self.lexical.search(query, self.depth, where=sql)
         ranked = fuse(dense, lexical, term_weights(query, self.lexical))
         if sources is None and self.trusted_folders is not None:
             trusted = self.trusted_folders

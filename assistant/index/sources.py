@@ -19,7 +19,9 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from assistant.index.corpus import decode_article, is_within, title_of
+from assistant.index.corpus import companion_url, is_within
+from assistant.index.formats import Document, UnreadableError, kind_of
+from assistant.index.formats.cache import DocumentCache
 from assistant.index.store import StoredChunk
 
 
@@ -74,18 +76,30 @@ def folders_of(paths: Iterable[Path | str]) -> list[Path]:
 class SourceFiles:
     """Reads article files for one operation, each once, and says whether passages hold.
 
+    A file's text is its :class:`~assistant.index.formats.Document`'s: the file itself
+    for text and Markdown, the derived text for a web page, PDF or Word file (derived
+    from the bytes as they are now; kept by their hash in ``cache``).
+
     Args:
         trusted: The folders files may be read from (None: any folder, for library use
             on a store the caller built itself).
         max_bytes: A file larger than this is not read (it was skipped at ingest too).
+        cache: Derived texts by file hash (see :mod:`assistant.index.formats.cache`);
+            None derives each file's text in this process.
     """
 
-    def __init__(self, trusted: Iterable[Path] | None = None, max_bytes: int = 10 * 2**20) -> None:
+    def __init__(
+        self,
+        trusted: Iterable[Path] | None = None,
+        max_bytes: int = 10 * 2**20,
+        cache: DocumentCache | None = None,
+    ) -> None:
         self.trusted = None if trusted is None else frozenset(Path(t) for t in trusted)
         self.max_bytes = max_bytes
-        self._texts: dict[tuple[str, str], str | None] = {}
+        self.cache = cache if cache is not None else DocumentCache(None)
+        self._docs: dict[tuple[str, str], Document | None] = {}
+        self._sha256: dict[tuple[str, str], str] = {}
         self._why: dict[tuple[str, str], str] = {}
-        self._titles: dict[tuple[str, str], str] = {}
         self.stale: dict[str, str] = {}  # source -> why its passages were left out
 
     def _trusted(self, root: Path) -> bool:
@@ -99,19 +113,29 @@ class SourceFiles:
 
     def text(self, root: str, source: str) -> str | None:
         """The file's text now, or None (see :meth:`why`) when it may not or cannot be read."""
+        doc = self.document(root, source)
+        return None if doc is None else doc.text
+
+    def document(self, root: str, source: str) -> Document | None:
+        """The file's document now, or None (see :meth:`why`) when it cannot be read."""
         key = (root, source)
-        if key not in self._texts:
-            text, why = self._read(Path(root), source)
-            self._texts[key] = text
+        if key not in self._docs:
+            doc, why = self._read(Path(root), source, key)
+            self._docs[key] = doc
             if why:
                 self._why[key] = why
-        return self._texts[key]
+        return self._docs[key]
 
     def why(self, root: str, source: str) -> str:
         """Why :meth:`text` gave None for this file ("" when it did not)."""
         return self._why.get((root, source), "")
 
-    def _read(self, root: Path, source: str) -> tuple[str | None, str]:
+    def sha256(self, root: str, source: str) -> str | None:
+        """The hash of the file's bytes as read now (None when it could not be read)."""
+        self.document(root, source)
+        return self._sha256.get((root, source))
+
+    def _read(self, root: Path, source: str, key: tuple[str, str]) -> tuple[Document | None, str]:
         if not root.is_absolute() or not self._trusted(root):
             return None, f"{source} is not under a folder ingested on this machine"
         if not is_within(root, source):
@@ -132,31 +156,36 @@ class SourceFiles:
             data = f.read(min(self.max_bytes, info.st_size) + 1)
         if len(data) > self.max_bytes:
             return None, f"{source} is larger than FACTCHECK_MAX_FILE_MB"
+        import hashlib
+
         try:
-            return decode_article(data), ""
-        except ValueError:  # UnicodeDecodeError is a ValueError
-            return None, f"{source} is no longer UTF-8 text"
+            sha256 = self._sha256[key] = hashlib.sha256(data).hexdigest()
+            return self.cache.document(path, data, sha256, url=companion_url(path)), ""
+        except UnreadableError as exc:
+            if kind_of(path) == "text":
+                return None, f"{source} is no longer UTF-8 text"
+            return None, f"{source} can no longer be read ({exc})"
 
     def current(self, chunk: StoredChunk) -> bool:
         """Whether the passage still stands in its file at its offsets.
 
         A passage that does not is recorded in :attr:`stale` with the reason.
         """
-        text = self.text(chunk.root, chunk.source)
-        if text is None:
+        doc = self.document(chunk.root, chunk.source)
+        if doc is None:
             self.stale.setdefault(chunk.source, self.why(chunk.root, chunk.source))
             return False
-        if text[chunk.start : chunk.end] != chunk.text or self._title(chunk) != chunk.title:
-            # The passage moved or changed, or the title shown with it did.
+        if doc.text[chunk.start : chunk.end] != chunk.text or not _same_provenance(doc, chunk):
+            # The passage moved or changed, or what is shown with it did (its title,
+            # outlet, author, date or address).
             self.stale.setdefault(chunk.source, f"{chunk.source} changed since it was ingested")
             return False
         return True
 
-    def _title(self, chunk: StoredChunk) -> str:
-        key = (chunk.root, chunk.source)
-        if key not in self._titles:
-            self._titles[key] = title_of(self._texts[key] or "")
-        return self._titles[key]
+    def page(self, root: str, source: str, offset: int) -> int | None:
+        """The page of the character at ``offset`` (PDFs), or None."""
+        doc = self.document(root, source)
+        return None if doc is None else doc.page_of(offset)
 
     def keep_current(self, chunks: Iterable[StoredChunk]) -> list[StoredChunk]:
         """The chunks that still stand in their files."""
@@ -173,3 +202,21 @@ class SourceFiles:
             f"left out passages that no longer match their files: {shown}{more}; "
             "run `factcheck ingest` on their folders to bring the store up to date"
         )
+
+
+def _same_provenance(doc: Document, chunk: StoredChunk) -> bool:
+    """Whether the chunk's title and metadata are still the document's.
+
+    A chunk stored before metadata was kept has none: its outlet, date and the rest are
+    then not compared (it is shown without them until the file is ingested again).
+    """
+    if doc.title != chunk.title:
+        return False
+    if not chunk.kind:
+        return True
+    return (doc.outlet, doc.author, doc.published, doc.url) == (
+        chunk.outlet,
+        chunk.author,
+        chunk.published,
+        chunk.url,
+    )

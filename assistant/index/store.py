@@ -353,7 +353,15 @@ def _open_local(path: Path) -> tuple[Any, Path, bool]:
 
 @dataclass(frozen=True)
 class StoredChunk:
-    """A chunk as kept in the store, with everything needed to cite it."""
+    """A chunk as kept in the store, with everything needed to cite it.
+
+    Besides where it stands (``root``, ``source``, offsets, line), a chunk carries its
+    article's metadata, so a citation says who published it and when, and a search can
+    be limited to some outlets or dates: ``outlet``, ``author``, ``published``
+    (``YYYY-MM-DD``), ``url``, ``kind`` (the reader: text, html, pdf, docx) and ``page``
+    (a PDF's page of ``start``; 0 for a file without pages). Empty when unknown, and in
+    stores built before they were kept.
+    """
 
     id: str
     source: str
@@ -364,6 +372,12 @@ class StoredChunk:
     line: int
     text: str
     file_sha256: str
+    outlet: str = ""
+    author: str = ""
+    published: str = ""
+    url: str = ""
+    kind: str = ""
+    page: int = 0
 
     def metadata(self) -> dict[str, Any]:
         """The Chroma metadata for this chunk."""
@@ -375,6 +389,14 @@ class StoredChunk:
             "end": self.end,
             "line": self.line,
             "file_sha256": self.file_sha256,
+            "outlet": self.outlet,
+            "author": self.author,
+            "published": self.published,
+            # A number too, so a date range is a Chroma ``where`` ($gte works on numbers).
+            "published_day": day_number(self.published),
+            "url": self.url,
+            "kind": self.kind,
+            "page": self.page,
         }
 
     @classmethod
@@ -390,7 +412,19 @@ class StoredChunk:
             line=int(meta["line"]),
             text=text,
             file_sha256=str(meta.get("file_sha256", "")),
+            outlet=str(meta.get("outlet") or ""),
+            author=str(meta.get("author") or ""),
+            published=str(meta.get("published") or ""),
+            url=str(meta.get("url") or ""),
+            kind=str(meta.get("kind") or ""),
+            page=int(meta.get("page") or 0),
         )
+
+
+def day_number(published: str) -> int:
+    """``YYYY-MM-DD`` as the number YYYYMMDD (0 when there is no date), for range filters."""
+    digits = published.replace("-", "")
+    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
 
 
 @dataclass(frozen=True)
@@ -851,8 +885,13 @@ class Store:
             for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
-    def query(self, vector: Sequence[float], k: int) -> list[tuple[StoredChunk, float]]:
-        """The ``k`` nearest chunks to ``vector``, with cosine similarity (1 - distance)."""
+    def query(
+        self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[StoredChunk, float]]:
+        """The ``k`` nearest chunks to ``vector``, with cosine similarity (1 - distance).
+
+        ``where`` (a Chroma metadata filter) limits the search to some articles.
+        """
         n = self.count()
         if n == 0:
             return []
@@ -860,6 +899,7 @@ class Store:
             lambda: self._collection.query(
                 query_embeddings=[list(vector)],
                 n_results=min(k, n),
+                where=where,
                 include=["documents", "metadatas", "distances"],
             )
         )

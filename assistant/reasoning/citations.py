@@ -56,13 +56,31 @@ class Citation:
     # name files relative to their folder, so a shared report does not show where the
     # user keeps them.
     root: str = ""
+    # Who published the article and when, where its file says ("" when it does not),
+    # and the page of a PDF (None for a file without pages).
+    outlet: str = ""
+    author: str = ""
+    published: str = ""
+    url: str = ""
+    page: int | None = None
 
     def to_json(self) -> dict[str, object]:
-        """The citation in the public ``--json`` shape."""
+        """The citation in the public ``--json`` shape.
+
+        ``outlet``, ``author``, ``published`` (``YYYY-MM-DD``), ``url`` and ``page`` are
+        null when the source does not say.
+        """
         out = asdict(self)
         del out["root"]
         out["also_in"] = [p.to_json() for p in self.also_in]
+        for key in ("outlet", "author", "published", "url"):
+            out[key] = out[key] or None
         return out
+
+    @property
+    def publisher(self) -> str:
+        """Who published the article: its outlet, else its author ("" when unknown)."""
+        return self.outlet or self.author
 
     def with_places(self, places: list[Place]) -> Citation:
         """This citation with ``places`` added to ``also_in``."""
@@ -132,15 +150,31 @@ class SourceReader:
             return RejectedCitation(quote, "offsets do not match the source")
         if key not in self._lines:
             self._lines[key] = LineIndex(text)
+        return self.citation(
+            citation_id, chunk, span.start, span.end, self._lines[key].line_of(span.start), exact
+        )
+
+    def citation(
+        self, citation_id: int, chunk: StoredChunk, start: int, end: int, line: int, quote: str
+    ) -> Citation:
+        """A citation of ``quote``, already verified at ``[start, end)`` of ``chunk``'s file.
+
+        It carries the article's title, outlet, author, date and address, and its page.
+        """
         return Citation(
             id=citation_id,
             source=chunk.source,
             title=chunk.title,
-            start=span.start,
-            end=span.end,
-            line=self._lines[key].line_of(span.start),
-            quote=exact,
+            start=start,
+            end=end,
+            line=line,
+            quote=quote,
             root=chunk.root,
+            outlet=chunk.outlet,
+            author=chunk.author,
+            published=chunk.published,
+            url=chunk.url,
+            page=self.sources.page(chunk.root, chunk.source, start),
         )
 
     @staticmethod

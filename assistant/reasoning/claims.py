@@ -133,8 +133,24 @@ class Claim:
     via: str | None
     citations: list[Citation] = field(default_factory=list)
 
+    @property
+    def published(self) -> str:
+        """The earliest publication date among the claim's citations ("" when none says)."""
+        return min((c.published for c in self.citations if c.published), default="")
+
+    @property
+    def outlets(self) -> list[str]:
+        """Who published the claim: each citation's outlet (or author), earliest first."""
+        dated = sorted(self.citations, key=lambda c: (not c.published, c.published))
+        return list(dict.fromkeys(c.publisher for c in dated if c.publisher))
+
     def to_json(self) -> dict[str, Any]:
-        """The public JSON shape of a claim."""
+        """The public JSON shape of a claim.
+
+        ``outlet`` is the publisher of its earliest citation, ``outlets`` every one, and
+        ``published`` the earliest date (null when the sources do not say).
+        """
+        outlets = self.outlets
         return {
             "figure": self.figure,
             "low": _num(self.low),
@@ -144,6 +160,9 @@ class Claim:
             "who": self.who,
             "via": self.via,
             "citations": [c.to_json() for c in self.citations],
+            "outlet": outlets[0] if outlets else None,
+            "outlets": outlets,
+            "published": self.published or None,
         }
 
 
@@ -156,15 +175,38 @@ class ClaimTable:
     mode: str = "extractive"
     rejected: list[RejectedCitation] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # stderr, not JSON
+    order: str = "found"  # "found" (as grouped) or "date" (see by_date)
 
     def to_json(self) -> dict[str, Any]:
-        """The public ``claims --json`` shape (``rejected_citations`` extends it)."""
+        """The public ``claims --json`` shape (``rejected_citations`` and ``order`` extend it)."""
         return {
             "claims": [c.to_json() for c in self.claims],
             "groups": [{"what": what, "claims": idx} for what, idx in self.groups],
             "mode": self.mode,
             "rejected_citations": [r.to_json() for r in self.rejected],
+            "order": self.order,
         }
+
+    def dated_claims(self) -> set[int]:
+        """The claims whose sources give an outlet or a date (to show those columns)."""
+        return {i for i, c in enumerate(self.claims) if c.published or c.outlets}
+
+    def by_date(self) -> ClaimTable:
+        """This table with each group's claims in order of publication, earliest first.
+
+        How a figure changed over the days of a story: a claim is dated by its earliest
+        citation; claims whose sources give no date come last, in their former order.
+        """
+        groups = [
+            (
+                what,
+                sorted(
+                    members, key=lambda i: (not self.claims[i].published, self.claims[i].published)
+                ),
+            )
+            for what, members in self.groups
+        ]
+        return replace(self, groups=groups, order="date")
 
 
 def _num(x: float | None) -> int | float | None:
@@ -409,9 +451,7 @@ class _SentenceCiter:
         end = start + len(sentence)
         if found is not None and stands_at(found[0], start, end, sentence):
             line = found[1].line_of(start)
-            return Citation(
-                0, chunk.source, chunk.title, start, end, line, sentence, root=chunk.root
-            )
+            return self.reader.citation(0, chunk, start, end, line, sentence)
         return self.reader.cite(0, sentence, chunk)
 
 

@@ -126,14 +126,23 @@ def _upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _provenance(cit: Citation) -> str:
+    """Who published a cited article and when: "The Valley Courier, 2026-03-15" ("" if unknown)."""
+    return ", ".join(p for p in (cit.publisher, cit.published) if p)
+
+
 def _who(claim: Claim) -> str:
+    """Who made the claim, and in which outlet on which date where the article says."""
+    where = _provenance(claim.citations[0]) if claim.citations else ""
     if claim.via and claim.who:
         who = f"{claim.via}, citing {claim.who},"
     elif claim.who:
         who = claim.who
     else:
-        where = ", ".join(sorted({c.source for c in claim.citations}))
-        who = f"A passage in {where}, naming no source,"
+        places = sorted({_provenance(c) or c.source for c in claim.citations})
+        return _upper(f"A passage in {', '.join(places)}, naming no source,")
+    if where and claim.citations[0].publisher != (claim.via or claim.who):
+        who = f"{who.rstrip(',')} ({where}){',' if who.endswith(',') else ''}"
     return _upper(who)
 
 
@@ -161,7 +170,14 @@ def _representative(claim: Claim) -> float:
 
 
 def _short_who(claim: Claim) -> str:
-    return claim.via or claim.who or "no source named"
+    """Who gave a figure, briefly, with the outlet and date where the article says."""
+    who = claim.via or claim.who
+    where = _provenance(claim.citations[0]) if claim.citations else ""
+    if who and where and claim.citations[0].publisher != who:
+        return f"{who}, in {where}"
+    if who:
+        return who
+    return f"{where}, naming no source" if where else "no source named"
 
 
 def _plural(n: int, word: str) -> str:
@@ -678,8 +694,11 @@ def to_markdown(summary: Summary, version: str = "") -> str:
         )
     out.write("\n## Sources\n\n")
     for cit in _all_citations(summary):
+        where = _provenance(cit)
+        page = f", page {cit.page}" if cit.page else ""
         out.write(
-            f"{cit.id}. {markdown_code(cit.source)}, line {cit.line} "
+            f"{cit.id}. {markdown_text(where) + ': ' if where else ''}"
+            f"{markdown_code(cit.source)}, line {cit.line}{page} "
             f"(characters {cit.start}-{cit.end}): “{markdown_text(cit.quote)}”\n"
         )
     out.write("\n### Articles\n\n")

@@ -36,6 +36,15 @@ class Article:
     source: str
     sha256: str
     title: str
+    outlet: str = ""
+    author: str = ""
+    published: str = ""
+    url: str = ""
+
+    @property
+    def publisher(self) -> str:
+        """Who published it: the outlet, else the author ("" when the file does not say)."""
+        return self.outlet or self.author
 
 
 class NotServed(Exception):
@@ -71,8 +80,24 @@ class Articles:
         ids = [
             self._first[(a.root, a.source)] for a in articles if (a.root, a.source) in self._first
         ]
-        titles = {(c.root, c.source): c.title for c in self.fc.store.chunks(ids)}
-        return [replace(a, title=titles.get((a.root, a.source), "")) for a in articles]
+        firsts = {(c.root, c.source): c for c in self.fc.store.chunks(ids)}
+        out = []
+        for a in articles:
+            c = firsts.get((a.root, a.source))
+            if c is None:
+                out.append(a)
+                continue
+            out.append(
+                replace(
+                    a,
+                    title=c.title,
+                    outlet=c.outlet,
+                    author=c.author,
+                    published=c.published,
+                    url=c.url,
+                )
+            )
+        return out
 
     def listing(self) -> list[Article]:
         """Every ingested file, by name, with its title."""
@@ -92,7 +117,8 @@ class Articles:
         text = self.sources.text(article.root, article.source)
         if text is None:
             raise NotServed(410, self.sources.why(article.root, article.source))
-        if hashlib.sha256(text.encode("utf-8")).hexdigest() != article.sha256:
+        # The file's bytes, not its text: a web page's or PDF's text is derived from them.
+        if self.sources.sha256(article.root, article.source) != article.sha256:
             raise NotServed(
                 409,
                 f"{article.source} changed since it was ingested; run `factcheck ingest` "

@@ -36,7 +36,45 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["cited"] = cited
+    env.globals["original_link"] = original_link
     return env
+
+
+# A text fragment names a quote by its words; a long quote by its first and last few,
+# since browsers match the text between them (and long URLs get cut by mail clients).
+FRAGMENT_WORDS = 6
+
+
+def _fragment_part(text: str) -> str:
+    # Percent-encoded, with "-", "," and "&" encoded too: they are the directive's syntax.
+    from urllib.parse import quote
+
+    return quote(text, safe="").replace("-", "%2D")
+
+
+def original_link(url: str, quote: str) -> str | None:
+    """``url`` with a text fragment (``#:~:text=``) that makes a browser highlight ``quote``.
+
+    Only for http(s) addresses (a page's metadata is data: a ``javascript:`` URL is no
+    link). A quote of more than twice :data:`FRAGMENT_WORDS` words is named by its first
+    and last words (``text=start,end``). Any fragment the URL had is replaced.
+
+    Returns:
+        The link, or None when ``url`` is not an http(s) address.
+    """
+    if not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url):
+        return None
+    base = url.split("#", 1)[0]
+    words = quote.split()
+    if not words:
+        return base
+    if len(words) <= 2 * FRAGMENT_WORDS:
+        directive = _fragment_part(" ".join(words))
+    else:
+        first = " ".join(words[:FRAGMENT_WORDS])
+        last = " ".join(words[-FRAGMENT_WORDS:])
+        directive = f"{_fragment_part(first)},{_fragment_part(last)}"
+    return f"{base}#:~:text={directive}"
 
 
 @cache
@@ -154,6 +192,9 @@ def _mark(claim: Claim, scale: _Scale, y: float) -> Markup:
 def _label(claim: Claim) -> str:
     who = claim.who or "no source named"
     via = f" via {claim.via}" if claim.via else ""
+    where = ", ".join(p for p in (", ".join(claim.outlets[:1]), claim.published) if p)
+    if where:
+        via += f" ({where})"
     shown = claim.hedge and claim.hedge.lower() not in claim.figure.lower()  # not "Dozens (dozens)"
     hedge = f" ({claim.hedge})" if shown else ""
     return f"{who}{via}: {claim.figure}{hedge}"

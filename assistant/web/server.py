@@ -53,7 +53,7 @@ _HEADERS = {
 API = [
     ("/api/ask?q=QUESTION", "What `factcheck ask QUESTION --json` prints."),
     ("/api/check?claim=CLAIM", "What `factcheck check CLAIM --json` prints."),
-    ("/api/claims", "What `factcheck claims --json` prints."),
+    ("/api/claims", "What `factcheck claims --json` prints (`?order=date`: `--by-date`)."),
     ("/api/summary?topic=TOPIC", "What `factcheck summary [TOPIC] --json` prints (topic optional)."),  # noqa: E501
     ("/api/search?q=QUERY&k=N", "What `factcheck search QUERY -k N --json` prints (k 1-100, default 5)."),  # noqa: E501
     ("/api/info", "What `factcheck info --json` prints."),
@@ -181,14 +181,23 @@ def build_app(
         return page("check.html", work, claim=claim, active="check")
 
     def claims_page(request: Request) -> HTMLResponse:
+        by_date = request.query_params.get("order") == "date"
+
         def work(fc: FactCheck, arts: Articles) -> dict[str, Any]:
             table = fc.claims()
+            if by_date:
+                table = table.by_date()
             links = {c.id: arts.link(c) for claim in table.claims for c in claim.citations}
 
             def claim_link(claim: Any) -> str | None:
                 return links.get(claim.citations[0].id) if claim.citations else None
 
-            return {"table": table, "charts": claims_chart(table, claim_link), "links": links}
+            return {
+                "table": table,
+                "charts": claims_chart(table, claim_link),
+                "links": links,
+                "by_date": by_date,
+            }
 
         return page("claims.html", work, active="claims")
 
@@ -243,6 +252,8 @@ def build_app(
         return api(lambda fc: fc.check(str(_text_param(request, "claim"))).to_json())
 
     def api_claims(request: Request) -> JSONResponse:
+        if request.query_params.get("order") == "date":
+            return api(lambda fc: fc.claims().by_date().to_json())
         return api(lambda fc: fc.claims().to_json())
 
     def api_summary(request: Request) -> JSONResponse:
