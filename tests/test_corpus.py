@@ -86,7 +86,7 @@ def test_hidden_files_and_folders_are_counted_not_read(folder: Path) -> None:
 
 
 def test_a_fetched_pages_companion_is_not_counted_as_hidden(tmp_path: Path) -> None:
-    from assistant.index.fetch import companion_of
+    from assistant.index.companion import companion_of
 
     page = _write(tmp_path / "in" / "page.txt", "Title\n\nBody.")
     _write(companion_of(page), '{"url": "https://example.org/page"}')

@@ -18,13 +18,12 @@ import httpx
 import pytest
 
 from assistant.errors import InputError
+from assistant.index.companion import companion_of, read_companion
 from assistant.index.fetch import (
     DEFAULT_USER_AGENT,
     Fetched,
-    companion_of,
     fetch_urls,
     is_url,
-    read_companion,
     read_url_list,
 )
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.errors import InputError, NoArticlesError
+from assistant.index.companion import COMPANION_SUFFIX, read_companion
 from assistant.index.formats import (
     SUFFIXES,
     Document,
@@ -145,8 +146,6 @@ def _walk(root: Path, skipped: list[tuple[Path, str]]) -> tuple[list[Path], int]
 
 
 def _is_companion(name: str) -> bool:
-    from assistant.index.fetch import COMPANION_SUFFIX
-
     return name.endswith(COMPANION_SUFFIX)
 
 
@@ -299,8 +298,6 @@ def _read_one(
 
 def companion_url(file: Path) -> str:
     """The URL a fetched file came from (its companion record), or ""."""
-    from assistant.index.fetch import read_companion
-
     record = read_companion(file)
     url = (record or {}).get("final_url") or (record or {}).get("url") or ""
     return url if isinstance(url, str) and url.startswith(("http://", "https://")) else ""

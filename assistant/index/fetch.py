@@ -31,6 +31,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from assistant import __version__
 from assistant.errors import InputError
+from assistant.index.companion import companion_of
 from assistant.index.corpus import printable_path
 
 if TYPE_CHECKING:
@@ -170,33 +171,6 @@ def read_url_list(path: Path) -> list[str]:
             raise InputError(f"{shown}, line {number}: not an http(s) URL: {_clip(entry)}")
         urls.append(entry)
     return urls
-
-
-# The companion's name ends so: a folder scan knows it for part of its page, not a file
-# of its own (see assistant.index.corpus).
-COMPANION_SUFFIX = ".source.json"
-
-
-def companion_of(path: Path) -> Path:
-    """The hidden file beside a saved page that records where it came from."""
-    return path.with_name(f".{path.name}{COMPANION_SUFFIX}")
-
-
-def read_companion(path: Path) -> dict[str, str] | None:
-    """What the companion of the saved page ``path`` records (``url``, ``final_url``, ...).
-
-    Returns:
-        The companion's text fields, or None when there is no companion, it cannot be
-        read, or it is not a JSON object with a ``url``.
-
-    """
-    try:
-        data = json.loads(companion_of(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # ValueError covers bad UTF-8 and bad JSON
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("url"), str):
-        return None
-    return {key: value for key, value in data.items() if isinstance(value, str)}
 
 
 def fetch_urls(
