@@ -14,6 +14,7 @@ atomically; a missing, unreadable or other-version entry is derived again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -66,8 +67,10 @@ class DocumentCache:
         """
         self._memory[sha256] = doc
         path = self._path(sha256)
-        if path is None or path.exists():
+        if path is None:
             return
+        # Written even when an entry exists: put() follows a miss, so that entry was
+        # unreadable or of another reader version, and would miss again every time.
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -77,7 +80,8 @@ class DocumentCache:
             )
             tmp.replace(path)
         except OSError:
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a folder that is a file: nothing to undo
+                tmp.unlink(missing_ok=True)
 
     def document(self, path: Path, data: bytes, sha256: str, *, url: str = "") -> Document:
         """The document in ``data`` (the bytes of ``path``), derived once per hash.

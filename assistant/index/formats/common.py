@@ -31,7 +31,8 @@ def quiet_library_logs(*names: str) -> None:
     for name in names:
         logger = logging.getLogger(name)
         if logger.level == logging.NOTSET:
-            logger.setLevel(logging.ERROR)
+            # Errors too: readability logs a traceback at ERROR for a page it gives up on.
+            logger.setLevel(logging.CRITICAL)
 
 
 def decode_article(data: bytes) -> str:
@@ -48,7 +49,9 @@ def decode_article(data: bytes) -> str:
 
 
 def title_of(text: str) -> str:
-    """Return the first non-empty line of ``text``, without Markdown heading marks.
+    """Return the first line of ``text`` with a letter or digit, without Markdown marks.
+
+    A rule ("---", "===", "***") is no title.
 
     A first line longer than :data:`MAX_TITLE` (an article that is one long line) is
     cut at a word with "…": every chunk stores its title, so a whole-article title made
@@ -58,7 +61,7 @@ def title_of(text: str) -> str:
     for brk in _LINE_BREAK.finditer(text + "\n"):
         line = text[start : min(brk.start(), start + 4 * MAX_TITLE)]
         stripped = line.replace("\ufeff", "").strip().lstrip("#").strip()
-        if stripped:
+        if any(ch.isalnum() for ch in stripped):
             if len(stripped) <= MAX_TITLE and brk.start() - start <= 4 * MAX_TITLE:
                 return stripped
             return short_title(stripped)
@@ -130,8 +133,11 @@ def title_in(text: str, title: object) -> str:
     property counts only when the text holds it; otherwise the first line is the title.
     """
     wanted = paragraph_text(str(title or ""))
-    if wanted and wanted.casefold() in paragraph_text(text).casefold():
-        return wanted
+    if wanted:
+        # Whole words only: a title "Report" is not held by "reported".
+        pattern = rf"(?<!\w){re.escape(wanted.casefold())}(?!\w)"
+        if re.search(pattern, paragraph_text(text).casefold()):
+            return wanted
     return title_of(text)
 
 

@@ -69,9 +69,15 @@ def _blocks(document: Any) -> Iterator[str]:
         elif child.tag == f"{_W}tbl":
             for row in Table(child, document).rows:
                 cells: list[str] = []
+                previous = None
                 for cell in row.cells:
+                    # A merged cell is listed once per grid column it spans: the same
+                    # element each time. Two cells that only say the same are both kept.
+                    if cell._tc is previous:
+                        continue
+                    previous = cell._tc
                     text = paragraph_text(cell.text)
-                    if text and (not cells or cells[-1] != text):  # merged cells repeat
+                    if text:
                         cells.append(text)
                 if cells:
                     yield " | ".join(cells)

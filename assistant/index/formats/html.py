@@ -80,12 +80,15 @@ _BLOCKS = frozenset(
 _SKIP = frozenset(
     ["script", "style", "noscript", "template", "button", "select", "option", "textarea", "svg"]
 )
-# Class or id words that mark an advertising slot, by the web's naming convention
-# ("ad-slot", "ads_top", "advert"); matched as whole words of the name, so "header" or
-# "shadow" never match.
+# Class or id words that mark an advertising slot or a cookie/consent notice, by the
+# web's naming convention ("ad-slot", "ads_top", "cookie-banner", "gdpr-consent");
+# matched as whole words of the name, so "header", "shadow" or "cookbook" never match.
 _AD_WORDS = frozenset(
-    ["ad", "ads", "advert", "adverts", "advertisement", "advertising", "sponsored"]
-)
+    [
+        "ad", "ads", "advert", "adverts", "advertisement", "advertising", "sponsored",
+        "cookie", "cookies", "consent", "gdpr",
+    ]
+)  # fmt: skip
 _NAME_WORDS = re.compile(r"[a-z0-9]+")
 # A paragraph with at least this share of its characters in links is navigation.
 MAX_LINK_SHARE = 0.5
@@ -193,6 +196,6 @@ def _events(element: Any, in_link: bool) -> Iterator[Any]:
 
 
 def _is_ad(element: Any) -> bool:
-    """Whether the element's class or id names it an advertising slot."""
+    """Whether the element's class or id names it an advertising slot or a cookie notice."""
     name = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
     return not _AD_WORDS.isdisjoint(_NAME_WORDS.findall(name))

@@ -190,14 +190,15 @@ def _reflow(pages: list[list[str]], starts: list[set[str]]) -> list[list[tuple[s
 def _join(lines: list[tuple[str, int]]) -> tuple[str, list[tuple[int, int]]]:
     """A paragraph's lines as one line, and where each page's first line starts in it.
 
-    A word hyphenated over a line break is joined ("investi-" + "gation").
+    A word hyphenated over a line break is joined ("investi-" + "gation"); a hyphen
+    before a capital or a digit belongs to the word and stays ("non-" + "European").
     """
     text = ""
     starts: list[tuple[int, int]] = []
     for line, page in lines:
         if text and _HYPHENATED.search(text) and line[:1].islower():
             text = text[:-1]
-        elif text:
+        elif text and not (_HYPHENATED.search(text) and line[:1].isalnum()):
             text += " "
         if not starts or starts[-1][0] != page:
             starts.append((page, len(text)))

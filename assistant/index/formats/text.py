@@ -78,9 +78,10 @@ def front_matter(text: str) -> tuple[dict[str, str], int]:
     """The header's fields and where the article starts; ({}, 0) when there is no header.
 
     A header opens the file with a ``---`` line and closes with the next ``---`` line,
-    within :data:`MAX_HEADER_LINES`; each line between is ``key: value``. Anything else
-    (no closing line, a line that is not a field) means the file has no header, and its
-    first lines are article text like the rest.
+    within :data:`MAX_HEADER_LINES`; each line between is ``key: value``, and at least
+    one key is one read here. Anything else (no closing line, a line that is not a
+    field, no known field) means the file has no header, and its first lines are
+    article text like the rest.
     """
     start = 1 if text.startswith("\ufeff") else 0
     opening = _FENCE.match(text, start)
@@ -95,7 +96,9 @@ def front_matter(text: str) -> tuple[dict[str, str], int]:
         content = line.group(1)
         pos = line.end()
         if content.strip() == "---":
-            return fields, pos
+            # A header names at least one field read here: "---", "Update: the road
+            # reopened", "---" at the top of a file is an article, not a header.
+            return (fields, pos) if fields else ({}, 0)
         if not content.strip():
             continue
         field = _FIELD.match(content)
