@@ -18,6 +18,7 @@ imported only when a file of their kind is read.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ DERIVED_KINDS = frozenset({"html", "pdf", "docx"})  # kinds whose text is not th
 # Bumped whenever a reader's output changes for the same bytes: cached texts of another
 # version are derived again (and citations of a changed text are re-checked).
 READER_VERSION = "1"
+_ANY_TEXT = re.compile(r"\S")
 
 
 def readable_types() -> str:
@@ -149,7 +151,7 @@ def read_document(path: Path, data: bytes, *, url: str = "") -> Document:
         doc = read_docx(data)
     else:
         raise UnreadableError(f"not a file type read here (reads {readable_types()})")
-    if not doc.text[doc.body_start :].strip():
+    if not _ANY_TEXT.search(doc.text, doc.body_start):  # searched, not copied
         raise UnreadableError("no article text in it")
     if url:
         from dataclasses import replace

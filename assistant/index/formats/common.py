@@ -48,24 +48,29 @@ def decode_article(data: bytes) -> str:
     return data.decode("utf-8")
 
 
-def title_of(text: str) -> str:
+def title_of(text: str, start: int = 0) -> str:
     """Return the first line of ``text`` with a letter or digit, without Markdown marks.
 
-    A rule ("---", "===", "***") is no title.
+    A rule ("---", "===", "***") is no title. Lines are read from ``start`` (past a
+    header), and only as far as the title: the text is never copied whole.
 
     A first line longer than :data:`MAX_TITLE` (an article that is one long line) is
     cut at a word with "…": every chunk stores its title, so a whole-article title made
     ingest quadratic in the article's length.
     """
-    start = 0
-    for brk in _LINE_BREAK.finditer(text + "\n"):
-        line = text[start : min(brk.start(), start + 4 * MAX_TITLE)]
+    pos = start
+    while pos <= len(text):
+        brk = _LINE_BREAK.search(text, pos)
+        end = brk.start() if brk else len(text)
+        line = text[pos : min(end, pos + 4 * MAX_TITLE)]
         stripped = line.replace("\ufeff", "").strip().lstrip("#").strip()
         if any(ch.isalnum() for ch in stripped):
-            if len(stripped) <= MAX_TITLE and brk.start() - start <= 4 * MAX_TITLE:
+            if len(stripped) <= MAX_TITLE and end - pos <= 4 * MAX_TITLE:
                 return stripped
             return short_title(stripped)
-        start = brk.end()
+        if brk is None:
+            break
+        pos = brk.end()
     return ""
 
 

@@ -61,7 +61,7 @@ def read_text(data: bytes) -> Document:
     except ValueError as exc:
         raise UnreadableError(str(exc)) from exc
     fields, body_start = front_matter(text)
-    title = field_text(fields.get("title")) or title_of(text[body_start:])
+    title = field_text(fields.get("title")) or title_of(text, body_start)
     return Document(
         text=text,
         title=title,
