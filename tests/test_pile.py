@@ -303,3 +303,32 @@ def test_a_changed_pdf_or_page_withdraws_or_re_verifies_its_citations(tmp_path: 
         assert read_source_text(folder / cit.source)[cit.start : cit.end] == cit.quote
     assert not any(c.source == pdf.name and c.quote in pdf.body_sentences for c in answer.citations)
     assert any(pdf.name in n for n in answer.notices)
+
+
+def test_the_web_page_shows_outlets_and_dates_and_orders_claims_by_date(pile) -> None:
+    from starlette.testclient import TestClient
+
+    from assistant.web import create_app
+
+    fc, _, (files, _) = pile
+    client = TestClient(create_app(fc.settings, factcheck=fc), base_url="http://127.0.0.1")
+    outlets = sorted({f.outlet for f in files if f.kind == "html" and f.outlet})
+    claims = client.get("/claims")
+    assert claims.status_code == 200
+    assert all(o in claims.text for o in outlets)
+    assert "<th>outlet</th><th>date</th>" in claims.text
+    by_date = client.get("/claims", params={"order": "date"})
+    assert by_date.status_code == 200 and 'href="/claims">order as found' in by_date.text
+    api = client.get("/api/claims", params={"order": "date"}).json()
+    assert api["order"] == "date"
+    listing = client.get("/articles")
+    assert all(o in listing.text for o in outlets)
+    # A page's article opens with its outlet and date, and the derived text verifies.
+    answer = client.get("/ask", params={"q": "How many people died in the fire?"})
+    assert answer.status_code == 200
+    assert any(o in answer.text for o in outlets)
+    links = re.findall(r'href="(/articles/[0-9a-f]+\?start=\d+&amp;end=\d+#quote)"', answer.text)
+    assert len(set(links)) >= 3
+    for link in set(links):  # web pages and PDFs too: their derived text, highlighted
+        article = client.get(link.replace("&amp;", "&"))
+        assert article.status_code == 200 and '<mark id="quote"' in article.text
