@@ -208,7 +208,8 @@ class FactCheck:
         URLs are fetched first and saved under ``fetch_dir`` (default: the settings'
         ``fetch_dir``), one folder per site; the saved files are ingested like any
         other, so their citations verify against a file on disk. A URL that cannot be
-        fetched is skipped with its reason (``on_skip`` and the report's ``skipped``).
+        fetched is skipped with its reason (``on_fetch_error`` and the report's
+        ``fetch_failed``); ``on_fetched`` is told of each page saved.
         See :func:`assistant.index.ingest.ingest` for the other arguments and errors.
 
         Raises:
