@@ -170,8 +170,12 @@ _BLOCKS = {
 def readability_extract(raw: bytes) -> Extraction:
     from lxml import html as lxml_html
     from readability import Document
+    from trafilatura.utils import load_html
 
-    doc = Document(raw)
+    # Decoded by the page's charset first, as the product does: readability below 0.9
+    # takes text, not bytes.
+    tree = load_html(raw)
+    doc = Document(lxml_html.tostring(tree, encoding="unicode") if tree is not None else "")
     tree = lxml_html.fromstring(doc.summary(html_partial=True))
     # Plain text_content() glues paragraphs together; a blank line after each block keeps
     # them apart, as an ingest would need. Inside a block, the source's own line wrapping
@@ -196,6 +200,20 @@ def readability_with_metadata(raw: bytes) -> Extraction:
     meta = extract_metadata(tree)
     ex.title, ex.author, ex.date, ex.site = meta.title, meta.author, meta.date, meta.sitename
     return ex
+
+
+def product_extract(raw: bytes) -> Extraction:
+    """What ingest reads: ``assistant.index.formats.read_document`` on the page."""
+    from assistant.index.formats import read_document
+
+    doc = read_document(Path("page.html"), raw)
+    return Extraction(
+        text=doc.text,
+        title=doc.title,
+        author=doc.author or None,
+        date=doc.published or None,
+        site=doc.outlet or None,
+    )
 
 
 def trafilatura_habits(pages: list[tuple[PileFile, bytes]]) -> dict[str, Any]:
@@ -430,6 +448,7 @@ def main(argv: list[str] | None = None) -> int:
             "traf fast": trafilatura_extractor(fast=True),
             "readability": readability_extract,
             "readability+meta": readability_with_metadata,
+            "product": product_extract,
         }
         html_scores = []
         for label, fn in html_extractors.items():

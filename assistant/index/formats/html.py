@@ -115,16 +115,19 @@ def read_html(data: bytes) -> Document:
         raise UnreadableError(f"the HTML reader cannot load ({exc})") from exc
 
     try:
-        tree = load_html(data)  # decoded by the page's own charset
-        meta = (
-            extract_metadata(tree, date_config=_DATE_PARAMS, extensive=False)
-            if tree is not None
-            else None
-        )
         import lxml.html
 
-        main = Readable(data).summary(html_partial=True)
+        # Decoded once, by the page's own charset, and handed to both as text: the
+        # metadata reader may prune the tree it is given, so readability gets a copy.
+        tree = load_html(data)
+        if tree is None:
+            raise UnreadableError("not a web page (no HTML in it)")
+        page = lxml.html.tostring(tree, encoding="unicode")
+        meta = extract_metadata(tree, date_config=_DATE_PARAMS, extensive=False)
+        main = Readable(page).summary(html_partial=True)
         body = lxml.html.fragment_fromstring(main, create_parent="div")
+    except UnreadableError:
+        raise
     except Exception as exc:  # a parser failure on a broken page is that page's problem
         raise UnreadableError(f"cannot parse this page ({type(exc).__name__})") from exc
     paragraphs = [text for text, links in _paragraphs(body) if links < MAX_LINK_SHARE * len(text)]
