@@ -13,6 +13,7 @@ a small file outside the store (:class:`IngestedFolders`), written by ``ingest``
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
@@ -156,8 +157,6 @@ class SourceFiles:
             data = f.read(min(self.max_bytes, info.st_size) + 1)
         if len(data) > self.max_bytes:
             return None, f"{source} is larger than FACTCHECK_MAX_FILE_MB"
-        import hashlib
-
         try:
             sha256 = self._sha256[key] = hashlib.sha256(data).hexdigest()
             return self.cache.document(path, data, sha256, url=companion_url(path)), ""
