@@ -93,8 +93,9 @@ def seed_fc(tmp_path_factory: pytest.TempPathFactory) -> FactCheck:
 
 
 from tests.llm_support import llm_fc, no_sleep  # noqa: E402  (shared fixtures)
+from tests.local_site import site  # noqa: E402  (a web site on 127.0.0.1)
 
-__all__ = ["llm_fc", "no_sleep"]
+__all__ = ["llm_fc", "no_sleep", "site"]
 
 
 def load_jsonl(path: Path) -> list[dict]:

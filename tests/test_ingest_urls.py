@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -22,24 +21,11 @@ from assistant.cli import app
 from assistant.index.corpus import read_source_text
 from assistant.settings import Settings
 from assistant.web import create_app
+from tests.local_site import Site, redirect, reply
 from tests.pile import write_pile
-from tests.test_fetch import Site, redirect, reply
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 runner = CliRunner()
-
-
-@pytest.fixture
-def site() -> Iterator[Site]:
-    import threading
-
-    s = Site()
-    thread = threading.Thread(target=s.server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    yield s
-    s.release.set()
-    s.server.shutdown()
-    s.server.server_close()
 
 
 @pytest.fixture

@@ -40,19 +40,23 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def _settings(base: Path) -> Settings:
+    """A store, cache and record of folders of the test's own."""
+    return Settings(
+        store=base / "store",
+        text_cache=base / "documents",
+        ingested_folders=base / "ingested.json",
+        fetch_dir=base / "fetched",
+    )
+
+
 @pytest.fixture(scope="module")
 def pile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FactCheck, Path, list]]:
     """The pile ingested once, with a report of the ingest."""
     base = tmp_path_factory.mktemp("pile")
     folder = base / "pile"
     files = write_pile(folder)
-    settings = Settings(
-        store=base / "store",
-        text_cache=base / "documents",
-        ingested_folders=base / "ingested.json",
-        fetch_dir=base / "fetched",
-    )
-    fc = FactCheck(settings)
+    fc = FactCheck(_settings(base))
     report = fc.ingest([folder])
     yield fc, folder, [files, report]
 
@@ -232,11 +236,7 @@ def test_problem_files_are_each_named_with_their_reason(tmp_path: Path) -> None:
     folder = tmp_path / "pile"
     files = write_pile(folder)
     problems = write_problem_files(folder)
-    settings = Settings(
-        store=tmp_path / "store",
-        text_cache=tmp_path / "documents",
-        ingested_folders=tmp_path / "ingested.json",
-    )
+    settings = _settings(tmp_path)
     result = runner.invoke(app, ["ingest", str(folder), "--json", "--store", str(settings.store)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -260,12 +260,7 @@ def test_a_changed_pdf_or_page_withdraws_or_re_verifies_its_citations(tmp_path: 
 
     folder = tmp_path / "pile"
     files = write_pile(folder)
-    settings = Settings(
-        store=tmp_path / "store",
-        text_cache=tmp_path / "documents",
-        ingested_folders=tmp_path / "ingested.json",
-    )
-    fc = FactCheck(settings)
+    fc = FactCheck(_settings(tmp_path))
     fc.ingest([folder])
     chunks = fc.store.all_chunks()
     html = next(f for f in files if f.kind == "html")
