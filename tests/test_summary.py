@@ -188,3 +188,33 @@ def test_markdown_escapes_table_cells(seed_fc):
     summary = seed_fc.summary()
     summary.table.claims[0].who = "a | b"
     assert "a \\| b" in to_markdown(summary)
+
+
+def test_summary_says_in_which_outlet_and_when_a_figure_was_reported(tmp_path, fake_embeddings):
+    from assistant.app import FactCheck
+    from assistant.settings import Settings
+
+    folder = tmp_path / "pile"
+    folder.mkdir()
+    (folder / "courier.txt").write_text(
+        "---\noutlet: The Valley Courier\npublished: 2026-03-15\n---\nFlood in Dayton\n\n"
+        "Rangers said 12 people were killed in the flood.\n",
+        "utf-8",
+    )
+    (folder / "memo.txt").write_text(
+        "---\nauthor: Ann Lee\npublished: 2026-03-16\n---\nMemo on the flood\n\n"
+        "The county said 15 people were killed in the flood.\n",
+        "utf-8",
+    )
+    settings = Settings(
+        store=tmp_path / "store",
+        text_cache=tmp_path / "documents",
+        ingested_folders=tmp_path / "ingested.json",
+    )
+    fc = FactCheck(settings, embeddings=fake_embeddings)
+    fc.ingest([folder])
+    text = " ".join(s.text for s in fc.summary(mode="extractive").sentences)
+    assert "in The Valley Courier, 2026-03-15" in text
+    # A file naming only its author is a document by that person, not a publication.
+    assert "in a document by Ann Lee, 2026-03-16" in text
+    assert "in Ann Lee" not in text

@@ -127,8 +127,14 @@ def _upper(text: str) -> str:
 
 
 def _provenance(cit: Citation) -> str:
-    """Who published a cited article and when: "The Valley Courier, 2026-03-15" ("" if unknown)."""
-    return ", ".join(p for p in (cit.publisher, cit.published) if p)
+    """Who published a cited article and when, to follow "in" ("" when the file says neither).
+
+    "The Valley Courier, 2026-03-15" for an outlet; a file naming only its author (a
+    statement, a memo) is "a document by Ann Lee, 2026-03-15", since its author is not
+    a publication.
+    """
+    who = cit.outlet or (f"a document by {cit.author}" if cit.author else "")
+    return ", ".join(p for p in (who, cit.published) if p)
 
 
 def _who(claim: Claim) -> str:
@@ -142,7 +148,7 @@ def _who(claim: Claim) -> str:
         places = sorted({_provenance(c) or c.source for c in claim.citations})
         return _upper(f"A passage in {', '.join(places)}, naming no source,")
     if where and claim.citations[0].publisher != (claim.via or claim.who):
-        who = f"{who.rstrip(',')} ({where}){',' if who.endswith(',') else ''}"
+        who = f"{who.rstrip(',')} (in {where}){',' if who.endswith(',') else ''}"
     return _upper(who)
 
 
