@@ -1038,13 +1038,13 @@ def _render_claims(table: Any) -> None:
             title_justify="left",
             expand=False,
         )
-        dated = any(table.claims[i].published or table.claims[i].outlets for i in members)
-        for col in ("figure", "who", "via", *(("outlet", "date") if dated else ()), "cited"):
+        dated = any(table.claims[i].published or table.claims[i].publishers for i in members)
+        for col in ("figure", "who", "via", *(("published by", "date") if dated else ()), "cited"):
             grid.add_column(col, overflow="fold")
         for i in members:
             claim = table.claims[i]
             cited = "".join(f"[{c.id}]" for c in claim.citations)
-            where = (cell(", ".join(claim.outlets)), cell(claim.published)) if dated else ()
+            where = (cell(", ".join(claim.publishers)), cell(claim.published)) if dated else ()
             grid.add_row(cell(claim.figure), cell(claim.who), cell(claim.via), *where, Text(cited))
         console.print(grid)
     console.print()

@@ -311,7 +311,7 @@ def test_the_web_page_shows_outlets_and_dates_and_orders_claims_by_date(pile) ->
     claims = client.get("/claims")
     assert claims.status_code == 200
     assert all(o in claims.text for o in outlets)
-    assert "<th>outlet</th><th>date</th>" in claims.text
+    assert "<th>published by</th><th>date</th>" in claims.text
     by_date = client.get("/claims", params={"order": "date"})
     assert by_date.status_code == 200 and 'href="/claims">order as found' in by_date.text
     api = client.get("/api/claims", params={"order": "date"}).json()

@@ -138,17 +138,26 @@ class Claim:
         """The earliest publication date among the claim's citations ("" when none says)."""
         return min((c.published for c in self.citations if c.published), default="")
 
+    def _earliest_first(self) -> list[Citation]:
+        return sorted(self.citations, key=lambda c: (not c.published, c.published))
+
     @property
     def outlets(self) -> list[str]:
-        """Who published the claim: each citation's outlet (or author), earliest first."""
-        dated = sorted(self.citations, key=lambda c: (not c.published, c.published))
-        return list(dict.fromkeys(c.publisher for c in dated if c.publisher))
+        """The outlets that published the claim, earliest first (as in ``--json``)."""
+        return list(dict.fromkeys(c.outlet for c in self._earliest_first() if c.outlet))
+
+    @property
+    def publishers(self) -> list[str]:
+        """Who published the claim, earliest first: each outlet, or a document's author."""
+        return list(dict.fromkeys(c.publisher for c in self._earliest_first() if c.publisher))
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape of a claim.
 
-        ``outlet`` is the publisher of its earliest citation, ``outlets`` every one, and
-        ``published`` the earliest date (null when the sources do not say).
+        ``outlet`` is the outlet of its earliest citation that names one, ``outlets``
+        every one, and ``published`` the earliest date (null or empty when the sources
+        do not say; a document naming only its author has its ``author`` on each
+        citation).
         """
         outlets = self.outlets
         return {
@@ -188,8 +197,8 @@ class ClaimTable:
         }
 
     def dated_claims(self) -> set[int]:
-        """The claims whose sources give an outlet or a date (to show those columns)."""
-        return {i for i, c in enumerate(self.claims) if c.published or c.outlets}
+        """The claims whose sources give a publisher or a date (to show those columns)."""
+        return {i for i, c in enumerate(self.claims) if c.published or c.publishers}
 
     def by_date(self) -> ClaimTable:
         """This table with each group's claims in order of publication, earliest first.

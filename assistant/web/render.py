@@ -192,7 +192,7 @@ def _mark(claim: Claim, scale: _Scale, y: float) -> Markup:
 def _label(claim: Claim) -> str:
     who = claim.who or "no source named"
     via = f" via {claim.via}" if claim.via else ""
-    where = ", ".join(p for p in (", ".join(claim.outlets[:1]), claim.published) if p)
+    where = ", ".join(p for p in (", ".join(claim.publishers[:1]), claim.published) if p)
     if where:
         via += f" ({where})"
     shown = claim.hedge and claim.hedge.lower() not in claim.figure.lower()  # not "Dozens (dozens)"
