@@ -7,7 +7,9 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -99,12 +101,21 @@ __all__ = ["llm_fc", "no_sleep", "site"]
 
 
 def load_jsonl(path: Path) -> list[dict]:
-    if not path.exists():
-        pytest.skip(
-            f"{path} is not present (it lives in shared/ beside the repository)",
-            allow_module_level=True,
-        )
+    """The lines of a JSONL file (for files that ship with the repository)."""
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def dev_params(keep: Callable[[dict], bool] = lambda q: True) -> list[Any]:
+    """The seeds' dev questions that ``keep`` selects, as parameters named by their ids.
+
+    ``../shared`` lies beside the development checkout only: without it this is one
+    parameter that skips with the reason, so each test that uses it skips and every
+    other test of its module still runs.
+    """
+    if not DEV.is_file():
+        reason = f"{DEV} is not present (it lives in shared/ beside the repository)"
+        return [pytest.param(None, id="no-shared", marks=pytest.mark.skip(reason=reason))]
+    return [pytest.param(q, id=q["id"]) for q in load_jsonl(DEV) if keep(q)]
 
 
 def source_text(source: str, root: Path = SEEDS) -> str:

@@ -7,7 +7,7 @@ import pytest
 from assistant.app import FactCheck
 from assistant.reasoning.answer import ABSTAIN_TEXT, ExtractiveAnswerer
 from assistant.settings import Settings
-from tests.conftest import DEV, load_jsonl, source_text
+from tests.conftest import dev_params, source_text
 
 
 def _assert_citations_stand(answer, root=None):
@@ -19,10 +19,10 @@ def _assert_citations_stand(answer, root=None):
 
 
 def _dev(kinds):
-    return [q for q in load_jsonl(DEV) if q["kind"] in kinds]
+    return dev_params(lambda q: q["kind"] in kinds)
 
 
-@pytest.mark.parametrize("q", _dev(("who_said", "number", "fact")), ids=lambda q: q["id"])
+@pytest.mark.parametrize("q", _dev(("who_said", "number", "fact")))
 def test_dev_questions_are_answered_with_verified_citations(seed_fc, q):
     answer = seed_fc.ask(q["question"])
     assert not answer.abstained
@@ -31,7 +31,7 @@ def test_dev_questions_are_answered_with_verified_citations(seed_fc, q):
     _assert_citations_stand(answer)
 
 
-@pytest.mark.parametrize("q", _dev(("unanswerable",)), ids=lambda q: q["id"])
+@pytest.mark.parametrize("q", _dev(("unanswerable",)))
 def test_dev_unanswerable_questions_abstain(seed_fc, q):
     answer = seed_fc.ask(q["question"])
     assert answer.abstained and answer.answer == ABSTAIN_TEXT and answer.citations == []
@@ -144,7 +144,7 @@ def _recording_sentences(answerer: ExtractiveAnswerer) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("q", load_jsonl(DEV), ids=lambda q: q["id"])
+@pytest.mark.parametrize("q", dev_params())
 def test_sentences_below_the_floor_are_not_embedded_and_nothing_above_it_changes(seed_fc, q):
     answerer = seed_fc._extractive()
     texts = _recording_sentences(answerer)

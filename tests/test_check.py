@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import DEV, load_jsonl, source_text
+from tests.conftest import dev_params, source_text
 
 
 def _stands(result) -> None:
@@ -13,9 +13,7 @@ def _stands(result) -> None:
         assert f"[{c.id}]" in result.explanation
 
 
-@pytest.mark.parametrize(
-    "q", [q for q in load_jsonl(DEV) if q["kind"] == "claim"], ids=lambda q: q["id"]
-)
+@pytest.mark.parametrize("q", dev_params(lambda q: q["kind"] == "claim"))
 def test_dev_claims_get_the_right_verdict(seed_fc, q):
     result = seed_fc.check(q["question"])
     assert result.verdict == q["verdict"], result.explanation

@@ -17,7 +17,7 @@ import re
 import pytest
 
 from assistant.app import FactCheck
-from tests.conftest import DEV, load_jsonl, source_text
+from tests.conftest import dev_params, source_text
 
 LIVE_URL = os.environ.get("FACTCHECK_LIVE_BASE_URL")
 LIVE_MODEL = os.environ.get("FACTCHECK_LIVE_MODEL", "gpt-4o-mini")
@@ -30,7 +30,7 @@ pytestmark = [
 
 
 @pytest.mark.block_network(allowed_hosts=[".*"])  # the user opted in to the network
-@pytest.mark.parametrize("q", load_jsonl(DEV) if LIVE_URL else [], ids=lambda q: q["id"])
+@pytest.mark.parametrize("q", dev_params() if LIVE_URL else [])
 def test_live_answers_hold_their_citations(seed_fc, q):
     settings = seed_fc.settings.model_copy(
         update={"openai_base_url": LIVE_URL, "llm_model": LIVE_MODEL, "openai_api_key": LIVE_KEY}

@@ -11,18 +11,14 @@ from assistant.index.lexical import LexicalIndex
 from assistant.index.retrieval import COVERAGE_WEIGHT, RRF_K, HybridRetriever, fuse, term_weights
 from assistant.index.store import StoredChunk
 from assistant.reasoning.verify import locate
-from tests.conftest import DEV, load_jsonl, source_text
+from tests.conftest import dev_params, source_text
 
 
 def _chunk(i: int, text: str) -> StoredChunk:
     return StoredChunk(f"c{i}", f"f{i}.txt", "/r", "t", 0, len(text), 1, text, "sha")
 
 
-def _dev_with_evidence():
-    return [q for q in load_jsonl(DEV) if q["evidence"]]
-
-
-@pytest.mark.parametrize("q", _dev_with_evidence(), ids=lambda q: q["id"])
+@pytest.mark.parametrize("q", dev_params(lambda q: bool(q["evidence"])))
 def test_gold_evidence_is_in_the_top_5(seed_fc, q):
     hits = seed_fc.search(q["question"], 5)
     for source, quote in q["evidence"]:
