@@ -181,14 +181,13 @@ def test_evaluate_rgb_end_to_end(real_report):
     assert report.mean_ask_seconds is not None and report.mean_ask_seconds >= 0
     assert [(r.way, r.id) for r in report.results] == [(w, i["id"]) for w in WAYS for i in ITEMS]
     by = {(r.way, r.id): r for r in report.results}
-    # The noise store holds the marathon's winner: answered, not scored as abstention.
+    # The noise store holds the marathon's winner, in one plain sentence: it is the
+    # short answer, cited on its passage.
     marathon = by[("noise", 0)]
-    assert not marathon.abstained and marathon.answers
-    assert marathon.right == (matches(marathon.answers, [["Lena Okafor"]]))
+    assert not marathon.abstained and any("Lena Okafor" in a for a in marathon.answers)
+    assert marathon.right
     for r in report.results:
         assert (r.check_ok is not None) == (r.way == "counterfactual")
-        if r.way == "rejection":
-            assert r.right == r.abstained
     assert report.verbatim_rate == 1.0
     text = format_rgb(report, verbose=True)
     assert text.count("\n") + 1 == len(report.results) + 6
@@ -239,3 +238,86 @@ def test_command_line_runs_dev_and_rgb_together(
     out = capsys.readouterr().out
     assert "== " in out and "questions:" in out and "rgb noise:" in out
     assert "Harbor Marathon 2031 winner" in out  # the per-question rgb lines
+
+
+class _Scripted:
+    """A stand-in for the assistant whose answers the test writes, question by question.
+
+    Each script names, per short answer, its text and a passage it cites (by the
+    passage's words); citations are made at the passage's real place in its file, so
+    the scoring is tested on answers whose rights and wrongs are known by hand.
+    """
+
+    def __init__(self, folder: Path, script: dict[str, tuple[list[tuple[str, str]], bool]]):
+        self.folder = folder
+        self.script = script
+
+    def ingest(self, paths: list[Path]) -> None:
+        pass
+
+    def _cite(self, n: int, passage: str) -> Any:
+        from types import SimpleNamespace
+
+        for path in sorted(self.folder.iterdir()):
+            text = path.read_text(encoding="utf-8")
+            at = text.find(passage)
+            if at >= 0:
+                return SimpleNamespace(
+                    id=n, source=path.name, start=at, end=at + len(passage), quote=passage
+                )
+        raise AssertionError(f"no passage holds {passage!r}")
+
+    def ask(self, query: str, mode: str) -> Any:
+        from types import SimpleNamespace
+
+        shorts, disagree = self.script.get(query, ([], False))
+        cits = [self._cite(n, passage) for n, (_, passage) in enumerate(shorts, start=1)]
+        answers = [
+            SimpleNamespace(text=text, citations=[n]) for n, (text, _) in enumerate(shorts, start=1)
+        ]
+        return SimpleNamespace(
+            answers=answers, citations=cits, abstained=not shorts, disagreement=disagree
+        )
+
+    def check(self, claim: str, mode: str) -> Any:
+        from types import SimpleNamespace
+
+        return SimpleNamespace(verdict="supported" if "Okafor" in claim else "refuted")
+
+
+def test_the_scoring_follows_the_rules_on_answers_known_by_hand(rgb_file: Path, tmp_path: Path):
+    q = {item["id"]: item["query"] for item in ITEMS}
+    scripts = {
+        "noise": {
+            q[0]: ([("Lena Okafor", "Lena Okafor won")], False),  # right, on its passage
+            q[1]: ([("Ada Brenn", "shared by Ada Brenn")], False),  # one part of two
+            q[2]: ([("2029", "Engineers finished")], False),  # cited on an off-topic passage
+        },
+        "counterfactual": {
+            q[0]: ([("Lena Okafor", "Lena Okafor won"), ("Mira Castell", "Mira Castell won")],
+                   True),
+            q[2]: ([("2029", "opened to traffic in 2029"), ("2027", "in 2027 after")], False),
+        },
+        "rejection": {q[1]: ([("Ida Varga", "jury meets")], False)},
+    }  # fmt: skip
+
+    def make(store: Path) -> Any:
+        return _Scripted(store.parent / "articles", scripts[store.parent.name])
+
+    report = evaluate_rgb(rgb_file, make=make, workdir=tmp_path / "work")
+    right = {(r.way, r.id): r.right for r in report.results}
+    assert right == {
+        ("noise", 0): True,
+        ("noise", 1): False,
+        ("noise", 2): False,
+        ("counterfactual", 0): True,
+        ("counterfactual", 1): False,  # nothing answered
+        ("counterfactual", 2): False,  # both shown, but not said to disagree
+        ("rejection", 0): True,
+        ("rejection", 1): False,  # answered where it should abstain
+        ("rejection", 2): True,
+    }
+    assert (report.noise, report.rejection) == (1 / 3, 2 / 3)
+    # Only the marathon's true claim is "supported" by the script: no pair is both.
+    assert report.counterfactual_check == 1.0
+    assert report.verbatim_rate == 1.0
