@@ -202,11 +202,21 @@ def run_way(
     return out
 
 
+def spread(items: list[Any], n: int | None) -> list[Any]:
+    """``n`` of ``items`` spread evenly over them (every k-th), or all when ``n`` is None."""
+    if n is None or n >= len(items):
+        return list(items)
+    if n <= 0:
+        return []
+    return [items[i * len(items) // n] for i in range(n)]
+
+
 def evaluate_rgb(
     path: Path,
     ways: tuple[str, ...] = WAYS,
     make: Callable[[Path], FactCheck] | None = None,
     workdir: Path | None = None,
+    sample: int | None = None,
 ) -> RGBReport:
     """Run the RGB file three ways, each in its own temporary store.
 
@@ -216,8 +226,10 @@ def evaluate_rgb(
         make: Builds the assistant for a store folder (tests pass fakes).
         workdir: Keep the articles and stores here (re-runs then ingest nothing new);
             default: a temporary folder, removed afterwards.
+        sample: Only this many questions, spread over the file (``--quick``); the
+            stores then hold only their passages.
     """
-    items = load_rgb(path)
+    items = spread(load_rgb(path), sample)
     # Each way's temporary folder is recorded beside its store, not in the user's record.
     make = make or (
         lambda store: FactCheck(

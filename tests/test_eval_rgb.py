@@ -225,6 +225,9 @@ def test_command_line_runs_dev_and_rgb_together(
     )
     monkeypatch.setattr(eval_module, "DEFAULT_QUESTIONS", dev)
     monkeypatch.setattr(eval_module, "DEFAULT_RGB", rgb_file)
+    # The other public sets are not part of this test: as in a clone without them.
+    monkeypatch.setattr(eval_module, "DEFAULT_RAMDOCS", tmp_path / "absent-ramdocs.jsonl")
+    monkeypatch.setattr(eval_module, "DEFAULT_CLIMATE", tmp_path / "absent-climate.jsonl")
     store = ["--store", str(seed_fc.settings.store)]
     assert main(["--ways", "noise", "--json", *store]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -232,7 +235,10 @@ def test_command_line_runs_dev_and_rgb_together(
     assert data["rgb"]["ways"] == ["noise"] and data["rgb"]["file"].endswith("tiny-rgb.jsonl")
     assert len(data["rgb"]["results"]) == len(ITEMS)
     assert {"way", "id", "query", "right", "answers", "abstained"} <= set(data["rgb"]["results"][0])
-    assert data["skipped"] == []
+    assert [n.split(":")[0] for n in data["skipped"]] == [
+        "skipped absent-ramdocs",
+        "skipped absent-climate",
+    ]
 
     assert main(["--ways", "noise", "-v", *store]) == 0
     out = capsys.readouterr().out
