@@ -116,3 +116,20 @@ def test_question_terms_are_recorded():
 def test_years_in():
     assert years_in("From 1998 to 2021, not 3000 or 12345.") == {"1998", "2021"}
     assert years_in("no years here") == set()
+
+
+def test_the_question_is_analysed_once_per_ask(seed_fc, monkeypatch):
+    import assistant.reasoning.answer as answer_module
+    import assistant.reasoning.question as question_module
+
+    calls: list[str] = []
+    real = question_module.analyse
+
+    def counting(question: str):
+        calls.append(question)
+        return real(question)
+
+    monkeypatch.setattr(question_module, "analyse", counting)
+    monkeypatch.setattr(answer_module, "analyse", counting)
+    seed_fc.ask("How many Russians were killed in the strike?", mode="extractive")
+    assert calls == ["How many Russians were killed in the strike?"]
