@@ -1100,7 +1100,7 @@ def summary(
     def run() -> None:
         from assistant import __version__
         from assistant.app import FactCheck
-        from assistant.reasoning.summary import to_markdown
+        from assistant.markdown import to_markdown
 
         _require_text(topic, "topic")
         fc = FactCheck(

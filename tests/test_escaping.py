@@ -27,8 +27,9 @@ import assistant.app
 from assistant.app import FactCheck
 from assistant.cli import _render_claims, app
 from assistant.escape import csv_cell, markdown_code, markdown_text, terminal_text
+from assistant.markdown import to_markdown
 from assistant.reasoning.citations import Citation
-from assistant.reasoning.summary import Summary, SummarySentence, to_markdown
+from assistant.reasoning.summary import Summary, SummarySentence
 from assistant.settings import Settings
 
 runner = CliRunner()

@@ -366,7 +366,7 @@ def test_a_source_outside_the_ingested_folder_is_never_read_or_shown(tmp_path, c
 
 
 def test_output_names_sources_relative_to_the_ingested_folder(seed_fc):
-    from assistant.reasoning.summary import to_markdown
+    from assistant.markdown import to_markdown
 
     answer = seed_fc.ask("Who said 5 were killed?", mode="extractive").to_json()
     summary = seed_fc.summary()

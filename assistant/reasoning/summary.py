@@ -18,7 +18,6 @@ sentence it belongs to, with a pointer to ``factcheck claims``, which lists ever
 
 from __future__ import annotations
 
-import io
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -118,7 +117,8 @@ class _Numberer:
         return replace(c, id=self.ids[key], also_in=())
 
 
-def _markers(cits: list[Citation]) -> str:
+def markers(cits: list[Citation]) -> str:
+    """The ``[n]`` markers of ``cits``, in order: "[1][3]"."""
     return "".join(f"[{c.id}]" for c in cits)
 
 
@@ -126,7 +126,7 @@ def _upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _provenance(cit: Citation) -> str:
+def provenance(cit: Citation) -> str:
     """Who published a cited article and when, to follow "in" ("" when the file says neither).
 
     "The Valley Courier, 2026-03-15" for an outlet; a file naming only its author (a
@@ -139,13 +139,13 @@ def _provenance(cit: Citation) -> str:
 
 def _who(claim: Claim) -> str:
     """Who made the claim, and in which outlet on which date where the article says."""
-    where = _provenance(claim.citations[0]) if claim.citations else ""
+    where = provenance(claim.citations[0]) if claim.citations else ""
     if claim.via and claim.who:
         who = f"{claim.via}, citing {claim.who},"
     elif claim.who:
         who = claim.who
     else:
-        places = sorted({_provenance(c) or c.source for c in claim.citations})
+        places = sorted({provenance(c) or c.source for c in claim.citations})
         return _upper(f"A passage in {', '.join(places)}, naming no source,")
     if where and claim.citations[0].publisher != (claim.via or claim.who):
         who = f"{who.rstrip(',')} (in {where}){',' if who.endswith(',') else ''}"
@@ -178,7 +178,7 @@ def _representative(claim: Claim) -> float:
 def _short_who(claim: Claim) -> str:
     """Who gave a figure, briefly, with the outlet and date where the article says."""
     who = claim.via or claim.who
-    where = _provenance(claim.citations[0]) if claim.citations else ""
+    where = provenance(claim.citations[0]) if claim.citations else ""
     if who and where and claim.citations[0].publisher != who:
         return f"{who}, in {where}"
     if who:
@@ -295,8 +295,8 @@ def _disagreement(group: _Group) -> SummarySentence | None:
     cits = [lo.citations[0], hi.citations[0]]
     return SummarySentence(
         f"The sources disagree on {_how_many(group.phrase)}: from "
-        f"{_figure_text(lo)} ({_in_list(_short_who(lo))}) {_markers(cits[:1])} to "
-        f"{_figure_text(hi)} ({_in_list(_short_who(hi))}) {_markers(cits[1:])}.",
+        f"{_figure_text(lo)} ({_in_list(_short_who(lo))}) {markers(cits[:1])} to "
+        f"{_figure_text(hi)} ({_in_list(_short_who(hi))}) {markers(cits[1:])}.",
         cits,
     )
 
@@ -327,7 +327,7 @@ def _named(claims: list[Claim]) -> tuple[list[tuple[str, list[Citation]]], int, 
 
 def _listing(entries: list[tuple[str, list[Citation]]], named: int, unnamed: int) -> str:
     """Who gave a figure, as words: "X [1], Y [2] and 3 more sources"."""
-    parts = [f"{who} {_markers(cits)}" for who, cits in entries]
+    parts = [f"{who} {markers(cits)}" for who, cits in entries]
     if named:
         parts.append(_plural(named, "more source"))
     if unnamed:
@@ -356,7 +356,7 @@ def _group_sentences(
             repeats += len(claim.citations) - len(cits)
             out.append(
                 SummarySentence(
-                    f"{_who(claim)} reported {_amount(claim, group.what)} {_markers(cits)}.", cits
+                    f"{_who(claim)} reported {_amount(claim, group.what)} {markers(cits)}.", cits
                 )
             )
         return out, hidden, repeats
@@ -551,7 +551,7 @@ def _opening(
         return None
     listed = [number(c) for c in sorted(listed, key=lambda c: c.source)]
     about = f" about {topic}" if topic else ""
-    titles = "; ".join(f"“{c.quote}” {_markers([c])}" for c in listed)
+    titles = "; ".join(f"“{c.quote}” {markers([c])}" for c in listed)
     more = len(firsts) - len(listed)
     rest = f"; and {_plural(more, 'more article')}" if more else ""
     return SummarySentence(f"{len(firsts)} articles report{about}: {titles}{rest}.", listed)
@@ -629,85 +629,10 @@ def summarize(
     return Summary(topic, sentences, "extractive", table, titles, dropped)
 
 
-# -- Markdown ---------------------------------------------------------------------------
+def __getattr__(name: str) -> Any:
+    # The Markdown report moved to assistant.markdown; the old import path still works.
+    if name == "to_markdown":
+        from assistant.markdown import to_markdown
 
-
-def _cell(text: object) -> str:
-    # Article text in a table cell: escaped, so a "|" cannot add a column nor "<b>" HTML.
-    from assistant.escape import markdown_text
-
-    return "" if text is None else markdown_text(str(text))
-
-
-def _all_citations(summary: Summary) -> list[Citation]:
-    """The sentences' citations and the claim table's, once each, by id."""
-    seen = {c.id: c for c in summary.citations()}
-    for claim in summary.table.claims if summary.table else []:
-        for c in claim.citations:
-            seen.setdefault(c.id, c)
-    return [seen[i] for i in sorted(seen)]
-
-
-def to_markdown(summary: Summary, version: str = "") -> str:
-    """A report a journalist can paste: summary, claim table, sources with quotes.
-
-    Text that comes from articles or a model (the topic, sentences, quotes, titles,
-    speakers, file names) is escaped, so it shows as written and cannot add HTML,
-    links, images, headings or table cells to the report (see ``assistant.escape``).
-
-    Args:
-        summary: The summary to write.
-        version: The factcheck version, named in the report's byline.
-
-    Returns:
-        The report as Markdown.
-    """
-    from assistant.escape import markdown_code, markdown_text
-
-    out = io.StringIO()
-    topic = markdown_text(summary.topic) if summary.topic else ""
-    title = f"Fact-check summary: {topic}" if topic else "Fact-check summary"
-    out.write(f"# {title}\n\n")
-    out.write(
-        f"_Made by factcheck {version} ({summary.mode} mode) from {len(summary.titles)} "
-        "articles. Every quote below was checked against its file; [n] refers to the "
-        "sources at the end._\n\n"
-    )
-    out.write("## Summary\n\n")
-    for s in summary.sentences:
-        out.write(f"- {markdown_text(s.text, line_start=True)}\n")
-    if summary.dropped:
-        out.write("\nLeft out because no citation verified: ")
-        out.write("; ".join(markdown_text(d) for d in summary.dropped) + ".\n")
-    if summary.table and summary.table.claims:
-        out.write("\n## Claims\n\n")
-        out.write("| # | figure | low | high | hedge | what | who | via | sources |\n")
-        out.write("|---|---|---|---|---|---|---|---|---|\n")
-        for i, c in enumerate(summary.table.claims, start=1):
-            js = c.to_json()
-            out.write(
-                f"| {i} | {_cell(c.figure)} | {_cell(js['low'])} | {_cell(js['high'])} | "
-                f"{_cell(c.hedge)} | {_cell(c.what)} | {_cell(c.who)} | {_cell(c.via)} | "
-                f"{_markers(c.citations)} |\n"
-            )
-        out.write("\nConflicting figures stand together by kind of count: ")
-        out.write(
-            "; ".join(
-                f"{markdown_text(what)}: rows {', '.join(str(i + 1) for i in idx)}"
-                for what, idx in summary.table.groups
-            )
-            + ".\n"
-        )
-    out.write("\n## Sources\n\n")
-    for cit in _all_citations(summary):
-        where = _provenance(cit)
-        page = f", page {cit.page}" if cit.page else ""
-        out.write(
-            f"{cit.id}. {markdown_text(where) + ': ' if where else ''}"
-            f"{markdown_code(cit.source)}, line {cit.line}{page} "
-            f"(characters {cit.start}-{cit.end}): “{markdown_text(cit.quote)}”\n"
-        )
-    out.write("\n### Articles\n\n")
-    for source, title in sorted(summary.titles.items()):
-        out.write(f"- {markdown_code(source)}: {markdown_text(title)}\n")
-    return out.getvalue()
+        return to_markdown
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
