@@ -27,16 +27,16 @@ from assistant.reasoning.answer import Assessment, Candidate, ExtractiveAnswerer
 from assistant.reasoning.attribution import SPEECH_VERBS, Attribution, find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.claims import (
-    _FIGURE,
-    _category,
-    _values,
+    FIGURE,
+    figure_bounds,
+    figure_category,
     month_after,
     month_before,
     source_key,
 )
 from assistant.reasoning.nlp import Entity, entities_many
 from assistant.reasoning.question import years_in
-from assistant.reasoning.shortanswer import AnswerGroup, _date_key, compatible, figure_value
+from assistant.reasoning.shortanswer import AnswerGroup, compatible, date_key, figure_value
 from assistant.wording import agree
 
 Verdict = Literal["supported", "refuted", "conflicting", "not_enough_info"]
@@ -168,7 +168,7 @@ def figures(text: str) -> list[Figure]:
     ("Nova 7").
     """
     out = []
-    for m in _FIGURE.finditer(text):
+    for m in FIGURE.finditer(text):
         if month_before(text, m.start()) or month_after(text, m.end()):
             continue
         if _YEAR_NUMBER.fullmatch(m.group("low")) and (
@@ -177,8 +177,8 @@ def figures(text: str) -> list[Figure]:
             continue
         if not m.group("hedge") and _is_label(text, m.start()):
             continue
-        low, high, _hedge = _values(m.group("low"), m.group("high"), m.group("hedge"))
-        what = _category(text, m.start(), m.end())
+        low, high, _hedge = figure_bounds(m.group("low"), m.group("high"), m.group("hedge"))
+        what = figure_category(text, m.start(), m.end())
         text_of = m.group(0).strip(" \"“”'")
         out.append(Figure(low, high, _FAMILY.get(what or "", what), text_of))
     return out
@@ -292,7 +292,7 @@ def _valued(ent: Entity) -> bool:
     """A date or a sum can be compared ("March 4, 2016"), not "last year" or "a fortune"."""
     kind = _kind(ent.label)
     if kind == "date":
-        return _date_key(ent.text) is not None
+        return date_key(ent.text) is not None
     if kind == "money":
         return figure_value(ent.text) is not None
     return kind == "name" and bool(terms(ent.text))

@@ -69,7 +69,7 @@ _VAGUE = (
 )
 # Not a figure: a number inside a word, a time or a path ("3:15", "a/2"), a footnote
 # marker ("[3][4]": a number right after "[" or right before "]") or a power ("10^400").
-_FIGURE = re.compile(
+FIGURE = re.compile(
     r"(?<![\w.:/\[^-])(?:(?P<hedge>" + _HEDGES + r")\s+)?[\"“”']?"
     r"(?P<low>" + _NUMBER + r"|" + _VAGUE + r")[\"“”']?"
     r"(?:\s*(?:-|–|to|and(?:\s+over)?|up\s+to)\s*[\"“”']?(?P<high>" + _NUMBER + r")[\"“”']?)?"
@@ -238,7 +238,7 @@ def parse_number(text: str) -> float | None:
     return None
 
 
-def _values(low_text: str, high_text: str | None, hedge: str | None) -> tuple[Any, Any, Any]:
+def figure_bounds(low_text: str, high_text: str | None, hedge: str | None) -> tuple[Any, Any, Any]:
     """(low, high, hedge) for a figure as written."""
     key = " ".join(low_text.lower().split())
     if key in _VAGUE_VALUES:
@@ -285,7 +285,7 @@ def _words_after(sentence: str, end: int, window: int) -> list[Token]:
         span *= 2
 
 
-def _category(sentence: str, start: int, end: int, window: int = _WINDOW) -> str | None:
+def figure_category(sentence: str, start: int, end: int, window: int = _WINDOW) -> str | None:
     """What the figure at [start, end) counts: the event word nearest to it.
 
     Distance is in content words. "fighters" (who is counted) applies only when no
@@ -512,7 +512,7 @@ def extract_claims(
             atts_of = _LazyAttributions(texts, memo)
             near = _ParagraphSpeakers(atts_of)
             for i, (span, sentence) in enumerate(zip(spans, texts, strict=True)):
-                if _FIGURE.search(sentence) is None:  # no figure, no claim: skip the rules
+                if FIGURE.search(sentence) is None:  # no figure, no claim: skip the rules
                     continue
                 verify = partial(cite, sentence, chunk, span.start)
                 out.extend(_claims_in(sentence, i, atts_of, verify, near))
@@ -572,12 +572,12 @@ def _claims_in(
     prefixes = speaker_prefixes(atts)
     cited: Citation | RejectedCitation | None = None  # one check per sentence, when needed
     out: list[Claim] = []
-    for m in _FIGURE.finditer(sentence):
+    for m in FIGURE.finditer(sentence):
         if _is_not_a_count(sentence, m, prefixes):
             continue
         # "one" is everywhere ("follow one from Reuters"): only right next to the event.
         short = m.group("low").lower() == "one" and not m.group("hedge")
-        what = _category(sentence, m.start(), m.end(), window=4 if short else _WINDOW)
+        what = figure_category(sentence, m.start(), m.end(), window=4 if short else _WINDOW)
         if what is None:
             continue
         hedge_text = m.group("hedge")
@@ -591,7 +591,7 @@ def _claims_in(
             # "wrote about “several hundred”": a preposition, not a hedge.
             hedge_text = None
             figure = sentence[m.start("low") : m.end()].strip(" \"“”'")
-        low, high, hedge = _values(m.group("low"), m.group("high"), hedge_text)
+        low, high, hedge = figure_bounds(m.group("low"), m.group("high"), hedge_text)
         who, via = speakers.who_via(speakers.at(m.start()))
         cited = cite() if cited is None else cited
         if not isinstance(cited, Citation):
@@ -688,8 +688,8 @@ def merge_and_group(claims: list[Claim]) -> ClaimTable:
 def has_figure(text: str) -> bool:
     """True when ``text`` holds a figure that counts something (a candidate claim)."""
     return any(
-        _category(text, m.start(), m.end()) is not None
-        for m in _FIGURE.finditer(text)
+        figure_category(text, m.start(), m.end()) is not None
+        for m in FIGURE.finditer(text)
         if not _is_not_a_count(text, m, frozenset())
     )
 

@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.index.terms import terms, tokens
-from assistant.reasoning.claims import CATEGORIES, _category
+from assistant.reasoning.claims import CATEGORIES, figure_category
 from assistant.reasoning.dedup import THRESHOLD, resemblance
 from assistant.reasoning.nlp import Entity, parse_many
 from assistant.reasoning.question import QuestionAnalysis, years_in
@@ -255,7 +255,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"[\w’']+", text.lower()) if w not in _STOP)
 
 
-def _date_key(text: str) -> tuple[int | None, int | None, int | None] | None:
+def date_key(text: str) -> tuple[int | None, int | None, int | None] | None:
     """(year, month, day) for a written date, None when it has no month and no year."""
     month_m = _MONTH_WORD.search(text)
     month = _MONTHS[month_m.group(1).lower()] if month_m else None
@@ -285,7 +285,7 @@ def figure_value(text: str) -> float | None:
 def compatible(a: AnswerGroup, b: AnswerGroup) -> bool:
     """The two answers can both be true: the same name, date or figure in other words."""
     if a.label == "DATE" or b.label == "DATE":
-        ka, kb = _date_key(a.text), _date_key(b.text)
+        ka, kb = date_key(a.text), date_key(b.text)
         if ka is None or kb is None:
             return _words(a.text) == _words(b.text)
         return all(x is None or y is None or x == y for x, y in zip(ka, kb, strict=True))
@@ -319,7 +319,7 @@ def _not_a_count(ent: Entity, cand: Candidate, counts: str | None) -> bool:
     # this linear in a long sentence with many figures.
     lo = max(0, ent.start - _CATEGORY_REACH)
     window = cand.text[lo : ent.end + _CATEGORY_REACH]
-    return _category(window, ent.start - lo, ent.end - lo) != counts
+    return figure_category(window, ent.start - lo, ent.end - lo) != counts
 
 
 def _stands_against(
@@ -355,8 +355,8 @@ def _masked(span: Span) -> str:
 def _names(group: AnswerGroup, ent: Entity) -> bool:
     """The entity names the same answer as ``group`` (a date only at the same precision)."""
     if group.label == "DATE" or ent.label == "DATE":
-        key = _date_key(ent.text)
-        return key is not None and key == _date_key(group.text)
+        key = date_key(ent.text)
+        return key is not None and key == date_key(group.text)
     return compatible(group, AnswerGroup(ent.text, ent.label))
 
 
@@ -393,7 +393,7 @@ def _usable(qa: QuestionAnalysis, ent: Entity, sentence: str) -> bool:
 
 def _specificity(text: str) -> int:
     """How precise a date is: 0 for none or a bare year, 2 for day, month and year."""
-    key = _date_key(text)
+    key = date_key(text)
     if key is None:
         return 0
     return sum(part is not None for part in key) - 1
