@@ -351,6 +351,9 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> str:
     before, after = figures(old), figures(new)
     for key in sorted(set(before) & set(after)):
         if abs(before[key] - after[key]) > 1e-9:
+            if "f1" in key:  # a score, not a share
+                lines.append(f"{key:34} {before[key]:>7.3f} -> {after[key]:>7.3f}")
+                continue
             delta = 100 * (after[key] - before[key])
             lines.append(
                 f"{key:34} {pct(before[key]):>7} -> {pct(after[key]):>7} ({delta:+.1f} points)"
