@@ -21,6 +21,7 @@ from assistant.index.lexical import LexicalIndex
 from assistant.index.retrieval import Hit, HybridSearch, check_question
 from assistant.index.sources import SourceFiles
 from assistant.index.terms import is_number, terms, tokens
+from assistant.language import MONTH_NAME, WEEKDAY, YEAR
 from assistant.reasoning.attribution import find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.dedup import near_duplicates
@@ -46,11 +47,11 @@ _SCAFFOLD = frozenset(
         "someone something anyone anything somebody"
     )
 )
-_MONTHS = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b|\b(monday|"
-    r"tuesday|wednesday|thursday|friday|saturday|sunday|week|yesterday|"
-    r"today|night|morning|\d{4})\b",
-    re.IGNORECASE,
+# What a sentence that says when something happened holds: a month, a weekday, a year,
+# or a word for a day ("yesterday", "last week").
+_WHEN_WORDS = re.compile(
+    rf"{MONTH_NAME}|{WEEKDAY.pattern}|{YEAR.pattern}"
+    r"|\b(?i:weeks?|yesterday|today|tonight|nights?|mornings?)\b"
 )
 
 
@@ -277,7 +278,7 @@ class ExtractiveAnswerer:
             if info.wants_who and any(not a.is_pronoun for a in cand.attributions):
                 bonus += 0.05
             if info.wants_when:
-                bonus += 0.05 if _MONTHS.search(cand.text) else -0.1
+                bonus += 0.05 if _WHEN_WORDS.search(cand.text) else -0.1
             cand.score = cand.relevance + bonus
 
     # -- answering ---------------------------------------------------------------

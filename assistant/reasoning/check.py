@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from assistant.index.retrieval import Hit
 from assistant.index.terms import is_number, terms
+from assistant.language import YEAR, years_in
 from assistant.reasoning.answer import Assessment, Candidate, ExtractiveAnswerer
 from assistant.reasoning.attribution import SPEECH_VERBS, Attribution, find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
@@ -35,7 +36,6 @@ from assistant.reasoning.claims import (
     source_key,
 )
 from assistant.reasoning.nlp import Entity, entities_many
-from assistant.reasoning.question import years_in
 from assistant.reasoning.shortanswer import AnswerGroup, compatible, date_key, figure_value
 from assistant.wording import agree
 
@@ -129,7 +129,6 @@ _LABEL_BEFORE = re.compile(
     r"seeded)\.?|#)\s*$",
     re.IGNORECASE,
 )
-_YEAR_NUMBER = re.compile(r"(?:1[89]|20)\d\d")
 
 
 # How far back a word before a number is looked for: a longer run without spaces is no
@@ -171,8 +170,8 @@ def figures(text: str) -> list[Figure]:
     for m in FIGURE.finditer(text):
         if month_before(text, m.start()) or month_after(text, m.end()):
             continue
-        if _YEAR_NUMBER.fullmatch(m.group("low")) and (
-            not m.group("high") or _YEAR_NUMBER.fullmatch(m.group("high"))
+        if YEAR.fullmatch(m.group("low")) and (
+            not m.group("high") or YEAR.fullmatch(m.group("high"))
         ):
             continue
         if not m.group("hedge") and _is_label(text, m.start()):
@@ -362,7 +361,7 @@ def matches_but(slot: Slot, weights: dict[str, float], cand: Candidate) -> bool:
     # The claim's other numbers identify what it is about ("Chronicles 2", "season 4"):
     # a sentence without them may be about another edition. Years are judged apart.
     if any(
-        is_number(t) and not _YEAR_NUMBER.fullmatch(t) and t not in slot.terms
+        is_number(t) and not YEAR.fullmatch(t) and t not in slot.terms
         and t not in cand.own_terms
         for t in weights
     ):  # fmt: skip

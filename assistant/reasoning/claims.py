@@ -26,6 +26,7 @@ from assistant.index.chunking import LineIndex, paragraphs, split_sentences
 from assistant.index.corpus import is_within
 from assistant.index.store import StoredChunk
 from assistant.index.terms import NUMBER_WORDS, Token, terms, tokens
+from assistant.language import MONTH_NAME
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.verify import stands_at
@@ -88,12 +89,8 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:in|on|at|by|for|into|from|follow|follows
 _HOW_BEFORE = re.compile(r"\bhow\s+$", re.IGNORECASE)
 # "no one believed", "every one of", "the only one": "one" as a pronoun counts nothing.
 _PRONOUN_ONE_BEFORE = re.compile(r"\b(?:no|every|any|some|each|only)\s+$", re.IGNORECASE)
-_MONTH = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.IGNORECASE
-)
-_MONTH_AFTER = re.compile(
-    r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE
-)
+_MONTH = re.compile(MONTH_NAME + r"\.?\s*$")
+_MONTH_AFTER = re.compile(r"\s*" + MONTH_NAME)
 _TIME_UNITS = re.compile(
     r"\s*(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|times|decades?|sides|"
     r"percent|%|km|miles?)\b",

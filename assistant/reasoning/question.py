@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.index.terms import is_number, terms
+from assistant.language import years_in
 from assistant.reasoning.attribution import SPEECH_VERBS
 
 AnswerType = Literal["person", "date", "place", "figure", "thing", "open"]
@@ -127,7 +128,6 @@ _NAMING_WORDS = frozenset(
         "q",
     ]
 )
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
 
 
@@ -183,7 +183,7 @@ def answer_type(question: str) -> AnswerType:
 def analyse(question: str) -> QuestionAnalysis:
     """Analyse ``question``: its answer type and constraints."""
     kind = answer_type(question)
-    years = frozenset(_YEAR.findall(question))
+    years = frozenset(years_in(question))
     qterms = frozenset(terms(question))
     numbers = frozenset(t for t in qterms if is_number(t) and t not in years)
     # A number that names something ("Chronicles 2", "season 4", "Q1", "92nd") must
@@ -235,6 +235,4 @@ def analyse(question: str) -> QuestionAnalysis:
     )
 
 
-def years_in(text: str) -> set[str]:
-    """The years (1800-2099) written in ``text``."""
-    return set(_YEAR.findall(text))
+__all__ = ["QuestionAnalysis", "analyse", "answer_type", "years_in"]

@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.index.terms import terms, tokens
+from assistant.language import MONTH_WORD, YEAR, month_number
 from assistant.reasoning.claims import CATEGORIES, figure_category
 from assistant.reasoning.dedup import THRESHOLD, resemblance
 from assistant.reasoning.nlp import Entity, parse_many
@@ -40,30 +41,6 @@ from assistant.reasoning.support import cue_positions, question_cue, supports
 if TYPE_CHECKING:
     from assistant.reasoning.evidence import Candidate
 
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for m in names
-}
-_MONTH_WORD = re.compile(
-    r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?", re.I
-)
 _FIGURE_LABELS = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
 _SCALE = {
@@ -257,11 +234,11 @@ def _words(text: str) -> frozenset[str]:
 
 def date_key(text: str) -> tuple[int | None, int | None, int | None] | None:
     """(year, month, day) for a written date, None when it has no month and no year."""
-    month_m = _MONTH_WORD.search(text)
-    month = _MONTHS[month_m.group(1).lower()] if month_m else None
-    years = re.findall(r"\b(1[89]\d\d|20\d\d)\b", text)
+    month_m = MONTH_WORD.search(text)
+    month = month_number(month_m.group(1)) if month_m else None
+    years = YEAR.findall(text)
     year = int(years[0]) if years else None
-    rest = _MONTH_WORD.sub(" ", re.sub(r"\b(1[89]\d\d|20\d\d)\b", " ", text))
+    rest = MONTH_WORD.sub(" ", YEAR.sub(" ", text))
     days = [int(d) for d in re.findall(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", rest) if 1 <= int(d) <= 31]
     day = days[0] if days and month else None
     if month is None and year is None:
@@ -373,7 +350,7 @@ def _usable(qa: QuestionAnalysis, ent: Entity, sentence: str) -> bool:
         # "How long ...?" is a duration ("about four hours"), not a day ("February 10").
         return bool(_DURATION.search(ent.text))
     if ent.label == "DATE":
-        if not re.search(r"\d", ent.text) and not _MONTH_WORD.search(ent.text):
+        if not re.search(r"\d", ent.text) and not MONTH_WORD.search(ent.text):
             return qa.type != "date"  # "today", "spring": no date at all
         if ent.text.strip() in qa.years:
             return False
@@ -386,7 +363,7 @@ def _usable(qa: QuestionAnalysis, ent: Entity, sentence: str) -> bool:
         # "Nova 7", "Orbit 12": a number glued to a name is part of the name.
         if re.search(r"[A-Z][\w-]*\s$", before) and not re.search(r"[.!?]\s$", before):
             return False
-        if re.fullmatch(r"(1[89]|20)\d\d", ent.text.strip()):
+        if YEAR.fullmatch(ent.text.strip()):
             return False
     return True
 

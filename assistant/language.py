@@ -1,0 +1,65 @@
+"""Shared knowledge of English that several stages read: months, years, weekdays.
+
+Written once here, so that the sentence splitter, the question analysis, the claim
+reader and the short answers agree on what a month or a year is. Patterns match whole
+words only: "Mar" is March and "market" is not; "May" (the month, capitalised) is a
+month and the modal "may" is not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Each month's number by its lower-case name and usual abbreviations.
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+# The shortened names, which a period may follow ("Feb. 7") without ending a sentence.
+MONTH_ABBREVIATIONS = frozenset(
+    ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _capitalised(words: Iterable[str]) -> str:
+    """An alternation of ``words`` as written in running text: "May" or "MAY", not "may"."""
+    forms = sorted({f for w in words for f in (w.capitalize(), w.upper())}, key=len, reverse=True)
+    return "|".join(forms)
+
+
+# A month name as a whole word, capitalised as English writes it ("Feb." keeps its dot
+# outside the match); group 1 is the name.
+MONTH_NAME = rf"\b({_capitalised(MONTHS)})\b"
+MONTH_WORD = re.compile(MONTH_NAME + r"\.?")
+# A year from 1800 to 2099, as a whole word: "1914", "2023", not "10000".
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+WEEKDAY = re.compile(rf"\b(?:{_capitalised(WEEKDAYS)})\b")
+
+
+def month_number(name: str) -> int | None:
+    """The month ``name`` stands for (1-12), in any case, or None."""
+    return MONTHS.get(name.lower().rstrip("."))
+
+
+def years_in(text: str) -> set[str]:
+    """The years (1800-2099) written in ``text``."""
+    return set(YEAR.findall(text))

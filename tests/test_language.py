@@ -1,0 +1,30 @@
+"""Shared knowledge of English: months and years as whole, capitalised words."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.language import MONTH_WORD, YEAR, month_number, years_in
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [
+        ("On May 4 the bridge opened.", 5),
+        ("Filed Feb. 7 in Dayton.", 2),
+        ("SEPT 3 was the deadline.", 9),
+        ("the 12 December meeting", 12),
+        ("It may rain in Dayton.", None),  # the modal, not the month
+        ("The market decided to wait.", None),  # "mar..." and "dec..." inside words
+        ("Augusta is a city.", None),
+    ],
+)
+def test_a_month_is_a_whole_capitalised_word(text: str, month: int | None) -> None:
+    found = MONTH_WORD.search(text)
+    assert (month_number(found.group(1)) if found else None) == month
+
+
+def test_years_are_whole_numbers_from_1800_to_2099() -> None:
+    assert years_in("Built in 1886, rebuilt in 2019 for 3,559 people.") == {"1886", "2019"}
+    assert years_in("Flight 17995 landed; 1799 or 2100 are out of range.") == set()
+    assert YEAR.fullmatch("2031") and not YEAR.fullmatch("20310")
