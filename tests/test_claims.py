@@ -205,3 +205,21 @@ def test_one_as_a_pronoun_is_no_figure(tmp_path):
     )
     claims = build_claim_table(_chunks(tmp_path, {"a.txt": text})).claims
     assert [c.figure for c in claims] == ["one"]  # only "one person was hurt"
+
+
+def test_a_country_word_is_part_of_a_source_s_name():
+    from assistant.reasoning.claims import source_key
+
+    # One ministry, written two ways: one source.
+    assert source_key("Freedonia's Transport Ministry") == source_key(
+        "The Freedonian Transport Ministry"
+    )
+    # Two countries' ministries: two sources, however alike the rest of the name.
+    assert source_key("the Sylvanian Transport Ministry") != source_key(
+        "the Freedonian Transport Ministry"
+    )
+    assert not source_key("the Sylvanian Transport Ministry") <= source_key(
+        "the Freedonian Transport Ministry"
+    )
+    # An article is no part of a name.
+    assert source_key("The Transport Ministry") == source_key("Transport Ministry")

@@ -60,7 +60,7 @@ _NOUN_LIKE = {"reports", "claims", "states", "says", "notes", "posts", "estimate
 _DETERMINERS = {
     "the", "a", "an", "two", "three", "four", "five", "several", "many", "some", "his",
     "her", "their", "its", "associates", "officials", "relatives", "sources", "people",
-    "former", "local", "unnamed", "russian", "us", "u.s.",
+    "former", "local", "unnamed",
 }  # fmt: skip
 _BAD_LAST = {
     "the", "a", "an", "of", "to", "about", "all", "is", "are", "was", "were", "be", "been",

@@ -608,18 +608,22 @@ def _claims_in(
     return out
 
 
+# Capitalised words that name no one: an article opening a name ("The Kremlin").
+_ARTICLES = frozenset({"The", "A", "An"})
+
+
 def source_key(who: str | None) -> frozenset[str]:
-    """The words that identify a source, as a set of terms.
+    """The words that identify a source, as a set of terms: its capitalised words.
 
     "the Russian newspaper Novaya Gazeta" and "the independent Russian newspaper Novaya
     Gazeta" share a key, and so do "Russia's Defense Ministry" and "The Russian Defense
-    Ministry".
+    Ministry" (the stemmer makes "Russia's" and "Russian" one term). A country's word
+    is part of the name: the US and the Russian Defense Ministry are two sources.
     """
     if not who:
         return frozenset()
     words = re.findall(r"[A-Z][\w’'-]*", who)
-    generic = {"The", "A", "An", "Russian", "Russia's", "Russia’s", "US", "U.S.", "USA"}
-    key = [w for w in words if w not in generic]
+    key = [w for w in words if w not in _ARTICLES]
     return frozenset(terms(" ".join(key))) if key else frozenset(terms(who))
 
 
