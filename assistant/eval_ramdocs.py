@@ -33,6 +33,7 @@ from typing import Any
 from assistant.app import FactCheck
 from assistant.eval_rgb import pct
 from assistant.index.formats.common import iso_date
+from assistant.language import MONTHS
 from assistant.reasoning.answer import Answer
 from assistant.reasoning.citations import Citation, Place
 from assistant.settings import Settings
@@ -55,16 +56,12 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _NOT_UNITS = frozenset(
     {
         *("hundred", "thousand", "million", "billion", "trillion", "dozen"),
-        *("january", "february", "march", "april", "may", "june", "july", "august"),
-        *("september", "october", "november", "december", "jan", "feb", "mar", "apr"),
-        *("jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"),
+        *MONTHS,
     }
 )
 
-_MONTHS = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
+# Any month name or abbreviation (these patterns are matched ignoring case).
+_MONTHS = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:\d{4})"
 # The ways a full date is written in English text; each is rebuilt into a form that

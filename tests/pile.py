@@ -957,7 +957,7 @@ def _wrap(text: str, font: str, size: float, width: float) -> tuple[list[str], i
 _POLICE_TITLE = "Update: fire at Harlow Mills, Quarry Road, Brennick"
 
 _POLICE_PARAGRAPHS = (
-    "Brennick Police Service can confirm that 12 people have died as a result of the fire at"
+    "Brennick Police Service can confirm that 12 people have died in the fire at"
     " Harlow Mills, Quarry Road, on Saturday 14 March 2026. This figure replaces the figure of"
     " nine given at the scene on Saturday evening.",
     "Chief Superintendent Marcus Oyelaran, who is leading the police response, said: “This is a"
@@ -1084,7 +1084,7 @@ def _police_pdf() -> tuple[str, bytes, PileFile]:
         title=_POLICE_TITLE,
         url=None,
         body_sentences=(
-            "Brennick Police Service can confirm that 12 people have died as a result of the fire"
+            "Brennick Police Service can confirm that 12 people have died in the fire"
             " at Harlow Mills, Quarry Road, on Saturday 14 March 2026.",
             "This figure replaces the figure of nine given at the scene on Saturday evening.",
             # Printed as "investi-" / "gation" across a line break.
