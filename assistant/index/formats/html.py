@@ -126,11 +126,15 @@ def read_html(data: bytes) -> Document:
         meta = extract_metadata(tree, date_config=_DATE_PARAMS, extensive=False)
         main = Readable(page).summary(html_partial=True)
         body = lxml.html.fragment_fromstring(main, create_parent="div")
+        # Walked inside the guard too: a pathologically nested page ends as this page's
+        # one-line reason (RecursionError), not a traceback.
+        paragraphs = [
+            text for text, links in _paragraphs(body) if links < MAX_LINK_SHARE * len(text)
+        ]
     except UnreadableError:
         raise
     except Exception as exc:  # a parser failure on a broken page is that page's problem
         raise UnreadableError(f"cannot parse this page ({type(exc).__name__})") from exc
-    paragraphs = [text for text, links in _paragraphs(body) if links < MAX_LINK_SHARE * len(text)]
     if not paragraphs:
         raise UnreadableError("no article text in it (only navigation or boilerplate)")
     title = field_text(getattr(meta, "title", None))
