@@ -118,5 +118,15 @@ def dev_params(keep: Callable[[dict], bool] = lambda q: True) -> list[Any]:
     return [pytest.param(q, id=q["id"]) for q in load_jsonl(DEV) if keep(q)]
 
 
+def own_settings(base: Path) -> Settings:
+    """Settings whose store, derived texts, record of folders and fetched pages are in ``base``."""
+    return Settings(
+        store=base / "store",
+        text_cache=base / "documents",
+        ingested_folders=base / "ingested.json",
+        fetch_dir=base / "fetched",
+    )
+
+
 def source_text(source: str, root: Path = SEEDS) -> str:
     return (root / source).read_bytes().decode("utf-8")

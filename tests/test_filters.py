@@ -8,8 +8,8 @@ from assistant.app import FactCheck
 from assistant.errors import InputError
 from assistant.index.filters import SourceFilter
 from assistant.index.store import StoredChunk
-from assistant.settings import Settings
 from assistant.web.render import original_link
+from tests.conftest import own_settings
 
 
 def _chunk(outlet: str = "", author: str = "", published: str = "") -> StoredChunk:
@@ -77,11 +77,7 @@ def test_the_filter_limits_both_sides_of_the_search_before_ranking(tmp_path, fak
         "River report\n\nWater rose near the bridge after the flood.\n",
         "utf-8",
     )
-    settings = Settings(
-        store=tmp_path / "store",
-        text_cache=tmp_path / "documents",
-        ingested_folders=tmp_path / "ingested.json",
-    )
+    settings = own_settings(tmp_path)
     FactCheck(settings, embeddings=fake_embeddings).ingest([folder])
     narrowed = FactCheck(
         settings,

@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 from assistant.app import FactCheck
 from assistant.cli import app
 from assistant.index.corpus import read_source_text
-from assistant.settings import Settings
 from assistant.web import create_app
+from tests.conftest import own_settings
 from tests.local_site import Site, redirect, reply
 from tests.pile import write_pile
 
@@ -36,15 +36,6 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("FACTCHECK_INGESTED_FOLDERS", str(tmp_path / "ingested.json"))
     monkeypatch.setenv("FACTCHECK_FETCH_DIR", str(tmp_path / "fetched"))
     return tmp_path
-
-
-def _settings(tmp: Path) -> Settings:
-    return Settings(
-        store=tmp / "store",
-        text_cache=tmp / "documents",
-        ingested_folders=tmp / "ingested.json",
-        fetch_dir=tmp / "fetched",
-    )
 
 
 def _serve_pile(site: Site, tmp: Path) -> tuple[list, dict[str, str]]:
@@ -74,7 +65,7 @@ def test_pages_fetched_by_url_are_saved_ingested_and_cited_with_their_address(
     # Every User-Agent says who is asking.
     assert all(ua.startswith("factcheck-assistant/") for _, ua in site.hits)
 
-    fc = FactCheck(_settings(env))
+    fc = FactCheck(own_settings(env))
     answer = fc.ask("How many people died in the fire?", mode="extractive")
     assert answer.citations
     saved = {Path(f["path"]).name: f["url"] for f in data["fetched"]}
@@ -135,7 +126,7 @@ def test_each_failed_url_is_one_warning_and_nothing_ingested_is_lost(
     # The store answers as before: its article is still there and still cited.
     info = json.loads(runner.invoke(app, ["info", "--json"]).stdout)
     assert info["chunks"] == before and info["files"] == 1
-    answer = FactCheck(_settings(env)).ask(text_file.body_sentences[0], mode="extractive")
+    answer = FactCheck(own_settings(env)).ask(text_file.body_sentences[0], mode="extractive")
     assert any(c.source == text_file.name for c in answer.citations)
 
 

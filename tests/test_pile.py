@@ -22,7 +22,7 @@ from assistant.cli import app
 from assistant.index.corpus import read_source_text
 from assistant.index.store import StoredChunk
 from assistant.reasoning.citations import Citation
-from assistant.settings import Settings
+from tests.conftest import own_settings
 from tests.pile import PileFile, write_pile, write_problem_files
 
 runner = CliRunner()
@@ -40,23 +40,13 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def _settings(base: Path) -> Settings:
-    """A store, cache and record of folders of the test's own."""
-    return Settings(
-        store=base / "store",
-        text_cache=base / "documents",
-        ingested_folders=base / "ingested.json",
-        fetch_dir=base / "fetched",
-    )
-
-
 @pytest.fixture(scope="module")
 def pile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FactCheck, Path, list]]:
     """The pile ingested once, with a report of the ingest."""
     base = tmp_path_factory.mktemp("pile")
     folder = base / "pile"
     files = write_pile(folder)
-    fc = FactCheck(_settings(base))
+    fc = FactCheck(own_settings(base))
     report = fc.ingest([folder])
     yield fc, folder, [files, report]
 
@@ -236,7 +226,7 @@ def test_problem_files_are_each_named_with_their_reason(tmp_path: Path) -> None:
     folder = tmp_path / "pile"
     files = write_pile(folder)
     problems = write_problem_files(folder)
-    settings = _settings(tmp_path)
+    settings = own_settings(tmp_path)
     result = runner.invoke(app, ["ingest", str(folder), "--json", "--store", str(settings.store)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -260,7 +250,7 @@ def test_a_changed_pdf_or_page_withdraws_or_re_verifies_its_citations(tmp_path: 
 
     folder = tmp_path / "pile"
     files = write_pile(folder)
-    fc = FactCheck(_settings(tmp_path))
+    fc = FactCheck(own_settings(tmp_path))
     fc.ingest([folder])
     chunks = fc.store.all_chunks()
     html = next(f for f in files if f.kind == "html")

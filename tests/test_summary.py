@@ -23,7 +23,7 @@ from assistant.reasoning.summary import (
 )
 from assistant.settings import Settings
 from benchmarks.run import generate_news_corpus
-from tests.conftest import source_text
+from tests.conftest import own_settings, source_text
 
 
 def _verbatim(summary: Summary, root: Path) -> None:
@@ -192,7 +192,6 @@ def test_markdown_escapes_table_cells(seed_fc):
 
 def test_summary_says_in_which_outlet_and_when_a_figure_was_reported(tmp_path, fake_embeddings):
     from assistant.app import FactCheck
-    from assistant.settings import Settings
 
     folder = tmp_path / "pile"
     folder.mkdir()
@@ -206,11 +205,7 @@ def test_summary_says_in_which_outlet_and_when_a_figure_was_reported(tmp_path, f
         "The county said 15 people were killed in the flood.\n",
         "utf-8",
     )
-    settings = Settings(
-        store=tmp_path / "store",
-        text_cache=tmp_path / "documents",
-        ingested_folders=tmp_path / "ingested.json",
-    )
+    settings = own_settings(tmp_path)
     fc = FactCheck(settings, embeddings=fake_embeddings)
     fc.ingest([folder])
     text = " ".join(s.text for s in fc.summary(mode="extractive").sentences)

@@ -18,7 +18,6 @@ from pathlib import Path
 from assistant.errors import InputError, NoArticlesError
 from assistant.index.companion import COMPANION_SUFFIX, read_companion
 from assistant.index.formats import (
-    SUFFIXES,
     Document,
     UnreadableError,
     kind_of,
@@ -28,7 +27,6 @@ from assistant.index.formats import (
 from assistant.index.formats.cache import DocumentCache
 from assistant.index.formats.common import MAX_TITLE, decode_article, title_of
 
-ARTICLE_SUFFIXES = tuple(SUFFIXES)
 DEFAULT_MAX_BYTES = 10 * 2**20
 __all__ = [
     "MAX_TITLE",
