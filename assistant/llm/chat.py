@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 from assistant.errors import ConfigError, FactCheckError
 from assistant.index.chunking import Span, split_sentences
 from assistant.index.retrieval import Hit
-from assistant.index.store import StoredChunk
+from assistant.index.schema import StoredChunk
 from assistant.index.terms import terms
 from assistant.prompts import render
 from assistant.reasoning.answer import (

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, Field
 
 from assistant.index.retrieval import Hit
-from assistant.index.store import StoredChunk
+from assistant.index.schema import StoredChunk
 from assistant.llm.chat import (
     MAX_PROPOSALS,
     QuotedEvidence,
