@@ -9,8 +9,6 @@ refused instead of returning meaningless neighbours.
 from __future__ import annotations
 
 import functools
-import os
-import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -33,13 +31,18 @@ from assistant.index.faults import (
     _kind,
     _read_only,
 )
+from assistant.index.folder import (
+    _writable,
+    _write_lock,
+    check_store_folder,
+    keyword_path,
+)
 from assistant.index.schema import SCHEMA_VERSION, SourceRecord, StoredChunk
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
 
 _ADD_BATCH = 2000  # below Chroma's max batch size, and bounds memory per call
-LOCK_WAIT_SECONDS = 600.0  # how long a second ingest waits for the first to finish
 
 
 @dataclass(frozen=True)
@@ -76,112 +79,6 @@ class ChromaServer:
             headers=headers or None,
             settings=ChromaSettings(anonymized_telemetry=False),
         )
-
-
-def keyword_path(path: Path, server: ChromaServer | None, collection: str) -> Path:
-    """Where the keyword index of a store lives (always a local file)."""
-    if server is None:
-        return Path(path) / "keyword.sqlite3"
-    import hashlib
-
-    tag = hashlib.sha256(f"{server.url}|{collection}".encode()).hexdigest()
-    return Path(path) / f"keyword-{tag[:16]}.sqlite3"
-
-
-def check_store_folder(path: Path) -> None:
-    """Refuse a store path that exists but is not a folder (one line, not a traceback).
-
-    Raises:
-        StoreError: ``path`` is a file (or another non-folder).
-    """
-    if path.exists() and not path.is_dir():
-        raise StoreError(
-            f"the store path {path} is a file, not a folder: choose another with --store "
-            "or FACTCHECK_STORE"
-        )
-
-
-def _writable(path: Path) -> bool:
-    """Whether this process may write the store folder and its database.
-
-    ``os.access`` reports a read-only mount (EROFS) even to root, and another user's
-    folder to anyone else.
-    """
-    return all(os.access(p, os.W_OK) for p in (path, path / "chroma.sqlite3") if os.path.lexists(p))
-
-
-def tighten(folder: Path) -> str | None:
-    """Make an existing store folder user-only (0700); say why when that is not possible.
-
-    The folder holds the text of everything ingested, so a folder made by hand (or by
-    an older version) with the usual 0755 would let other users read the articles.
-
-    Returns:
-        None when the folder is private now, else a warning for the user.
-    """
-    try:
-        mode = stat.S_IMODE(folder.stat().st_mode)
-        if mode & 0o077:
-            os.chmod(folder, 0o700)
-    except OSError as exc:
-        return (
-            f"the store folder {folder} can be read by other users and could not be made "
-            f"private ({exc.strerror or exc}): run `chmod 700 {folder}`"
-        )
-    return None
-
-
-@contextmanager
-def _write_lock(
-    folder: Path,
-    lock_file: Path,
-    where: str,
-    *,
-    wait: bool,
-    on_wait: Callable[[], None] | None = None,
-    notices: list[str] | None = None,
-) -> Iterator[None]:
-    from filelock import FileLock, Timeout
-
-    check_store_folder(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as exc:
-        if _is_disk_full(exc):
-            raise _disk_full(where) from exc
-        if _is_read_only(exc):
-            raise _read_only(where, f"cannot create it: {exc.strerror}") from exc
-        raise StoreError(f"cannot create the store at {where} ({exc.strerror or exc})") from exc
-    if not os.access(folder, os.W_OK):
-        raise _read_only(where)
-    warning = tighten(folder)
-    if warning and notices is not None and warning not in notices:
-        notices.append(warning)
-    lock = FileLock(str(lock_file))
-    try:
-        try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            if not wait:
-                raise
-            if on_wait:
-                on_wait()
-            lock.acquire(timeout=LOCK_WAIT_SECONDS)
-    except Timeout as exc:
-        raise StoreBusyError(
-            f"another factcheck ingest is writing to the store at {where}"
-            + (f" (waited {LOCK_WAIT_SECONDS:.0f} s)" if wait else "")
-            + "; try again when it has finished"
-        ) from exc
-    # filelock's Timeout is a TimeoutError, itself an OSError: it is handled above.
-    except OSError as exc:
-        if _is_disk_full(exc):
-            raise _disk_full(where) from exc
-        raise _read_only(where, f"cannot create its lock file: {exc.strerror}") from exc
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def _set_aside(path: Path) -> Path:
