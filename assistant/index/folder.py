@@ -19,7 +19,7 @@ from assistant.errors import StoreBusyError, StoreError
 from assistant.index.faults import _disk_full, _is_disk_full, _is_read_only, _read_only
 
 if TYPE_CHECKING:
-    from assistant.index.store import ChromaServer
+    from assistant.index.connection import ChromaServer
 
 
 LOCK_WAIT_SECONDS = 600.0  # how long a second ingest waits for the first to finish
