@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import DiskFullError, StoreError
-from assistant.index.faults import _is_control, _is_disk_full, _is_read_only, _kind
-from assistant.index.folder import _writable
+from assistant.index.faults import fault_kind, is_control, is_disk_full, is_read_only
+from assistant.index.folder import writable
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -56,7 +56,7 @@ class ChromaServer:
         )
 
 
-def _set_aside(path: Path) -> Path:
+def set_aside(path: Path) -> Path:
     """Rename a damaged store folder out of the way (kept, not deleted)."""
     import time
 
@@ -68,11 +68,11 @@ def _set_aside(path: Path) -> Path:
             f"cannot rebuild the damaged store at {path} ({exc.strerror}); move or delete "
             "it and run `factcheck ingest` again"
         ) from exc
-    _forget_client(path)
+    forget_client(path)
     return aside
 
 
-def _forget_client(path: Path) -> None:
+def forget_client(path: Path) -> None:
     """Drop Chroma's in-process cache of the client for ``path``.
 
     Chroma keeps one "system" per path per process, and one that failed to open stays
@@ -91,7 +91,7 @@ def _forget_client(path: Path) -> None:
         pass
 
 
-def _persistent_client(path: Path) -> Any:
+def persistent_client(path: Path) -> Any:
     """A Chroma client for ``path``, always with the same settings.
 
     Chroma keeps one client per path per process and refuses a second one with other
@@ -128,40 +128,40 @@ def _snapshot(path: Path) -> Path:
         shutil.copytree(path, copy, ignore=shutil.ignore_patterns("*.lock"))
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        if _is_control(exc):
+        if is_control(exc):
             raise
-        if _is_disk_full(exc):
+        if is_disk_full(exc):
             raise DiskFullError(
                 f"the store at {path} is read-only, and there is no space in {tmp.parent} "
                 "for the private copy it is read from: free some space or set TMPDIR"
             ) from exc
         raise StoreError(
-            f"cannot read the store at {path} ({_kind(exc)}): it is not readable by you"
+            f"cannot read the store at {path} ({fault_kind(exc)}): it is not readable by you"
         ) from exc
 
     def _remove() -> None:
-        _forget_client(copy)
+        forget_client(copy)
         shutil.rmtree(tmp, ignore_errors=True)
 
     atexit.register(_remove)
     return copy
 
 
-def _open_local(path: Path) -> tuple[Any, Path, bool]:
+def open_local(path: Path) -> tuple[Any, Path, bool]:
     """A Chroma client for the local store at ``path``: (client, folder opened, read-only).
 
     A store this process cannot write is read from a private copy (see
     :func:`_snapshot`), so reading it never needs the write lock or writes markers.
     """
-    if _writable(path):
+    if writable(path):
         try:
-            return _persistent_client(path), path, False
+            return persistent_client(path), path, False
         except BaseException as exc:
-            if _is_control(exc) or not _is_read_only(exc):
+            if is_control(exc) or not is_read_only(exc):
                 raise
-            _forget_client(path)  # a failed open stays cached otherwise
+            forget_client(path)  # a failed open stays cached otherwise
     copy = _snapshot(path)
-    return _persistent_client(copy), copy, True
+    return persistent_client(copy), copy, True
 
 
 def server_of(settings: Settings) -> ChromaServer | None:

@@ -18,7 +18,7 @@ _DISK_FULL = ("database or disk is full", "no space left on device", "disk quota
 _READ_ONLY = ("readonly database", "read-only file system", "permission denied")
 
 
-def _is_control(exc: BaseException) -> bool:
+def is_control(exc: BaseException) -> bool:
     """Whether ``exc`` must pass through untouched (Ctrl-C, exit, our own errors).
 
     Chroma's Rust core reports a crash as ``pyo3_runtime.PanicException``, which is a
@@ -37,7 +37,7 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
-def _is_disk_full(exc: BaseException) -> bool:
+def is_disk_full(exc: BaseException) -> bool:
     """A full disk, as the OS (ENOSPC, EDQUOT), SQLite or Chroma reports it."""
     for e in _chain(exc):
         if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -47,7 +47,7 @@ def _is_disk_full(exc: BaseException) -> bool:
     return False
 
 
-def _is_read_only(exc: BaseException) -> bool:
+def is_read_only(exc: BaseException) -> bool:
     """A write refused by the file system or permissions, as the OS or SQLite says it."""
     for e in _chain(exc):
         if isinstance(e, OSError) and e.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
@@ -57,20 +57,22 @@ def _is_read_only(exc: BaseException) -> bool:
     return False
 
 
-def _kind(exc: BaseException) -> str:
+def fault_kind(exc: BaseException) -> str:
     """The exception's type for a message: never its text (it may be a Rust panic's)."""
     name = type(exc).__name__
     return "Chroma crashed" if "panic" in name.lower() else name
 
 
-def _disk_full(where: str) -> DiskFullError:
+def disk_full_error(where: str) -> DiskFullError:
+    """The one-line error for a full disk under the store at ``where``."""
     return DiskFullError(
         f"no space left on the disk holding the store at {where}: free some space and run "
         "`factcheck ingest` again (the store answers as it did before this ingest)"
     )
 
 
-def _read_only(where: str, why: str = "it cannot be written") -> StoreReadOnlyError:
+def read_only_error(where: str, why: str = "it cannot be written") -> StoreReadOnlyError:
+    """The one-line error for a store at ``where`` that cannot be written, and ``why``."""
     return StoreReadOnlyError(
         f"the store at {where} is read-only ({why}): ask, search and check still work; to "
         "ingest, use a store you can write (--store DIR) or ask its owner"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import StoreBusyError, StoreError
-from assistant.index.faults import _disk_full, _is_disk_full, _is_read_only, _read_only
+from assistant.index.faults import disk_full_error, is_disk_full, is_read_only, read_only_error
 
 if TYPE_CHECKING:
     from assistant.index.connection import ChromaServer
@@ -48,7 +48,7 @@ def check_store_folder(path: Path) -> None:
         )
 
 
-def _writable(path: Path) -> bool:
+def writable(path: Path) -> bool:
     """Whether this process may write the store folder and its database.
 
     ``os.access`` reports a read-only mount (EROFS) even to root, and another user's
@@ -79,7 +79,7 @@ def tighten(folder: Path) -> str | None:
 
 
 @contextmanager
-def _write_lock(
+def write_lock(
     folder: Path,
     lock_file: Path,
     where: str,
@@ -88,19 +88,36 @@ def _write_lock(
     on_wait: Callable[[], None] | None = None,
     notices: list[str] | None = None,
 ) -> Iterator[None]:
+    """Create the store folder if need be (0700), then hold its write lock.
+
+    Args:
+        folder: The store folder to create and write.
+        lock_file: The lock file (beside the keyword index).
+        where: The store's location, for messages.
+        wait: Wait up to :data:`LOCK_WAIT_SECONDS` for another writer; otherwise fail
+            at once.
+        on_wait: Called once if another writer holds the lock and this one waits.
+        notices: Where a warning about a folder that could not be made private goes.
+
+    Raises:
+        StoreBusyError: Another process holds the lock (after waiting, if asked).
+        StoreReadOnlyError: The folder or its lock file cannot be written.
+        DiskFullError: No room to create the folder or the lock file.
+        StoreError: The folder cannot be created for another reason.
+    """
     from filelock import FileLock, Timeout
 
     check_store_folder(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
-        if _is_disk_full(exc):
-            raise _disk_full(where) from exc
-        if _is_read_only(exc):
-            raise _read_only(where, f"cannot create it: {exc.strerror}") from exc
+        if is_disk_full(exc):
+            raise disk_full_error(where) from exc
+        if is_read_only(exc):
+            raise read_only_error(where, f"cannot create it: {exc.strerror}") from exc
         raise StoreError(f"cannot create the store at {where} ({exc.strerror or exc})") from exc
     if not os.access(folder, os.W_OK):
-        raise _read_only(where)
+        raise read_only_error(where)
     warning = tighten(folder)
     if warning and notices is not None and warning not in notices:
         notices.append(warning)
@@ -122,9 +139,9 @@ def _write_lock(
         ) from exc
     # filelock's Timeout is a TimeoutError, itself an OSError: it is handled above.
     except OSError as exc:
-        if _is_disk_full(exc):
-            raise _disk_full(where) from exc
-        raise _read_only(where, f"cannot create its lock file: {exc.strerror}") from exc
+        if is_disk_full(exc):
+            raise disk_full_error(where) from exc
+        raise read_only_error(where, f"cannot create its lock file: {exc.strerror}") from exc
     try:
         yield
     finally:

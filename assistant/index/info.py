@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import FactCheckError
-from assistant.index.connection import _open_local, server_of
-from assistant.index.faults import _is_control, _kind
+from assistant.index.connection import open_local, server_of
+from assistant.index.faults import fault_kind, is_control
 from assistant.index.folder import keyword_path
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def inspect_store(settings: Settings) -> StoreInfo:
         if server:
             client = server.client()
         else:
-            client, opened, _ = _open_local(path)
+            client, opened, _ = open_local(path)
         if settings.collection not in {c.name for c in client.list_collections()}:
             return base
         collection = client.get_collection(settings.collection, embedding_function=None)
@@ -67,9 +67,9 @@ def inspect_store(settings: Settings) -> StoreInfo:
     except BaseException as exc:
         if isinstance(exc, FactCheckError):
             return replace(base, problem=str(exc))
-        if _is_control(exc):
+        if is_control(exc):
             raise
-        return replace(base, problem=f"cannot read the store ({_kind(exc)})")
+        return replace(base, problem=f"cannot read the store ({fault_kind(exc)})")
     files: dict[Any, Any] = {}
     last: str | None = None
     index_file = keyword_path(opened, server, settings.collection)

@@ -22,25 +22,25 @@ from assistant.errors import (
 )
 from assistant.index.connection import (
     ChromaServer,
-    _forget_client,
-    _open_local,
-    _persistent_client,
-    _set_aside,
+    forget_client,
+    open_local,
+    persistent_client,
     server_of,
+    set_aside,
 )
 from assistant.index.faults import (
-    _disk_full,
-    _is_control,
-    _is_disk_full,
-    _is_read_only,
-    _kind,
-    _read_only,
+    disk_full_error,
+    fault_kind,
+    is_control,
+    is_disk_full,
+    is_read_only,
+    read_only_error,
 )
 from assistant.index.folder import (
-    _writable,
-    _write_lock,
     check_store_folder,
     keyword_path,
+    writable,
+    write_lock,
 )
 from assistant.index.schema import SCHEMA_VERSION, SourceRecord, StoredChunk
 
@@ -89,10 +89,8 @@ class Store:
         if new:
             # Two processes creating one store at once would both run Chroma's table
             # migrations, and one would fail: the first creates it, the other waits.
-            # (The folder holds the text of everything ingested: _write_lock makes it 0700.)
-            with _write_lock(
-                self.path, self.lock_path, self.where, wait=True, notices=self.notices
-            ):
+            # (The folder holds the text of everything ingested: write_lock makes it 0700.)
+            with write_lock(self.path, self.lock_path, self.where, wait=True, notices=self.notices):
                 self._client = self._open_client()
                 self._collection = self._open_collection(create)
         else:
@@ -117,7 +115,7 @@ class Store:
             try:
                 self._keywords = LexicalIndex(self.keyword_path)
             except sqlite3.OperationalError as exc:
-                if not (_is_read_only(exc) or _is_disk_full(exc)):
+                if not (is_read_only(exc) or is_disk_full(exc)):
                     raise
                 # A keyword file this process cannot write (or no room to open it):
                 # answer from an index in memory, filled from the collection.
@@ -157,7 +155,7 @@ class Store:
                     # that cannot be written leaves the index as it is (citations
                     # are checked against the files anyway); the next ingest repairs it.
                     if isinstance(exc, sqlite3.OperationalError) and not (
-                        _is_disk_full(exc) or _is_read_only(exc)
+                        is_disk_full(exc) or is_read_only(exc)
                     ):
                         raise
         return self._keywords
@@ -199,7 +197,7 @@ class Store:
         Raises:
             StoreBusyError: Another process holds the lock (after waiting, if asked).
         """
-        with _write_lock(self._dir, self.lock_path, self.where, wait=wait, notices=self.notices):
+        with write_lock(self._dir, self.lock_path, self.where, wait=wait, notices=self.notices):
             yield
 
     @contextmanager
@@ -223,8 +221,8 @@ class Store:
             StoreError: The Chroma server went away part-way.
         """
         if self.read_only:
-            raise _read_only(self.where)
-        with _write_lock(
+            raise read_only_error(self.where)
+        with write_lock(
             self._dir, self.lock_path, self.where, wait=True, on_wait=on_wait, notices=self.notices
         ):
             self._added = []
@@ -243,7 +241,7 @@ class Store:
                     last_ingest=datetime.now(UTC).isoformat(timespec="seconds"),
                 )
             except BaseException as exc:
-                failure = exc if _is_control(exc) else self._write_failure(exc)
+                failure = exc if is_control(exc) else self._write_failure(exc)
                 if failure is exc:
                     raise
                 raise failure from exc
@@ -252,17 +250,17 @@ class Store:
 
     def _write_failure(self, exc: BaseException) -> BaseException:
         """The error to raise for a write that failed part-way (or ``exc`` itself)."""
-        if _is_disk_full(exc):
+        if is_disk_full(exc):
             self._undo(self._added_ids)
-            return _disk_full(self.where)
+            return disk_full_error(self.where)
         if self.server is not None:
             return StoreError(
                 f"lost the Chroma server at {self.server.url} during the ingest "
-                f"({_kind(exc)}): what was stored before still answers; run `factcheck "
+                f"({fault_kind(exc)}): what was stored before still answers; run `factcheck "
                 "ingest` again when the server is back (it redoes only what is missing)"
             )
-        if _is_read_only(exc):
-            return _read_only(self.where, f"a write was refused: {_kind(exc)}")
+        if is_read_only(exc):
+            return read_only_error(self.where, f"a write was refused: {fault_kind(exc)}")
         return exc
 
     @property
@@ -336,23 +334,23 @@ class Store:
                     f"({type(exc).__name__}: {detail}): is it running? (FACTCHECK_CHROMA_URL)"
                 ) from exc
         try:
-            client, self._dir, self.read_only = _open_local(self.path)
+            client, self._dir, self.read_only = open_local(self.path)
             return client
         except BaseException as exc:  # chromadb raises many types for a damaged folder
-            if _is_control(exc):
+            if is_control(exc):
                 raise
-            if _is_disk_full(exc):
-                raise _disk_full(self.where) from exc
-            _forget_client(self.path)
-            if not _writable(self.path):
+            if is_disk_full(exc):
+                raise disk_full_error(self.where) from exc
+            forget_client(self.path)
+            if not writable(self.path):
                 # Its private copy would not open either: the store itself is damaged,
                 # and only someone who can write it can rebuild it.
                 raise StoreError(
-                    f"cannot open the read-only store at {self.path} ({_kind(exc)}): it "
+                    f"cannot open the read-only store at {self.path} ({fault_kind(exc)}): it "
                     "may be damaged; its owner can rebuild it with `factcheck ingest --rebuild`"
                 ) from exc
             raise StoreError(
-                f"cannot open the store at {self.path} ({_kind(exc)}): it may be "
+                f"cannot open the store at {self.path} ({fault_kind(exc)}): it may be "
                 "corrupt or from another version; rebuild it with `factcheck ingest --rebuild`"
             ) from exc
 
@@ -365,15 +363,15 @@ class Store:
         try:
             return call()
         except BaseException as exc:
-            if _is_control(exc):
+            if is_control(exc):
                 raise
             if self.server is not None:
                 raise StoreError(
                     f"the Chroma server at {self.server.url} failed to answer "
-                    f"({_kind(exc)}): is it running? (FACTCHECK_CHROMA_URL)"
+                    f"({fault_kind(exc)}): is it running? (FACTCHECK_CHROMA_URL)"
                 ) from exc
             raise StoreError(
-                f"cannot read the store at {self.path} ({_kind(exc)}): it is damaged; rebuild "
+                f"cannot read the store at {self.path} ({fault_kind(exc)}): it is damaged; rebuild "
                 "it with `factcheck ingest --rebuild`"
             ) from exc
 
@@ -381,7 +379,7 @@ class Store:
         try:
             existing = {c.name for c in self._client.list_collections()}
         except BaseException as exc:
-            if _is_control(exc):
+            if is_control(exc):
                 raise
             raise StoreError(
                 f"cannot read the store at {self.path} ({type(exc).__name__}); rebuild it "
@@ -436,15 +434,15 @@ class Store:
             check_store_folder(path)
         if server is not None or (path / "chroma.sqlite3").exists():
             # Not while another ingest writes: it would write into a dropped collection.
-            with _write_lock(path, Path(f"{index_file}.lock"), where, wait=True):
+            with write_lock(path, Path(f"{index_file}.lock"), where, wait=True):
                 try:
-                    client = server.client() if server else _persistent_client(path)
+                    client = server.client() if server else persistent_client(path)
                     if collection in {c.name for c in client.list_collections()}:
                         client.delete_collection(collection)
                     for suffix in ("", "-wal", "-shm"):
                         Path(f"{index_file}{suffix}").unlink(missing_ok=True)
                 except BaseException as exc:
-                    if _is_control(exc):
+                    if is_control(exc):
                         raise
                     if server is not None:
                         raise StoreError(
@@ -452,7 +450,7 @@ class Store:
                             "check the server, then run `factcheck ingest --rebuild` again"
                         ) from exc
                     # A local store Chroma cannot open: keep it aside, start afresh.
-                    _set_aside(path)
+                    set_aside(path)
         return cls(path, model_id, collection, create=True, server=server)
 
     # -- reading ---------------------------------------------------------------------
