@@ -38,8 +38,8 @@ class StoreInfo:
 def inspect_store(settings: Settings) -> StoreInfo:
     """Describe the store the settings name, whatever model built it.
 
-    Unlike :class:`Store`, this never creates anything and does not insist on the
-    configured embedding model: it reports what is there.
+    Unlike :class:`assistant.index.store.Store`, this never creates anything and does not
+    insist on the configured embedding model: it reports what is there.
     """
     server = server_of(settings)
     path = Path(settings.store)

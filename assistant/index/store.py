@@ -1,9 +1,15 @@
-"""The persisted Chroma store: the only module that touches chromadb.
+"""The persisted store: one Chroma collection of chunks, and the keyword index kept in step.
 
 One collection holds every chunk with its vector and the metadata a citation needs
-(source, root folder, title, offsets, line, the file's hash). The collection's own
-metadata records which embedding model built it, so a query with another model is
-refused instead of returning meaningless neighbours.
+(source, root folder, title, offsets, line, the file's hash: :mod:`assistant.index.schema`).
+The collection's own metadata records which embedding model built it, so a query with
+another model is refused instead of returning meaningless neighbours.
+
+:class:`Store` reads, writes and keeps the keyword index honest; the rest of the work lives
+beside it: :mod:`assistant.index.connection` opens Chroma (the only module that imports
+chromadb), :mod:`assistant.index.folder` keeps the folder private and its write lock,
+:mod:`assistant.index.faults` turns failures into one-line errors, and
+:mod:`assistant.index.info` describes a store for ``factcheck info``.
 """
 
 from __future__ import annotations
@@ -191,8 +197,8 @@ class Store:
         """Hold the store's write lock (one writer at a time, across processes).
 
         Args:
-            wait: Wait up to :data:`LOCK_WAIT_SECONDS` for another writer; otherwise
-                fail at once.
+            wait: Wait up to :data:`assistant.index.folder.LOCK_WAIT_SECONDS` for another
+                writer; otherwise fail at once.
 
         Raises:
             StoreBusyError: Another process holds the lock (after waiting, if asked).
