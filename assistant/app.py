@@ -343,7 +343,7 @@ class FactCheck:
         A reply that breaks the format twice falls back in every mode; a server failure
         falls back in ``auto`` and is raised in ``llm``.
         """
-        from assistant.llm.chat import LLMError, LLMFormatError
+        from assistant.llm.faults import LLMError, LLMFormatError
 
         try:
             return run_llm()

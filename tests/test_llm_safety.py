@@ -25,7 +25,8 @@ from typer.testing import CliRunner
 import assistant.llm.chat as llm_module
 from assistant.app import FactCheck
 from assistant.cli import app
-from assistant.llm.chat import LLMError, rewrite_markers
+from assistant.llm.chat import rewrite_markers
+from assistant.llm.faults import LLMError, LLMFormatError
 from assistant.settings import REDACTED, Settings, redact
 from tests.conftest import HashEmbeddings, source_text
 from tests.llm_support import FOREIGN_MINISTRY, Scripted, completion, passage_with
@@ -447,7 +448,7 @@ def test_a_marker_too_long_to_parse_falls_back_to_extractive(llm_fc, mode):
 
 
 def test_rewrite_markers_raises_a_format_error_on_an_unreadable_marker():
-    with pytest.raises(llm_module.LLMFormatError):
+    with pytest.raises(LLMFormatError):
         rewrite_markers("A [" + "1" * 5000 + "].", {1: [1]}, [1])
 
 

@@ -35,8 +35,8 @@ from assistant.llm.chat import (
     quote_relevance,
     rewrite_markers,
     verify_proposal,
-    with_api_errors,
 )
+from assistant.llm.faults import with_api_errors
 from assistant.prompts import render
 from assistant.reasoning.answer import Candidate
 from assistant.reasoning.check import CheckResult, Verdict, verdict_of
