@@ -33,6 +33,7 @@ from assistant.llm.bounds import (
     max_reply_bytes,
 )
 from assistant.llm.faults import LLMFormatError, with_api_errors
+from assistant.llm.structured import ask_structured
 from assistant.prompts import render
 from assistant.reasoning.answer import (
     ABSTAIN_TEXT,
@@ -46,7 +47,6 @@ from assistant.reasoning.answer import (
 )
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.verify import locate
-from assistant.settings import redact
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -406,56 +406,6 @@ def verify_proposal(
 
 
 T = TypeVar("T")
-
-
-def ask_structured(chat_model: BaseChatModel, schema: type[BaseModel], prompt: str) -> BaseModel:
-    """Ask for a reply in ``schema``; one retry when the reply does not fit.
-
-    The openai SDK parses structured replies itself and raises on broken JSON, a missing
-    field or a reply cut off at the token limit: those are format failures.
-
-    Raises:
-        LLMFormatError: Two replies in a row did not fit the schema.
-    """
-    import openai
-    from langchain_core.exceptions import OutputParserException
-    from langchain_core.messages import HumanMessage
-    from pydantic import ValidationError
-
-    format_errors = (
-        ValidationError,
-        OutputParserException,
-        ValueError,  # json.JSONDecodeError
-        openai.LengthFinishReasonError,
-        openai.ContentFilterFinishReasonError,
-    )
-    structured = chat_model.with_structured_output(schema, method="json_schema")
-    first = HumanMessage(prompt)
-    messages: list[Any] = [first]
-    problem = ""
-    for _attempt in range(2):
-        try:
-            parsed = structured.invoke(messages)
-        except format_errors as exc:
-            problem = _first_line(exc)
-        else:
-            if isinstance(parsed, schema):
-                return parsed
-            problem = "no answer object in the reply"
-        messages = [
-            first,
-            HumanMessage(
-                f"Your previous reply could not be read ({problem}). Reply with only the "
-                "JSON object described, complete and valid."
-            ),
-        ]
-    raise LLMFormatError(f"the model's reply did not fit the answer format twice ({problem})")
-
-
-def _first_line(exc: Exception) -> str:
-    # The parser's message may quote the reply, and a server may put anything there.
-    text = redact(str(exc)).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:200]
 
 
 def rewrite_markers(text: str, by_passage: dict[int, list[int]], all_ids: list[int]) -> str:

@@ -27,7 +27,6 @@ from assistant.index.schema import StoredChunk
 from assistant.llm.chat import (
     MAX_PROPOSALS,
     QuotedEvidence,
-    ask_structured,
     first_proposals,
     format_passages,
     has_words,
@@ -37,6 +36,7 @@ from assistant.llm.chat import (
     verify_proposal,
 )
 from assistant.llm.faults import with_api_errors
+from assistant.llm.structured import ask_structured
 from assistant.prompts import render
 from assistant.reasoning.answer import Candidate
 from assistant.reasoning.check import CheckResult, Verdict, verdict_of
