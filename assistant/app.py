@@ -331,7 +331,7 @@ class FactCheck:
         return mode
 
     def _chat(self) -> BaseChatModel:
-        from assistant.llm.chat import make_chat_model
+        from assistant.llm.model import make_chat_model
 
         return self._chat_model or make_chat_model(self.settings)  # ConfigError if none
 

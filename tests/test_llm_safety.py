@@ -22,7 +22,7 @@ import httpx2
 import pytest
 from typer.testing import CliRunner
 
-import assistant.llm.chat as llm_module
+import assistant.llm.model as model_module
 from assistant.app import FactCheck
 from assistant.cli import app
 from assistant.llm.chat import rewrite_markers
@@ -157,7 +157,7 @@ def footnoted_fc(tmp_path: Path):
             llm_min_relevance=0.0,
             llm_min_quote_relevance=0.0,
         )
-        chat = llm_module.make_chat_model(cfg, http_client=server.client())
+        chat = model_module.make_chat_model(cfg, http_client=server.client())
         fc = FactCheck(cfg, embeddings=HashEmbeddings(), chat_model=chat)
         fc.ingest([folder])
         return fc, server
@@ -276,9 +276,9 @@ def test_redact_removes_keys_from_the_environment_the_dotenv_and_key_shapes(_iso
 
 def _patch_chat(monkeypatch, handler) -> Scripted:
     server = Scripted(handler)
-    real = llm_module.make_chat_model
+    real = model_module.make_chat_model
     monkeypatch.setattr(
-        llm_module, "make_chat_model", lambda s, http_client=None: real(s, server.client())
+        model_module, "make_chat_model", lambda s, http_client=None: real(s, server.client())
     )
     return server
 
