@@ -25,17 +25,19 @@ from pydantic import BaseModel, Field
 from assistant.index.retrieval import Hit
 from assistant.index.schema import StoredChunk
 from assistant.llm.chat import (
+    has_words,
+    only_markers_to,
+    rewrite_markers,
+)
+from assistant.llm.faults import with_api_errors
+from assistant.llm.quotes import (
     MAX_PROPOSALS,
     QuotedEvidence,
     first_proposals,
     format_passages,
-    has_words,
-    only_markers_to,
     quote_relevance,
-    rewrite_markers,
     verify_proposal,
 )
-from assistant.llm.faults import with_api_errors
 from assistant.llm.structured import ask_structured
 from assistant.prompts import render
 from assistant.reasoning.answer import Candidate
