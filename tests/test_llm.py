@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 import assistant.llm.model as model_module
 from assistant.app import FactCheck
 from assistant.cli import app
-from assistant.llm.chat import rewrite_markers
 from assistant.llm.faults import LLMError
+from assistant.llm.markers import rewrite_markers
 from tests.conftest import source_text
 from tests.llm_support import (
     FOREIGN_MINISTRY,

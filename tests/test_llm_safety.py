@@ -25,8 +25,8 @@ from typer.testing import CliRunner
 import assistant.llm.model as model_module
 from assistant.app import FactCheck
 from assistant.cli import app
-from assistant.llm.chat import rewrite_markers
 from assistant.llm.faults import LLMError, LLMFormatError
+from assistant.llm.markers import rewrite_markers
 from assistant.settings import REDACTED, Settings, redact
 from tests.conftest import HashEmbeddings, source_text
 from tests.llm_support import FOREIGN_MINISTRY, Scripted, completion, passage_with

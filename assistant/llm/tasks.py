@@ -24,12 +24,8 @@ from pydantic import BaseModel, Field
 
 from assistant.index.retrieval import Hit
 from assistant.index.schema import StoredChunk
-from assistant.llm.chat import (
-    has_words,
-    only_markers_to,
-    rewrite_markers,
-)
 from assistant.llm.faults import with_api_errors
+from assistant.llm.markers import has_words, only_markers_to, rewrite_markers
 from assistant.llm.quotes import (
     MAX_PROPOSALS,
     QuotedEvidence,
