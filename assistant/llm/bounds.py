@@ -35,7 +35,7 @@ def _openai_error() -> type[Exception]:
     return openai.OpenAIError
 
 
-class _ReplyTooLarge(Exception):
+class ReplyTooLarge(Exception):
     """Raised inside the HTTP client when a reply passes its size limit.
 
     Made an ``openai.OpenAIError`` at first use (see :func:`_too_large_error`), because
@@ -50,7 +50,7 @@ _TOO_LARGE: type[Exception] | None = None
 def _too_large_error() -> type[Exception]:
     global _TOO_LARGE
     if _TOO_LARGE is None:
-        _TOO_LARGE = type("ReplyTooLarge", (_ReplyTooLarge, _openai_error()), {})
+        _TOO_LARGE = type("ReplyTooLarge", (ReplyTooLarge, _openai_error()), {})
     return _TOO_LARGE
 
 
@@ -125,7 +125,7 @@ def within_deadline(seconds: float, call: Callable[[], T]) -> T:
 
     The call runs in a daemon thread (with this context, so LangChain's callbacks and
     the deadline travel with it); if it has not finished by the deadline, the wait ends
-    and :class:`_Overdue` is raised. The abandoned call stops at its next HTTP read (the
+    and :class:`Overdue` is raised. The abandoned call stops at its next HTTP read (the
     hooks of :func:`bound_replies`) or its socket timeout; being a daemon, it never
     holds the process open.
     """
@@ -144,11 +144,11 @@ def within_deadline(seconds: float, call: Callable[[], T]) -> T:
     worker.start()
     worker.join(max(0.0, deadline - time.monotonic()))
     if worker.is_alive():
-        raise _Overdue
+        raise Overdue
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
 
 
-class _Overdue(Exception):
+class Overdue(Exception):
     """The whole model call outlasted ``FACTCHECK_LLM_TIMEOUT``."""

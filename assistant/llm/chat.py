@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from assistant.index.chunking import split_sentences
 from assistant.index.retrieval import Hit
 from assistant.llm.faults import with_api_errors
-from assistant.llm.markers import _MARKERS, has_words, only_markers_to, rewrite_markers, unmark
+from assistant.llm.markers import MARKERS, has_words, only_markers_to, rewrite_markers, unmark
 from assistant.llm.quotes import (
     QuotedEvidence,
     first_proposals,
@@ -198,7 +198,7 @@ class LLMAnswerer:
             rest = _drop_own_lead(base.answer)
             base.answer = f"{lead_sentence(base.answers, True)} {rest}".strip()
         if not base.answers:
-            text = re.sub(_MARKERS, "", base.answer).strip()
+            text = re.sub(MARKERS, "", base.answer).strip()
             base.answers = [ShortAnswer(text, None, [c.id for c in citations])]
         return base
 

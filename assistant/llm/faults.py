@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from assistant.errors import FactCheckError
-from assistant.llm.bounds import _Overdue, _ReplyTooLarge, max_reply_bytes, within_deadline
+from assistant.llm.bounds import Overdue, ReplyTooLarge, max_reply_bytes, within_deadline
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -36,7 +36,7 @@ def describe_api_error(exc: Exception, settings: Settings) -> str | None:
     import openai
 
     where = settings.openai_base_url or "api.openai.com"
-    if isinstance(exc, _Overdue | openai.APITimeoutError):
+    if isinstance(exc, Overdue | openai.APITimeoutError):
         return (
             f"the model at {where} did not answer within {settings.llm_timeout:g} s "
             "(FACTCHECK_LLM_TIMEOUT)"
@@ -82,7 +82,7 @@ def with_api_errors(settings: Settings, call: Callable[[], T]) -> T:
     except FactCheckError:
         raise
     except Exception as exc:
-        if isinstance(exc, _ReplyTooLarge):
+        if isinstance(exc, ReplyTooLarge):
             raise LLMFormatError(
                 f"the model's reply was larger than {max_reply_bytes(settings)} bytes "
                 f"(FACTCHECK_LLM_MAX_TOKENS={settings.llm_max_tokens}); refused"

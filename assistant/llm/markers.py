@@ -13,7 +13,8 @@ import re
 from assistant.index.chunking import split_sentences
 from assistant.llm.faults import LLMFormatError
 
-_MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+# A marker as the model writes it: one or more passage numbers, "[2]" or "[1, 3]".
+MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
 _ONE_MARKER = re.compile(r"\[(\d+)\]")  # the shape of a marker in a finished answer
 # More digits than any passage number could have: such a "marker" is not one, and
@@ -23,7 +24,7 @@ _MAX_MARKER_DIGITS = 6
 
 def has_words(text: str) -> bool:
     """True when ``text`` says something besides markers and punctuation."""
-    return bool(_MARKERS.sub("", text).strip(" .,;:!?"))
+    return bool(MARKERS.sub("", text).strip(" .,;:!?"))
 
 
 def unmark(text: str) -> str:
@@ -76,7 +77,7 @@ def rewrite_markers(text: str, by_passage: dict[int, list[int]], all_ids: list[i
 
     kept: list[str] = []
     for sentence in _sentences(text):
-        rewritten = _MARKERS.sub(repl, sentence)
+        rewritten = MARKERS.sub(repl, sentence)
         if _ONE_MARKER.search(rewritten):
             kept.append(rewritten)
     out = " ".join(kept)
