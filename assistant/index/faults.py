@@ -12,8 +12,6 @@ from collections.abc import Iterator
 
 from assistant.errors import DiskFullError, FactCheckError, StoreReadOnlyError
 
-# -- telling faults apart -----------------------------------------------------------------
-
 _DISK_FULL = ("database or disk is full", "no space left on device", "disk quota exceeded")
 _READ_ONLY = ("readonly database", "read-only file system", "permission denied")
 

@@ -61,8 +61,9 @@ def max_reply_bytes(settings: Settings) -> int:
 
 # -- bounding what a server can make us wait for or read ----------------------------------
 
-# The wall-clock deadline of the model call running in this context (see
-# :func:`with_api_errors`); the HTTP hooks below read it.
+# The wall-clock deadline of the model call running in this context (set by
+# :func:`within_deadline`, which :func:`assistant.llm.faults.with_api_errors` runs every
+# call in); the HTTP hooks below read it.
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "factcheck_llm_deadline", default=None
 )

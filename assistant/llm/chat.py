@@ -8,10 +8,12 @@ removed, a sentence with no verified marker is dropped, and an answer left with 
 verified citation is an abstention. Retrieval that finds nothing relevant enough abstains
 before the model is called at all.
 
-A model server is not trusted to be quick or brief: the whole exchange (retries
-included) must finish within ``FACTCHECK_LLM_TIMEOUT``, a reply larger than the token
-limit allows is refused unread, and only the first :data:`MAX_PROPOSALS` quotes of a
-reply are checked.
+The steps live beside the answerer: :mod:`assistant.llm.model` builds the chat model,
+:mod:`assistant.llm.bounds` holds a server to ``FACTCHECK_LLM_TIMEOUT`` and to a reply the
+token limit allows, :mod:`assistant.llm.faults` turns its failures into one-line errors,
+:mod:`assistant.llm.structured` asks for the JSON reply, :mod:`assistant.llm.quotes` checks
+each quote (only the first :data:`assistant.llm.quotes.MAX_PROPOSALS` of a reply), and
+:mod:`assistant.llm.markers` rewrites the answer's markers to the verified citations.
 """
 
 from __future__ import annotations
@@ -115,7 +117,8 @@ class LLMAnswerer:
 
         Raises:
             InputError: The question is empty.
-            LLMError: The model server failed (see :func:`describe_api_error`).
+            LLMError: The model server failed (see
+                :func:`assistant.llm.faults.describe_api_error`).
             LLMFormatError: The reply did not fit the schema twice.
         """
         assessment = self.extractive.assess(question, floor=self.settings.llm_min_relevance)

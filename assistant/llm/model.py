@@ -18,9 +18,6 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
 
 
-# -- the model ------------------------------------------------------------------------------
-
-
 def make_chat_model(settings: Settings, http_client: Any = None) -> BaseChatModel:
     """Build the chat model from settings.
 

@@ -2,7 +2,7 @@
 
 Each task asks the model for a fixed JSON shape that names, for everything it says, a
 passage and a sentence copied from it. Every such quote goes through
-:func:`assistant.llm.chat.verify_proposal` (verbatim in a passage given, long enough, in the
+:func:`assistant.llm.quotes.verify_proposal` (verbatim in a passage given, long enough, in the
 file on disk); what fails is rejected with a reason and never shown as a citation.
 
 - check: the verdict is derived again from the evidence that verified, so a model's
