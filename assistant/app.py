@@ -25,11 +25,12 @@ if TYPE_CHECKING:
     from assistant.index.embeddings import Embedder
     from assistant.index.fetch import Fetched
     from assistant.index.filters import SourceFilter
+    from assistant.index.info import StoreInfo
     from assistant.index.ingest import IngestReport
     from assistant.index.langchain_retriever import HybridRetriever
     from assistant.index.retrieval import Hit, HybridSearch
     from assistant.index.sources import SourceFiles
-    from assistant.index.store import Store, StoreInfo
+    from assistant.index.store import Store
     from assistant.reasoning.answer import Answer
     from assistant.reasoning.check import CheckResult
     from assistant.reasoning.claims import ClaimTable
@@ -306,7 +307,7 @@ class FactCheck:
 
     def info(self) -> StoreInfo:
         """Where the store is and what it holds, read without changing anything."""
-        from assistant.index.store import inspect_store
+        from assistant.index.info import inspect_store
 
         return inspect_store(self.settings)
 
@@ -330,7 +331,7 @@ class FactCheck:
         return mode
 
     def _chat(self) -> BaseChatModel:
-        from assistant.llm.chat import make_chat_model
+        from assistant.llm.model import make_chat_model
 
         return self._chat_model or make_chat_model(self.settings)  # ConfigError if none
 
@@ -342,7 +343,7 @@ class FactCheck:
         A reply that breaks the format twice falls back in every mode; a server failure
         falls back in ``auto`` and is raised in ``llm``.
         """
-        from assistant.llm.chat import LLMError, LLMFormatError
+        from assistant.llm.faults import LLMError, LLMFormatError
 
         try:
             return run_llm()

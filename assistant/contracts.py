@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from assistant.app import FactCheck
+    from assistant.index.info import StoreInfo
     from assistant.index.retrieval import Hit
-    from assistant.index.store import StoreInfo
 
 
 def search_json(query: str, hits: Sequence[Hit]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 import httpx2
 import pytest
 
-import assistant.llm.chat as llm_module
+import assistant.llm.model as model_module
 from assistant.app import FactCheck
 
 SECRET = "fake-api-key-for-tests-0123456789abcdef"  # not a credential: checked never shown
@@ -90,7 +90,7 @@ def llm_fc(seed_fc):
                 **settings,
             }
         )
-        chat = llm_module.make_chat_model(cfg, http_client=server.client())
+        chat = model_module.make_chat_model(cfg, http_client=server.client())
         return FactCheck(cfg, embeddings=seed_fc.embeddings, chat_model=chat), server
 
     return make

@@ -7,7 +7,7 @@ import pytest
 from assistant.app import FactCheck
 from assistant.errors import InputError
 from assistant.index.filters import SourceFilter
-from assistant.index.store import StoredChunk
+from assistant.index.schema import StoredChunk
 from assistant.web.render import original_link
 from tests.conftest import own_settings
 

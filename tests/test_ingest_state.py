@@ -13,8 +13,8 @@ import pytest
 
 from assistant.app import FactCheck
 from assistant.errors import StoreBusyError
+from assistant.index import folder as folder_module
 from assistant.index import ingest as ingest_module
-from assistant.index import store as store_module
 from assistant.index.chunking import chunk_text
 from assistant.reasoning.citations import Citation
 from assistant.settings import Settings
@@ -175,7 +175,7 @@ def test_a_second_ingest_gives_up_with_one_line_when_the_store_stays_busy(
     fc = _fc(tmp_path, fake_embeddings)
     fc.ingest([corpus])
     count = fc.store.count()
-    monkeypatch.setattr(store_module, "LOCK_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(folder_module, "LOCK_WAIT_SECONDS", 0.2)
     with fc.store.lock():
         other = _fc(tmp_path, fake_embeddings)
         with pytest.raises(StoreBusyError, match="another factcheck ingest"):

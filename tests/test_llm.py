@@ -16,10 +16,11 @@ import httpx2
 import pytest
 from typer.testing import CliRunner
 
-import assistant.llm.chat as llm_module
+import assistant.llm.model as model_module
 from assistant.app import FactCheck
 from assistant.cli import app
-from assistant.llm.chat import LLMError, rewrite_markers
+from assistant.llm.faults import LLMError
+from assistant.llm.markers import rewrite_markers
 from tests.conftest import source_text
 from tests.llm_support import (
     FOREIGN_MINISTRY,
@@ -244,9 +245,9 @@ def test_timeouts_and_unreachable_servers_are_one_clear_message(llm_fc, no_sleep
 
 def _patch_chat(monkeypatch, handler: Handler) -> Scripted:
     server = Scripted(handler)
-    real = llm_module.make_chat_model
+    real = model_module.make_chat_model
     monkeypatch.setattr(
-        llm_module, "make_chat_model", lambda s, http_client=None: real(s, server.client())
+        model_module, "make_chat_model", lambda s, http_client=None: real(s, server.client())
     )
     return server
 

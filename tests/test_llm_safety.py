@@ -22,10 +22,11 @@ import httpx2
 import pytest
 from typer.testing import CliRunner
 
-import assistant.llm.chat as llm_module
+import assistant.llm.model as model_module
 from assistant.app import FactCheck
 from assistant.cli import app
-from assistant.llm.chat import LLMError, rewrite_markers
+from assistant.llm.faults import LLMError, LLMFormatError
+from assistant.llm.markers import rewrite_markers
 from assistant.settings import REDACTED, Settings, redact
 from tests.conftest import HashEmbeddings, source_text
 from tests.llm_support import FOREIGN_MINISTRY, Scripted, completion, passage_with
@@ -156,7 +157,7 @@ def footnoted_fc(tmp_path: Path):
             llm_min_relevance=0.0,
             llm_min_quote_relevance=0.0,
         )
-        chat = llm_module.make_chat_model(cfg, http_client=server.client())
+        chat = model_module.make_chat_model(cfg, http_client=server.client())
         fc = FactCheck(cfg, embeddings=HashEmbeddings(), chat_model=chat)
         fc.ingest([folder])
         return fc, server
@@ -275,9 +276,9 @@ def test_redact_removes_keys_from_the_environment_the_dotenv_and_key_shapes(_iso
 
 def _patch_chat(monkeypatch, handler) -> Scripted:
     server = Scripted(handler)
-    real = llm_module.make_chat_model
+    real = model_module.make_chat_model
     monkeypatch.setattr(
-        llm_module, "make_chat_model", lambda s, http_client=None: real(s, server.client())
+        model_module, "make_chat_model", lambda s, http_client=None: real(s, server.client())
     )
     return server
 
@@ -447,7 +448,7 @@ def test_a_marker_too_long_to_parse_falls_back_to_extractive(llm_fc, mode):
 
 
 def test_rewrite_markers_raises_a_format_error_on_an_unreadable_marker():
-    with pytest.raises(llm_module.LLMFormatError):
+    with pytest.raises(LLMFormatError):
         rewrite_markers("A [" + "1" * 5000 + "].", {1: [1]}, [1])
 
 

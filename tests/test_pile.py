@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from assistant.app import FactCheck
 from assistant.cli import app
 from assistant.index.corpus import read_source_text
-from assistant.index.store import StoredChunk
+from assistant.index.schema import StoredChunk
 from assistant.reasoning.citations import Citation
 from tests.conftest import own_settings
 from tests.pile import PileFile, write_pile, write_problem_files

@@ -9,7 +9,7 @@ from langchain_core.runnables import RunnableLambda
 from assistant.errors import InputError
 from assistant.index.lexical import LexicalIndex
 from assistant.index.retrieval import COVERAGE_WEIGHT, RRF_K, HybridRetriever, fuse, term_weights
-from assistant.index.store import StoredChunk
+from assistant.index.schema import StoredChunk
 from assistant.reasoning.verify import locate
 from tests.conftest import dev_params, source_text
 

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.index.store import ChromaServer
+from assistant.index.connection import ChromaServer
 from tests.conftest import SEEDS
 
 runner = CliRunner()

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.index.store import StoredChunk
+from assistant.index.schema import StoredChunk
 from assistant.index.terms import terms
 from assistant.reasoning.answer import Candidate
 from assistant.reasoning.nlp import Entity

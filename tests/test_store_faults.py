@@ -315,7 +315,7 @@ def test_a_panic_while_opening_the_store_is_one_line_without_the_panic_text(buil
     def panics(path):
         raise PanicException(PANIC)
 
-    monkeypatch.setattr("assistant.index.store._persistent_client", panics)
+    monkeypatch.setattr("assistant.index.connection.persistent_client", panics)
     line = _one_line(
         runner.invoke(app, ["search", "Wagner", "--store", str(built)]), contains="--rebuild"
     )
@@ -408,11 +408,11 @@ def test_1100_nested_folders_are_walked_without_recursion(tmp_path, corpus, deep
 def test_a_chroma_server_lost_mid_ingest_is_one_line(tmp_path, corpus, monkeypatch):
     import httpx
 
-    from assistant.index import store as store_module
+    from assistant.index import connection
 
     backing = tmp_path / "server-data"  # a local client stands in for the server
     monkeypatch.setattr(
-        store_module.ChromaServer, "client", lambda self: store_module._persistent_client(backing)
+        connection.ChromaServer, "client", lambda self: connection.persistent_client(backing)
     )
 
     def killed(self, chunks, vectors):

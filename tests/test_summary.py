@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from assistant.app import FactCheck
 from assistant.cli import app
-from assistant.index.store import StoredChunk
+from assistant.index.schema import StoredChunk
 from assistant.reasoning.attribution import Attribution
 from assistant.reasoning.summary import (
     MAX_SENTENCES,

@@ -19,7 +19,7 @@ from typing import Any
 
 from assistant.errors import InputError
 from assistant.index.formats.common import iso_date
-from assistant.index.store import StoredChunk, day_number
+from assistant.index.schema import StoredChunk, day_number
 
 
 def publisher(outlet: str, author: str) -> str:

@@ -28,7 +28,8 @@ from assistant.index.formats.cache import DocumentCache
 if TYPE_CHECKING:
     from assistant.index.fetch import Fetched
 from assistant.index.lexical import FileRecord, LexicalIndex
-from assistant.index.store import Store, StoredChunk, open_store
+from assistant.index.schema import StoredChunk
+from assistant.index.store import Store, open_store
 from assistant.settings import Settings
 from assistant.wording import plural
 

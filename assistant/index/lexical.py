@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.index.store import StoredChunk
+from assistant.index.schema import StoredChunk
 from assistant.index.terms import terms
 
 # 3: the manifest is keyed by (root, source): two folders may hold files of one name.

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 from assistant.errors import InputError
 from assistant.index.filters import SourceFilter
 from assistant.index.lexical import LexicalIndex
+from assistant.index.schema import StoredChunk
 from assistant.index.sources import SourceFiles
-from assistant.index.store import Store, StoredChunk
+from assistant.index.store import Store
 from assistant.index.terms import terms
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ from pathlib import Path
 from assistant.index.corpus import companion_url, is_within
 from assistant.index.formats import Document, UnreadableError, kind_of
 from assistant.index.formats.cache import DocumentCache
-from assistant.index.store import StoredChunk
+from assistant.index.schema import StoredChunk
 
 
 class IngestedFolders:

@@ -1,440 +1,59 @@
-"""The persisted Chroma store: the only module that touches chromadb.
+"""The persisted store: one Chroma collection of chunks, and the keyword index kept in step.
 
 One collection holds every chunk with its vector and the metadata a citation needs
-(source, root folder, title, offsets, line, the file's hash). The collection's own
-metadata records which embedding model built it, so a query with another model is
-refused instead of returning meaningless neighbours.
+(source, root folder, title, offsets, line, the file's hash: :mod:`assistant.index.schema`).
+The collection's own metadata records which embedding model built it, so a query with
+another model is refused instead of returning meaningless neighbours.
+
+:class:`Store` reads, writes and keeps the keyword index honest; the rest of the work lives
+beside it: :mod:`assistant.index.connection` opens Chroma (the only module that imports
+chromadb), :mod:`assistant.index.folder` keeps the folder private and its write lock,
+:mod:`assistant.index.faults` turns failures into one-line errors, and
+:mod:`assistant.index.info` describes a store for ``factcheck info``.
 """
 
 from __future__ import annotations
 
-import errno
 import functools
-import os
-import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import (
-    DiskFullError,
     EmbeddingMismatchError,
-    FactCheckError,
     StoreBusyError,
     StoreError,
     StoreMissingError,
-    StoreReadOnlyError,
 )
+from assistant.index.connection import (
+    ChromaServer,
+    forget_client,
+    open_local,
+    persistent_client,
+    server_of,
+    set_aside,
+)
+from assistant.index.faults import (
+    disk_full_error,
+    fault_kind,
+    is_control,
+    is_disk_full,
+    is_read_only,
+    read_only_error,
+)
+from assistant.index.folder import (
+    check_store_folder,
+    keyword_path,
+    writable,
+    write_lock,
+)
+from assistant.index.schema import SCHEMA_VERSION, SourceRecord, StoredChunk
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
 
-SCHEMA_VERSION = 1
 _ADD_BATCH = 2000  # below Chroma's max batch size, and bounds memory per call
-LOCK_WAIT_SECONDS = 600.0  # how long a second ingest waits for the first to finish
-
-
-@dataclass(frozen=True)
-class ChromaServer:
-    """Where a Chroma server is, and how to authenticate to it (the token is secret)."""
-
-    url: str
-    token: str | None = None
-    token_header: str = "Authorization"
-
-    def client(self) -> Any:
-        """A ``chromadb.HttpClient`` for this server; telemetry off."""
-        from urllib.parse import urlsplit
-
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        parts = urlsplit(self.url if "://" in self.url else f"http://{self.url}")
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise StoreError(f"not a Chroma server URL: {self.url} (expected http://host:port)")
-        ssl = parts.scheme == "https"
-        headers = {}
-        if self.token:
-            value = (
-                f"Bearer {self.token}"
-                if self.token_header.lower() == "authorization"
-                else self.token
-            )
-            headers[self.token_header] = value
-        return chromadb.HttpClient(
-            host=parts.hostname,
-            port=parts.port or (443 if ssl else 8000),
-            ssl=ssl,
-            headers=headers or None,
-            settings=ChromaSettings(anonymized_telemetry=False),
-        )
-
-
-def keyword_path(path: Path, server: ChromaServer | None, collection: str) -> Path:
-    """Where the keyword index of a store lives (always a local file)."""
-    if server is None:
-        return Path(path) / "keyword.sqlite3"
-    import hashlib
-
-    tag = hashlib.sha256(f"{server.url}|{collection}".encode()).hexdigest()
-    return Path(path) / f"keyword-{tag[:16]}.sqlite3"
-
-
-# -- telling faults apart -----------------------------------------------------------------
-
-_DISK_FULL = ("database or disk is full", "no space left on device", "disk quota exceeded")
-_READ_ONLY = ("readonly database", "read-only file system", "permission denied")
-
-
-def _is_control(exc: BaseException) -> bool:
-    """Whether ``exc`` must pass through untouched (Ctrl-C, exit, our own errors).
-
-    Chroma's Rust core reports a crash as ``pyo3_runtime.PanicException``, which is a
-    ``BaseException``: catching only ``Exception`` would let its panic text reach the
-    user, so callers catch ``BaseException`` and let these through.
-    """
-    return isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | FactCheckError)
-
-
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
-
-
-def _is_disk_full(exc: BaseException) -> bool:
-    """A full disk, as the OS (ENOSPC, EDQUOT), SQLite or Chroma reports it."""
-    for e in _chain(exc):
-        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
-            return True
-        if any(t in str(e).lower() for t in _DISK_FULL):
-            return True
-    return False
-
-
-def _is_read_only(exc: BaseException) -> bool:
-    """A write refused by the file system or permissions, as the OS or SQLite says it."""
-    for e in _chain(exc):
-        if isinstance(e, OSError) and e.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            return True
-        if any(t in str(e).lower() for t in _READ_ONLY):
-            return True
-    return False
-
-
-def _kind(exc: BaseException) -> str:
-    """The exception's type for a message: never its text (it may be a Rust panic's)."""
-    name = type(exc).__name__
-    return "Chroma crashed" if "panic" in name.lower() else name
-
-
-def _disk_full(where: str) -> DiskFullError:
-    return DiskFullError(
-        f"no space left on the disk holding the store at {where}: free some space and run "
-        "`factcheck ingest` again (the store answers as it did before this ingest)"
-    )
-
-
-def _read_only(where: str, why: str = "it cannot be written") -> StoreReadOnlyError:
-    return StoreReadOnlyError(
-        f"the store at {where} is read-only ({why}): ask, search and check still work; to "
-        "ingest, use a store you can write (--store DIR) or ask its owner"
-    )
-
-
-def check_store_folder(path: Path) -> None:
-    """Refuse a store path that exists but is not a folder (one line, not a traceback).
-
-    Raises:
-        StoreError: ``path`` is a file (or another non-folder).
-    """
-    if path.exists() and not path.is_dir():
-        raise StoreError(
-            f"the store path {path} is a file, not a folder: choose another with --store "
-            "or FACTCHECK_STORE"
-        )
-
-
-def _writable(path: Path) -> bool:
-    """Whether this process may write the store folder and its database.
-
-    ``os.access`` reports a read-only mount (EROFS) even to root, and another user's
-    folder to anyone else.
-    """
-    return all(os.access(p, os.W_OK) for p in (path, path / "chroma.sqlite3") if os.path.lexists(p))
-
-
-def tighten(folder: Path) -> str | None:
-    """Make an existing store folder user-only (0700); say why when that is not possible.
-
-    The folder holds the text of everything ingested, so a folder made by hand (or by
-    an older version) with the usual 0755 would let other users read the articles.
-
-    Returns:
-        None when the folder is private now, else a warning for the user.
-    """
-    try:
-        mode = stat.S_IMODE(folder.stat().st_mode)
-        if mode & 0o077:
-            os.chmod(folder, 0o700)
-    except OSError as exc:
-        return (
-            f"the store folder {folder} can be read by other users and could not be made "
-            f"private ({exc.strerror or exc}): run `chmod 700 {folder}`"
-        )
-    return None
-
-
-@contextmanager
-def _write_lock(
-    folder: Path,
-    lock_file: Path,
-    where: str,
-    *,
-    wait: bool,
-    on_wait: Callable[[], None] | None = None,
-    notices: list[str] | None = None,
-) -> Iterator[None]:
-    from filelock import FileLock, Timeout
-
-    check_store_folder(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as exc:
-        if _is_disk_full(exc):
-            raise _disk_full(where) from exc
-        if _is_read_only(exc):
-            raise _read_only(where, f"cannot create it: {exc.strerror}") from exc
-        raise StoreError(f"cannot create the store at {where} ({exc.strerror or exc})") from exc
-    if not os.access(folder, os.W_OK):
-        raise _read_only(where)
-    warning = tighten(folder)
-    if warning and notices is not None and warning not in notices:
-        notices.append(warning)
-    lock = FileLock(str(lock_file))
-    try:
-        try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            if not wait:
-                raise
-            if on_wait:
-                on_wait()
-            lock.acquire(timeout=LOCK_WAIT_SECONDS)
-    except Timeout as exc:
-        raise StoreBusyError(
-            f"another factcheck ingest is writing to the store at {where}"
-            + (f" (waited {LOCK_WAIT_SECONDS:.0f} s)" if wait else "")
-            + "; try again when it has finished"
-        ) from exc
-    # filelock's Timeout is a TimeoutError, itself an OSError: it is handled above.
-    except OSError as exc:
-        if _is_disk_full(exc):
-            raise _disk_full(where) from exc
-        raise _read_only(where, f"cannot create its lock file: {exc.strerror}") from exc
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def _set_aside(path: Path) -> Path:
-    """Rename a damaged store folder out of the way (kept, not deleted)."""
-    import time
-
-    aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-    try:
-        path.rename(aside)
-    except OSError as exc:
-        raise StoreError(
-            f"cannot rebuild the damaged store at {path} ({exc.strerror}); move or delete "
-            "it and run `factcheck ingest` again"
-        ) from exc
-    _forget_client(path)
-    return aside
-
-
-def _forget_client(path: Path) -> None:
-    """Drop Chroma's in-process cache of the client for ``path``.
-
-    Chroma keeps one "system" per path per process, and one that failed to open stays
-    cached, so every later client for the path fails the same way. Its public
-    ``clear_system_cache()`` drops every path (breaking other open stores), so this
-    removes just ours from the private cache, and does nothing if that has changed.
-    """
-    try:
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        system = SharedSystemClient._identifier_to_system.pop(str(path), None)
-        SharedSystemClient._identifier_to_refcount.pop(str(path), None)
-        if system is not None:
-            system.stop()
-    except Exception:  # best effort: only a retry in the same process needs it
-        pass
-
-
-def _persistent_client(path: Path) -> Any:
-    """A Chroma client for ``path``, always with the same settings.
-
-    Chroma keeps one client per path per process and refuses a second one with other
-    settings, so every caller must build it here. Telemetry is off: nothing may try the
-    network.
-    """
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    return chromadb.PersistentClient(
-        path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True)
-    )
-
-
-def _snapshot(path: Path) -> Path:
-    """A private copy of a store this process cannot write, to read it from.
-
-    Chroma (1.x) writes to its database whenever it opens one, even to only read it,
-    and fails on a read-only folder; a copy in a private temporary folder lets a
-    read-only store (a read-only mount, another user's store) answer all the same. The
-    copy is deleted when the process exits, and the original is never written.
-
-    Raises:
-        StoreError: The store cannot be read, or there is no room for the copy.
-    """
-    import atexit
-    import shutil
-    import tempfile
-
-    tmp = Path(tempfile.mkdtemp(prefix="factcheck-readonly-"))  # 0700
-    copy = tmp / "store"
-    try:
-        # Lock files are not data, and another process may hold them.
-        shutil.copytree(path, copy, ignore=shutil.ignore_patterns("*.lock"))
-    except BaseException as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if _is_control(exc):
-            raise
-        if _is_disk_full(exc):
-            raise DiskFullError(
-                f"the store at {path} is read-only, and there is no space in {tmp.parent} "
-                "for the private copy it is read from: free some space or set TMPDIR"
-            ) from exc
-        raise StoreError(
-            f"cannot read the store at {path} ({_kind(exc)}): it is not readable by you"
-        ) from exc
-
-    def _remove() -> None:
-        _forget_client(copy)
-        shutil.rmtree(tmp, ignore_errors=True)
-
-    atexit.register(_remove)
-    return copy
-
-
-def _open_local(path: Path) -> tuple[Any, Path, bool]:
-    """A Chroma client for the local store at ``path``: (client, folder opened, read-only).
-
-    A store this process cannot write is read from a private copy (see
-    :func:`_snapshot`), so reading it never needs the write lock or writes markers.
-    """
-    if _writable(path):
-        try:
-            return _persistent_client(path), path, False
-        except BaseException as exc:
-            if _is_control(exc) or not _is_read_only(exc):
-                raise
-            _forget_client(path)  # a failed open stays cached otherwise
-    copy = _snapshot(path)
-    return _persistent_client(copy), copy, True
-
-
-@dataclass(frozen=True)
-class StoredChunk:
-    """A chunk as kept in the store, with everything needed to cite it.
-
-    Besides where it stands (``root``, ``source``, offsets, line), a chunk carries its
-    article's metadata, so a citation says who published it and when, and a search can
-    be limited to some outlets or dates: ``outlet``, ``author``, ``published``
-    (``YYYY-MM-DD``), ``url``, ``kind`` (the reader: text, html, pdf, docx) and ``page``
-    (a PDF's page of ``start``; 0 for a file without pages). Empty when unknown, and in
-    stores built before they were kept.
-    """
-
-    id: str
-    source: str
-    root: str
-    title: str
-    start: int
-    end: int
-    line: int
-    text: str
-    file_sha256: str
-    outlet: str = ""
-    author: str = ""
-    published: str = ""
-    url: str = ""
-    kind: str = ""
-    page: int = 0
-
-    def metadata(self) -> dict[str, Any]:
-        """The Chroma metadata for this chunk."""
-        return {
-            "source": self.source,
-            "root": self.root,
-            "title": self.title,
-            "start": self.start,
-            "end": self.end,
-            "line": self.line,
-            "file_sha256": self.file_sha256,
-            "outlet": self.outlet,
-            "author": self.author,
-            "published": self.published,
-            # A number too, so a date range is a Chroma ``where`` ($gte works on numbers).
-            "published_day": day_number(self.published),
-            "url": self.url,
-            "kind": self.kind,
-            "page": self.page,
-        }
-
-    @classmethod
-    def from_record(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> StoredChunk:
-        """Rebuild a chunk from what Chroma returns."""
-        return cls(
-            id=chunk_id,
-            source=str(meta["source"]),
-            root=str(meta["root"]),
-            title=str(meta.get("title", "")),
-            start=int(meta["start"]),
-            end=int(meta["end"]),
-            line=int(meta["line"]),
-            text=text,
-            file_sha256=str(meta.get("file_sha256", "")),
-            outlet=str(meta.get("outlet") or ""),
-            author=str(meta.get("author") or ""),
-            published=str(meta.get("published") or ""),
-            url=str(meta.get("url") or ""),
-            kind=str(meta.get("kind") or ""),
-            page=int(meta.get("page") or 0),
-        )
-
-
-def day_number(published: str) -> int:
-    """``YYYY-MM-DD`` as the number YYYYMMDD (0 when there is no date), for range filters."""
-    digits = published.replace("-", "")
-    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
-
-
-@dataclass(frozen=True)
-class SourceRecord:
-    """What the store holds for one source file."""
-
-    source: str
-    root: str
-    file_sha256: str
-    chunk_ids: tuple[str, ...]
 
 
 class Store:
@@ -476,10 +95,8 @@ class Store:
         if new:
             # Two processes creating one store at once would both run Chroma's table
             # migrations, and one would fail: the first creates it, the other waits.
-            # (The folder holds the text of everything ingested: _write_lock makes it 0700.)
-            with _write_lock(
-                self.path, self.lock_path, self.where, wait=True, notices=self.notices
-            ):
+            # (The folder holds the text of everything ingested: write_lock makes it 0700.)
+            with write_lock(self.path, self.lock_path, self.where, wait=True, notices=self.notices):
                 self._client = self._open_client()
                 self._collection = self._open_collection(create)
         else:
@@ -504,7 +121,7 @@ class Store:
             try:
                 self._keywords = LexicalIndex(self.keyword_path)
             except sqlite3.OperationalError as exc:
-                if not (_is_read_only(exc) or _is_disk_full(exc)):
+                if not (is_read_only(exc) or is_disk_full(exc)):
                     raise
                 # A keyword file this process cannot write (or no room to open it):
                 # answer from an index in memory, filled from the collection.
@@ -544,7 +161,7 @@ class Store:
                     # that cannot be written leaves the index as it is (citations
                     # are checked against the files anyway); the next ingest repairs it.
                     if isinstance(exc, sqlite3.OperationalError) and not (
-                        _is_disk_full(exc) or _is_read_only(exc)
+                        is_disk_full(exc) or is_read_only(exc)
                     ):
                         raise
         return self._keywords
@@ -580,13 +197,13 @@ class Store:
         """Hold the store's write lock (one writer at a time, across processes).
 
         Args:
-            wait: Wait up to :data:`LOCK_WAIT_SECONDS` for another writer; otherwise
-                fail at once.
+            wait: Wait up to :data:`assistant.index.folder.LOCK_WAIT_SECONDS` for another
+                writer; otherwise fail at once.
 
         Raises:
             StoreBusyError: Another process holds the lock (after waiting, if asked).
         """
-        with _write_lock(self._dir, self.lock_path, self.where, wait=wait, notices=self.notices):
+        with write_lock(self._dir, self.lock_path, self.where, wait=wait, notices=self.notices):
             yield
 
     @contextmanager
@@ -610,8 +227,8 @@ class Store:
             StoreError: The Chroma server went away part-way.
         """
         if self.read_only:
-            raise _read_only(self.where)
-        with _write_lock(
+            raise read_only_error(self.where)
+        with write_lock(
             self._dir, self.lock_path, self.where, wait=True, on_wait=on_wait, notices=self.notices
         ):
             self._added = []
@@ -630,7 +247,7 @@ class Store:
                     last_ingest=datetime.now(UTC).isoformat(timespec="seconds"),
                 )
             except BaseException as exc:
-                failure = exc if _is_control(exc) else self._write_failure(exc)
+                failure = exc if is_control(exc) else self._write_failure(exc)
                 if failure is exc:
                     raise
                 raise failure from exc
@@ -639,17 +256,17 @@ class Store:
 
     def _write_failure(self, exc: BaseException) -> BaseException:
         """The error to raise for a write that failed part-way (or ``exc`` itself)."""
-        if _is_disk_full(exc):
+        if is_disk_full(exc):
             self._undo(self._added_ids)
-            return _disk_full(self.where)
+            return disk_full_error(self.where)
         if self.server is not None:
             return StoreError(
                 f"lost the Chroma server at {self.server.url} during the ingest "
-                f"({_kind(exc)}): what was stored before still answers; run `factcheck "
+                f"({fault_kind(exc)}): what was stored before still answers; run `factcheck "
                 "ingest` again when the server is back (it redoes only what is missing)"
             )
-        if _is_read_only(exc):
-            return _read_only(self.where, f"a write was refused: {_kind(exc)}")
+        if is_read_only(exc):
+            return read_only_error(self.where, f"a write was refused: {fault_kind(exc)}")
         return exc
 
     @property
@@ -723,23 +340,23 @@ class Store:
                     f"({type(exc).__name__}: {detail}): is it running? (FACTCHECK_CHROMA_URL)"
                 ) from exc
         try:
-            client, self._dir, self.read_only = _open_local(self.path)
+            client, self._dir, self.read_only = open_local(self.path)
             return client
         except BaseException as exc:  # chromadb raises many types for a damaged folder
-            if _is_control(exc):
+            if is_control(exc):
                 raise
-            if _is_disk_full(exc):
-                raise _disk_full(self.where) from exc
-            _forget_client(self.path)
-            if not _writable(self.path):
+            if is_disk_full(exc):
+                raise disk_full_error(self.where) from exc
+            forget_client(self.path)
+            if not writable(self.path):
                 # Its private copy would not open either: the store itself is damaged,
                 # and only someone who can write it can rebuild it.
                 raise StoreError(
-                    f"cannot open the read-only store at {self.path} ({_kind(exc)}): it "
+                    f"cannot open the read-only store at {self.path} ({fault_kind(exc)}): it "
                     "may be damaged; its owner can rebuild it with `factcheck ingest --rebuild`"
                 ) from exc
             raise StoreError(
-                f"cannot open the store at {self.path} ({_kind(exc)}): it may be "
+                f"cannot open the store at {self.path} ({fault_kind(exc)}): it may be "
                 "corrupt or from another version; rebuild it with `factcheck ingest --rebuild`"
             ) from exc
 
@@ -752,15 +369,15 @@ class Store:
         try:
             return call()
         except BaseException as exc:
-            if _is_control(exc):
+            if is_control(exc):
                 raise
             if self.server is not None:
                 raise StoreError(
                     f"the Chroma server at {self.server.url} failed to answer "
-                    f"({_kind(exc)}): is it running? (FACTCHECK_CHROMA_URL)"
+                    f"({fault_kind(exc)}): is it running? (FACTCHECK_CHROMA_URL)"
                 ) from exc
             raise StoreError(
-                f"cannot read the store at {self.path} ({_kind(exc)}): it is damaged; rebuild "
+                f"cannot read the store at {self.path} ({fault_kind(exc)}): it is damaged; rebuild "
                 "it with `factcheck ingest --rebuild`"
             ) from exc
 
@@ -768,7 +385,7 @@ class Store:
         try:
             existing = {c.name for c in self._client.list_collections()}
         except BaseException as exc:
-            if _is_control(exc):
+            if is_control(exc):
                 raise
             raise StoreError(
                 f"cannot read the store at {self.path} ({type(exc).__name__}); rebuild it "
@@ -823,15 +440,15 @@ class Store:
             check_store_folder(path)
         if server is not None or (path / "chroma.sqlite3").exists():
             # Not while another ingest writes: it would write into a dropped collection.
-            with _write_lock(path, Path(f"{index_file}.lock"), where, wait=True):
+            with write_lock(path, Path(f"{index_file}.lock"), where, wait=True):
                 try:
-                    client = server.client() if server else _persistent_client(path)
+                    client = server.client() if server else persistent_client(path)
                     if collection in {c.name for c in client.list_collections()}:
                         client.delete_collection(collection)
                     for suffix in ("", "-wal", "-shm"):
                         Path(f"{index_file}{suffix}").unlink(missing_ok=True)
                 except BaseException as exc:
-                    if _is_control(exc):
+                    if is_control(exc):
                         raise
                     if server is not None:
                         raise StoreError(
@@ -839,7 +456,7 @@ class Store:
                             "check the server, then run `factcheck ingest --rebuild` again"
                         ) from exc
                     # A local store Chroma cannot open: keep it aside, start afresh.
-                    _set_aside(path)
+                    set_aside(path)
         return cls(path, model_id, collection, create=True, server=server)
 
     # -- reading ---------------------------------------------------------------------
@@ -947,88 +564,6 @@ class Store:
                 ids=[c.id for c in part], metadatas=[c.metadata() for c in part]
             )
             self.keywords.add(part)
-
-
-def server_of(settings: Settings) -> ChromaServer | None:
-    """The Chroma server the settings name, if any."""
-    if not settings.chroma_url:
-        return None
-    token = settings.chroma_token.get_secret_value() if settings.chroma_token else None
-    return ChromaServer(settings.chroma_url, token, settings.chroma_token_header)
-
-
-@dataclass(frozen=True)
-class StoreInfo:
-    """What ``factcheck info`` reports about a store, read without changing it."""
-
-    location: str
-    backend: str  # "local" or "server"
-    collection: str
-    exists: bool
-    embedding_model: str | None = None
-    files: int = 0
-    chunks: int = 0
-    folders: tuple[str, ...] = ()
-    last_ingest: str | None = None  # ISO 8601, UTC
-    problem: str | None = None  # why the store could not be read, if it could not
-
-
-def inspect_store(settings: Settings) -> StoreInfo:
-    """Describe the store the settings name, whatever model built it.
-
-    Unlike :class:`Store`, this never creates anything and does not insist on the
-    configured embedding model: it reports what is there.
-    """
-    server = server_of(settings)
-    path = Path(settings.store)
-    base = StoreInfo(
-        location=server.url if server else str(path),
-        backend="server" if server else "local",
-        collection=settings.collection,
-        exists=False,
-    )
-    if server is None and not (path / "chroma.sqlite3").exists():
-        if path.exists() and not path.is_dir():
-            return replace(base, problem="the store path is a file, not a folder")
-        return base
-    opened = path
-    try:
-        if server:
-            client = server.client()
-        else:
-            client, opened, _ = _open_local(path)
-        if settings.collection not in {c.name for c in client.list_collections()}:
-            return base
-        collection = client.get_collection(settings.collection, embedding_function=None)
-        meta = collection.metadata or {}
-        chunks = int(collection.count())
-    except BaseException as exc:
-        if isinstance(exc, FactCheckError):
-            return replace(base, problem=str(exc))
-        if _is_control(exc):
-            raise
-        return replace(base, problem=f"cannot read the store ({_kind(exc)})")
-    files: dict[Any, Any] = {}
-    last: str | None = None
-    index_file = keyword_path(opened, server, settings.collection)
-    if index_file.exists():
-        from assistant.index.lexical import LexicalIndex
-
-        index = LexicalIndex(index_file)
-        try:
-            files = index.files()
-            last = index.get_marker("last_ingest")
-        finally:
-            index.close()
-    return replace(
-        base,
-        exists=True,
-        embedding_model=meta.get("embedding_model"),
-        files=len(files),
-        chunks=chunks,
-        folders=tuple(sorted({r.root for r in files.values()})),
-        last_ingest=last,
-    )
 
 
 def open_store(

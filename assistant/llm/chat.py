@@ -8,114 +8,53 @@ removed, a sentence with no verified marker is dropped, and an answer left with 
 verified citation is an abstention. Retrieval that finds nothing relevant enough abstains
 before the model is called at all.
 
-A model server is not trusted to be quick or brief: the whole exchange (retries
-included) must finish within ``FACTCHECK_LLM_TIMEOUT``, a reply larger than the token
-limit allows is refused unread, and only the first :data:`MAX_PROPOSALS` quotes of a
-reply are checked.
+The steps live beside the answerer: :mod:`assistant.llm.model` builds the chat model,
+:mod:`assistant.llm.bounds` holds a server to ``FACTCHECK_LLM_TIMEOUT`` and to a reply the
+token limit allows, :mod:`assistant.llm.faults` turns its failures into one-line errors,
+:mod:`assistant.llm.structured` asks for the JSON reply, :mod:`assistant.llm.quotes` checks
+each quote (only the first :data:`assistant.llm.quotes.MAX_PROPOSALS` of a reply), and
+:mod:`assistant.llm.markers` rewrites the answer's markers to the verified citations.
 """
 
 from __future__ import annotations
 
-import contextvars
 import re
-import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
 from pydantic import BaseModel, Field
 
-from assistant.errors import ConfigError, FactCheckError
-from assistant.index.chunking import Span, split_sentences
+from assistant.index.chunking import split_sentences
 from assistant.index.retrieval import Hit
-from assistant.index.store import StoredChunk
-from assistant.index.terms import terms
+from assistant.llm.faults import with_api_errors
+from assistant.llm.markers import MARKERS, has_words, only_markers_to, rewrite_markers, unmark
+from assistant.llm.quotes import (
+    QuotedEvidence,
+    first_proposals,
+    format_passages,
+    quote_relevance,
+    verify_proposal,
+)
+from assistant.llm.structured import ask_structured
 from assistant.prompts import render
 from assistant.reasoning.answer import (
     ABSTAIN_TEXT,
     Answer,
     Assessment,
-    Candidate,
     ExtractiveAnswerer,
     ShortAnswer,
     lead_sentence,
     short_answers_for,
 )
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
-from assistant.reasoning.verify import locate
-from assistant.settings import redact
 
 if TYPE_CHECKING:
-    import httpx2
     from langchain_core.language_models import BaseChatModel
 
     from assistant.settings import Settings
 
-MIN_QUOTE_CHARS = 12  # a shorter "quote" ("the", "five") verifies trivially and proves nothing
-_MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
-_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
-_ONE_MARKER = re.compile(r"\[(\d+)\]")  # the shape of a marker in a finished answer
-# More digits than any passage number could have: such a "marker" is not one, and
-# int() refuses very long digit strings (Python's 4,300-digit limit) anyway.
-_MAX_MARKER_DIGITS = 6
-# A reply offers a handful of quotes; checking each costs an embedding. Past this many
-# the rest are not checked (a hostile or runaway server could send 10,000).
-MAX_PROPOSALS = 50
-# A token is at most a few bytes of text; JSON escaping (\uXXXX) and the envelope add
-# some. A reply larger than this cannot be one the token limit allowed.
-_BYTES_PER_TOKEN = 64
-_MIN_REPLY_BYTES = 256 * 1024
-
-
-class LLMError(FactCheckError):
-    """The model server failed (auth, unknown model, unreachable, timeout, overloaded)."""
-
-
-class LLMFormatError(FactCheckError):
-    """The model's reply did not follow the answer schema, even after one retry."""
-
-
-def _openai_error() -> type[Exception]:
-    import openai
-
-    return openai.OpenAIError
-
-
-class _ReplyTooLarge(Exception):
-    """Raised inside the HTTP client when a reply passes its size limit.
-
-    Made an ``openai.OpenAIError`` at first use (see :func:`_too_large_error`), because
-    the SDK re-raises those at once instead of retrying, so a huge reply is refused
-    once, not downloaded three times.
-    """
-
-
-_TOO_LARGE: type[Exception] | None = None
-
-
-def _too_large_error() -> type[Exception]:
-    global _TOO_LARGE
-    if _TOO_LARGE is None:
-        _TOO_LARGE = type("ReplyTooLarge", (_ReplyTooLarge, _openai_error()), {})
-    return _TOO_LARGE
-
-
-def max_reply_bytes(settings: Settings) -> int:
-    """The largest reply body accepted: what ``llm_max_tokens`` tokens could take, generously."""
-    return max(_MIN_REPLY_BYTES, _BYTES_PER_TOKEN * settings.llm_max_tokens)
-
 
 # -- the schema the model must fill ---------------------------------------------------
-
-
-class QuotedEvidence(BaseModel):
-    """One quote the model offers as evidence."""
-
-    passage: int = Field(description="The number n of the passage quoted, as in [n].")
-    quote: str = Field(
-        description="A sentence copied exactly, character for character, from that passage."
-    )
 
 
 class ModelAnswer(BaseModel):
@@ -138,215 +77,7 @@ class ModelAnswer(BaseModel):
     )
 
 
-# -- the model ------------------------------------------------------------------------------
-
-
-def make_chat_model(settings: Settings, http_client: Any = None) -> BaseChatModel:
-    """Build the chat model from settings.
-
-    Args:
-        settings: Model, base URL, key, temperature, limits.
-        http_client: An ``httpx2.Client`` to send requests through (tests use a mock
-            transport); default: the SDK's own.
-
-    Raises:
-        ConfigError: No API key and no base URL is configured.
-    """
-    if not settings.llm_configured:
-        raise ConfigError(
-            "LLM mode needs a model: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL (and "
-            "FACTCHECK_LLM_MODEL) for an OpenAI-compatible server such as Ollama, vLLM or "
-            "llama.cpp; or use --mode extractive"
-        )
-    import openai
-    from langchain_openai import ChatOpenAI
-
-    # A local server needs no key, but the client insists on one: send a placeholder.
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "unused"
-    client = http_client if http_client is not None else openai.DefaultHttpxClient()
-    bound_replies(client, max_reply_bytes(settings))
-    return ChatOpenAI(
-        model=settings.llm_model,
-        api_key=key,  # type: ignore[arg-type]
-        base_url=settings.openai_base_url,
-        temperature=settings.llm_temperature,
-        max_tokens=settings.llm_max_tokens,  # type: ignore[call-arg]
-        timeout=settings.llm_timeout,
-        # The openai SDK retries 408/409/429/5xx with exponential backoff and honours
-        # Retry-After; we only choose how many times.
-        max_retries=settings.llm_max_retries,
-        extra_body=settings.llm_extra_body,
-        use_responses_api=False,  # plain chat completions: what compatible servers speak
-        http_client=client,
-    )
-
-
-# -- bounding what a server can make us wait for or read ----------------------------------
-
-# The wall-clock deadline of the model call running in this context (see
-# :func:`with_api_errors`); the HTTP hooks below read it.
-_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
-    "factcheck_llm_deadline", default=None
-)
-
-
-def bound_replies(client: httpx2.Client, max_bytes: int) -> None:
-    """Make ``client`` refuse replies over ``max_bytes`` and stop reading past the deadline.
-
-    The SDK's timeout is per read: a server that sends a byte every second never trips
-    it. These hooks check the call's deadline before each request and after each chunk
-    of a reply, and count the reply's bytes (the declared length first, then what
-    arrives), so a reply is cut as soon as it is too slow or too large.
-    """
-    hooks = client.event_hooks
-    hooks["request"] = [*hooks["request"], _check_deadline]
-    hooks["response"] = [*hooks["response"], lambda r: _bound_response(r, max_bytes)]
-    client.event_hooks = hooks
-
-
-def _overdue(request: httpx2.Request) -> Exception:
-    import openai
-
-    # An OpenAIError: the SDK passes it straight up instead of retrying.
-    return openai.APITimeoutError(request=request)
-
-
-def _check_deadline(request: httpx2.Request) -> None:
-    deadline = _DEADLINE.get()
-    if deadline is not None and time.monotonic() > deadline:
-        raise _overdue(request)
-
-
-def _bound_response(response: httpx2.Response, max_bytes: int) -> None:
-    import httpx2
-
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise _too_large_error()(f"the reply declares {declared} bytes")
-    inner, request, deadline = response.stream, response.request, _DEADLINE.get()
-
-    class Bounded(httpx2.SyncByteStream):
-        def __iter__(self) -> Iterator[bytes]:
-            seen = 0
-            for chunk in inner:  # type: ignore[union-attr]
-                seen += len(chunk)
-                if seen > max_bytes:
-                    raise _too_large_error()(f"the reply passed {max_bytes} bytes")
-                if deadline is not None and time.monotonic() > deadline:
-                    raise _overdue(request)
-                yield chunk
-
-        def close(self) -> None:
-            inner.close()  # type: ignore[union-attr]
-
-    response.stream = Bounded()
-
-
-def within_deadline(seconds: float, call: Callable[[], T]) -> T:
-    """Run ``call``, giving up after ``seconds`` of wall-clock time, whatever it is doing.
-
-    The call runs in a daemon thread (with this context, so LangChain's callbacks and
-    the deadline travel with it); if it has not finished by the deadline, the wait ends
-    and :class:`_Overdue` is raised. The abandoned call stops at its next HTTP read (the
-    hooks of :func:`bound_replies`) or its socket timeout; being a daemon, it never
-    holds the process open.
-    """
-    deadline = time.monotonic() + seconds
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        _DEADLINE.set(deadline)
-        try:
-            outcome["value"] = call()
-        except BaseException as exc:  # handed to the waiting thread, re-raised there
-            outcome["error"] = exc
-
-    context = contextvars.copy_context()
-    worker = threading.Thread(target=context.run, args=(run,), name="factcheck-llm", daemon=True)
-    worker.start()
-    worker.join(max(0.0, deadline - time.monotonic()))
-    if worker.is_alive():
-        raise _Overdue
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
-
-
-class _Overdue(Exception):
-    """The whole model call outlasted ``FACTCHECK_LLM_TIMEOUT``."""
-
-
-def describe_api_error(exc: Exception, settings: Settings) -> str | None:
-    """A one-line message for a model-server failure, or None if ``exc`` is not one.
-
-    Never includes the API key or the server's own error text (which may echo the key).
-    """
-    import openai
-
-    where = settings.openai_base_url or "api.openai.com"
-    if isinstance(exc, _Overdue | openai.APITimeoutError):
-        return (
-            f"the model at {where} did not answer within {settings.llm_timeout:g} s "
-            "(FACTCHECK_LLM_TIMEOUT)"
-        )
-    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-        return (
-            f"the model server at {where} refused the request ({exc.status_code}): check "
-            "OPENAI_API_KEY"
-        )
-    if isinstance(exc, openai.NotFoundError):
-        return (
-            f"model {settings.llm_model!r} was not found at {where} (404): set "
-            "FACTCHECK_LLM_MODEL to a model the server has"
-        )
-    if isinstance(exc, openai.APIConnectionError):
-        return f"cannot reach the model server at {where}: is it running? (OPENAI_BASE_URL)"
-    if isinstance(exc, openai.RateLimitError):
-        return (
-            f"the model server at {where} is rate-limiting requests (429) after "
-            f"{settings.llm_max_retries} retries; try again later"
-        )
-    if isinstance(exc, openai.InternalServerError):
-        return (
-            f"the model server at {where} failed ({exc.status_code}) after "
-            f"{settings.llm_max_retries} retries"
-        )
-    if isinstance(exc, openai.APIStatusError):
-        return f"the model server at {where} answered {exc.status_code}"
-    return None
-
-
 # -- answering ---------------------------------------------------------------------------
-
-
-def format_passages(hits: Sequence[Hit]) -> str:
-    """Number the passages for the prompt: ``[n] (source, line L)`` then the text.
-
-    The header holds no title: models copied it as a "quote", and a title is not in the
-    passage unless the passage starts the article.
-    """
-    blocks = []
-    for n, hit in enumerate(hits, start=1):
-        c = hit.chunk
-        blocks.append(f"[{n}] ({c.source}, line {c.line})\n{c.text}")
-    return "\n\n".join(blocks)
-
-
-def _find_in_passages(
-    quote: str, hits: Sequence[Hit], named: int
-) -> tuple[StoredChunk, Span] | None:
-    """Find ``quote`` in the passage the model named, else in another passage given.
-
-    Small models copy a sentence exactly but give the wrong passage number. The quote is
-    still verbatim in a passage retrieved for this question, so it is kept, credited to
-    the passage it is really in. A quote in no retrieved passage is never accepted.
-    """
-    order = [named - 1, *(i for i in range(len(hits)) if i != named - 1)]
-    for i in order:
-        span = locate(quote, hits[i].chunk.text)
-        if span is not None:
-            return hits[i].chunk, span
-    return None
 
 
 class LLMAnswerer:
@@ -386,7 +117,8 @@ class LLMAnswerer:
 
         Raises:
             InputError: The question is empty.
-            LLMError: The model server failed (see :func:`describe_api_error`).
+            LLMError: The model server failed (see
+                :func:`assistant.llm.faults.describe_api_error`).
             LLMFormatError: The reply did not fit the schema twice.
         """
         assessment = self.extractive.assess(question, floor=self.settings.llm_min_relevance)
@@ -469,7 +201,7 @@ class LLMAnswerer:
             rest = _drop_own_lead(base.answer)
             base.answer = f"{lead_sentence(base.answers, True)} {rest}".strip()
         if not base.answers:
-            text = re.sub(_MARKERS, "", base.answer).strip()
+            text = re.sub(MARKERS, "", base.answer).strip()
             base.answers = [ShortAnswer(text, None, [c.id for c in citations])]
         return base
 
@@ -480,242 +212,3 @@ def _drop_own_lead(text: str) -> str:
     if spans and re.match(r"\W*the sources disagree\b", text[spans[0].start :], re.I):
         return text[spans[0].end :].strip() if len(spans) > 1 else ""
     return text.strip()
-
-
-def has_words(text: str) -> bool:
-    """True when ``text`` says something besides markers and punctuation."""
-    return bool(_MARKERS.sub("", text).strip(" .,;:!?"))
-
-
-def unmark(text: str) -> str:
-    """Article text with its own "[2]"s written with full-width brackets ("［2］").
-
-    In an answer, ``[n]`` means citation n. A quote that itself holds "[2]" (a footnote
-    in the article) is shown in the answer's prose this way, so that it cannot be read
-    as, or counted as, a marker; the citation itself keeps the exact text.
-    """
-    return _ONE_MARKER.sub(lambda m: f"［{m.group(1)}］", text)
-
-
-def only_markers_to(text: str, ids: set[int]) -> str:
-    """``text`` with every ``[n]`` that names no citation in ``ids`` unmarked.
-
-    The last guard against a dangling marker, whatever produced the text.
-    """
-    return _ONE_MARKER.sub(
-        lambda m: m.group(0) if int(m.group(1)) in ids else unmark(m.group(0)), text
-    )
-
-
-def first_proposals(proposals: Sequence[T]) -> tuple[Sequence[T], list[RejectedCitation]]:
-    """The first :data:`MAX_PROPOSALS` proposals, and one rejection standing for the rest."""
-    if len(proposals) <= MAX_PROPOSALS:
-        return proposals, []
-    extra = len(proposals) - MAX_PROPOSALS
-    note = RejectedCitation(
-        "", f"{extra} more quotes were not checked: a reply may offer at most {MAX_PROPOSALS}"
-    )
-    return proposals[:MAX_PROPOSALS], [note]
-
-
-def quote_relevance(answerer: ExtractiveAnswerer, assessment: Assessment, quote: str) -> float:
-    """How relevant a quote is to the question: the same measure as for sentences.
-
-    The mean of the question's term coverage (weighted by rarity) and the embedding
-    similarity; a verbatim quote far below the answer's own level is beside the point.
-    """
-    info = assessment.info
-    own = set(terms(quote))
-    cand = Candidate(
-        chunk=assessment.hits[0].chunk, hit_rank=0, start=0, end=0, text=quote,
-        context_terms=own, own_terms=own,
-    )  # fmt: skip
-    coverage = ExtractiveAnswerer.coverage(info, cand) if info.weights else 0.0
-    emb = answerer.embeddings
-    q = np.asarray(emb.embed_query(assessment.question), dtype=np.float32)
-    v = np.asarray(emb.embed_documents([quote])[0], dtype=np.float32)
-    return 0.5 * coverage + 0.5 * float(q @ v)
-
-
-def verify_proposal(
-    passage: int,
-    quote: str,
-    hits: Sequence[Hit],
-    reader: SourceReader,
-    citation_id: int,
-    *,
-    relevance: Callable[[str], float] | None = None,
-    min_relevance: float = 0.0,
-) -> Citation | RejectedCitation:
-    """Turn one quote a model proposed into a verified citation, or say why not.
-
-    The quote must stand verbatim (up to typography) in a passage given to the model
-    (the one it names, or another: models misnumber), be long enough to mean something,
-    be relevant enough (when ``relevance`` is given), and stand in the file on disk.
-    """
-    quote = quote.strip()
-    if not 1 <= passage <= len(hits):
-        return RejectedCitation(
-            quote, f"cites passage {passage}, but only 1-{len(hits)} were given"
-        )
-    named = hits[passage - 1].chunk
-    found = _find_in_passages(quote, hits, passage)
-    if found is None:
-        return RejectedCitation(
-            quote,
-            f"not found verbatim in passage {passage} ({named.source}) or any other passage given",
-        )
-    chunk, span = found
-    exact = chunk.text[span.start : span.end]
-    if len(exact) < MIN_QUOTE_CHARS:
-        return RejectedCitation(quote, "too short to show anything")
-    if relevance is not None:
-        score = relevance(exact)
-        if score < min_relevance:
-            return RejectedCitation(
-                quote, f"verbatim but beside the question (relevance {score:.2f})"
-            )
-    cited = reader.cite(citation_id, exact, chunk)
-    if isinstance(cited, RejectedCitation):
-        return RejectedCitation(quote, cited.reason)
-    return cited
-
-
-T = TypeVar("T")
-
-
-def with_api_errors(settings: Settings, call: Callable[[], T]) -> T:
-    """Run a model call within ``llm_timeout``, turning failures into one-line errors.
-
-    The timeout bounds the whole call, retries and the reply's last byte included.
-
-    Raises:
-        LLMError: The server failed, or the call outlasted the timeout.
-        LLMFormatError: The reply was too large to be an answer (refused, not read).
-    """
-    try:
-        return within_deadline(settings.llm_timeout, call)
-    except FactCheckError:
-        raise
-    except Exception as exc:
-        if isinstance(exc, _ReplyTooLarge):
-            raise LLMFormatError(
-                f"the model's reply was larger than {max_reply_bytes(settings)} bytes "
-                f"(FACTCHECK_LLM_MAX_TOKENS={settings.llm_max_tokens}); refused"
-            ) from exc
-        message = describe_api_error(exc, settings)
-        if message is None:
-            raise
-        raise LLMError(message) from exc
-
-
-def ask_structured(chat_model: BaseChatModel, schema: type[BaseModel], prompt: str) -> BaseModel:
-    """Ask for a reply in ``schema``; one retry when the reply does not fit.
-
-    The openai SDK parses structured replies itself and raises on broken JSON, a missing
-    field or a reply cut off at the token limit: those are format failures.
-
-    Raises:
-        LLMFormatError: Two replies in a row did not fit the schema.
-    """
-    import openai
-    from langchain_core.exceptions import OutputParserException
-    from langchain_core.messages import HumanMessage
-    from pydantic import ValidationError
-
-    format_errors = (
-        ValidationError,
-        OutputParserException,
-        ValueError,  # json.JSONDecodeError
-        openai.LengthFinishReasonError,
-        openai.ContentFilterFinishReasonError,
-    )
-    structured = chat_model.with_structured_output(schema, method="json_schema")
-    first = HumanMessage(prompt)
-    messages: list[Any] = [first]
-    problem = ""
-    for _attempt in range(2):
-        try:
-            parsed = structured.invoke(messages)
-        except format_errors as exc:
-            problem = _first_line(exc)
-        else:
-            if isinstance(parsed, schema):
-                return parsed
-            problem = "no answer object in the reply"
-        messages = [
-            first,
-            HumanMessage(
-                f"Your previous reply could not be read ({problem}). Reply with only the "
-                "JSON object described, complete and valid."
-            ),
-        ]
-    raise LLMFormatError(f"the model's reply did not fit the answer format twice ({problem})")
-
-
-def _first_line(exc: Exception) -> str:
-    # The parser's message may quote the reply, and a server may put anything there.
-    text = redact(str(exc)).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:200]
-
-
-def rewrite_markers(text: str, by_passage: dict[int, list[int]], all_ids: list[int]) -> str:
-    """Replace passage markers [n] with the ids of their verified citations.
-
-    A marker whose passage has no verified citation is removed, and a sentence left
-    with no marker is dropped: it rested only on quotes that did not verify (an
-    invented quote, or one a hostile article asked the model to make up), or cited
-    nothing at all, so it must not stand in the answer as if sourced. A verified
-    citation the text never points at gets its marker appended, so every citation is
-    referenced.
-
-    Raises:
-        LLMFormatError: A marker's number is too long to be a passage number.
-    """
-
-    def repl(m: re.Match[str]) -> str:
-        ids: list[int] = []
-        for part in m.group(1).split(","):
-            digits = part.strip()
-            if len(digits) > _MAX_MARKER_DIGITS:
-                raise LLMFormatError(
-                    f"the model's text has a marker that is not a passage number "
-                    f"([{digits[:12]}...], {len(digits)} digits)"
-                )
-            for i in by_passage.get(int(digits), []):
-                if i not in ids:
-                    ids.append(i)
-        return "".join(f"[{i}]" for i in ids)
-
-    kept: list[str] = []
-    for sentence in _sentences(text):
-        rewritten = _MARKERS.sub(repl, sentence)
-        if _ONE_MARKER.search(rewritten):
-            kept.append(rewritten)
-    out = " ".join(kept)
-    out = re.sub(r"\s+([.,;:!?])", r"\1", out)  # no space left before punctuation
-    out = re.sub(r"[ \t]{2,}", " ", out).strip()
-    used = {int(i) for i in re.findall(r"\[(\d+)\]", out)}
-    missing = [i for i in all_ids if i not in used]
-    if missing:
-        out = f"{out} {''.join(f'[{i}]' for i in missing)}".strip()
-    return out
-
-
-def _sentences(text: str) -> list[str]:
-    """The model's text as sentences, each with the markers that follow it.
-
-    The project's own splitter keeps "U.S." and initials inside a sentence. It starts a
-    new sentence at "[2]" after a period ("... killed. [2] The ..."), so a run of markers
-    that opens a sentence is given back to the one before it.
-    """
-    out: list[str] = []
-    for span in split_sentences(text):
-        piece = text[span.start : span.end]
-        lead = _LEADING_MARKERS.match(piece)
-        if lead and out:
-            out[-1] = f"{out[-1]} {lead.group(0).strip()}"
-            piece = piece[lead.end() :].strip()
-        if piece:
-            out.append(piece)
-    return out

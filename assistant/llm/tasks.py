@@ -2,7 +2,7 @@
 
 Each task asks the model for a fixed JSON shape that names, for everything it says, a
 passage and a sentence copied from it. Every such quote goes through
-:func:`assistant.llm.chat.verify_proposal` (verbatim in a passage given, long enough, in the
+:func:`assistant.llm.quotes.verify_proposal` (verbatim in a passage given, long enough, in the
 file on disk); what fails is rejected with a reason and never shown as a citation.
 
 - check: the verdict is derived again from the evidence that verified, so a model's
@@ -23,20 +23,18 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, Field
 
 from assistant.index.retrieval import Hit
-from assistant.index.store import StoredChunk
-from assistant.llm.chat import (
+from assistant.index.schema import StoredChunk
+from assistant.llm.faults import with_api_errors
+from assistant.llm.markers import has_words, only_markers_to, rewrite_markers
+from assistant.llm.quotes import (
     MAX_PROPOSALS,
     QuotedEvidence,
-    ask_structured,
     first_proposals,
     format_passages,
-    has_words,
-    only_markers_to,
     quote_relevance,
-    rewrite_markers,
     verify_proposal,
-    with_api_errors,
 )
+from assistant.llm.structured import ask_structured
 from assistant.prompts import render
 from assistant.reasoning.answer import Candidate
 from assistant.reasoning.check import CheckResult, Verdict, verdict_of

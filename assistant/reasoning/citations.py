@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from assistant.index.chunking import LineIndex, Span
+from assistant.index.schema import StoredChunk
 from assistant.index.sources import SourceFiles
-from assistant.index.store import StoredChunk
 from assistant.reasoning.verify import Folded, fold, locate_folded, stands_at
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from assistant.index.chunking import LineIndex, paragraphs, split_sentences
 from assistant.index.corpus import is_within
-from assistant.index.store import StoredChunk
+from assistant.index.schema import StoredChunk
 from assistant.index.terms import NUMBER_WORDS, Token, terms, tokens
 from assistant.language import MONTH_NAME
 from assistant.reasoning.attribution import Attribution, find_attributions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.index.store import StoredChunk
+from assistant.index.schema import StoredChunk
 from assistant.reasoning.attribution import Attribution
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.index.chunking import split_sentences
-from assistant.index.store import StoredChunk
+from assistant.index.schema import StoredChunk
 from assistant.index.terms import terms
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.citations import Citation, SourceReader

@@ -1,0 +1,144 @@
+"""The passages a model is shown, and checking each quote it proposes from them.
+
+Passages are numbered ``[n]`` for the prompt; a quote the model offers names a passage
+and must stand verbatim (up to typography) in one of those given, be long enough to
+mean something, be relevant to the question and stand in the file on disk, or it is a
+rejected citation with a reason. Only the first :data:`MAX_PROPOSALS` quotes of a reply
+are checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from assistant.index.chunking import Span
+from assistant.index.retrieval import Hit
+from assistant.index.schema import StoredChunk
+from assistant.index.terms import terms
+from assistant.reasoning.answer import Assessment, Candidate, ExtractiveAnswerer
+from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
+from assistant.reasoning.verify import locate
+
+T = TypeVar("T")
+
+MIN_QUOTE_CHARS = 12  # a shorter "quote" ("the", "five") verifies trivially and proves nothing
+# A reply offers a handful of quotes; checking each costs an embedding. Past this many
+# the rest are not checked (a hostile or runaway server could send 10,000).
+MAX_PROPOSALS = 50
+
+
+class QuotedEvidence(BaseModel):
+    """One quote the model offers as evidence."""
+
+    passage: int = Field(description="The number n of the passage quoted, as in [n].")
+    quote: str = Field(
+        description="A sentence copied exactly, character for character, from that passage."
+    )
+
+
+def format_passages(hits: Sequence[Hit]) -> str:
+    """Number the passages for the prompt: ``[n] (source, line L)`` then the text.
+
+    The header holds no title: models copied it as a "quote", and a title is not in the
+    passage unless the passage starts the article.
+    """
+    blocks = []
+    for n, hit in enumerate(hits, start=1):
+        c = hit.chunk
+        blocks.append(f"[{n}] ({c.source}, line {c.line})\n{c.text}")
+    return "\n\n".join(blocks)
+
+
+def _find_in_passages(
+    quote: str, hits: Sequence[Hit], named: int
+) -> tuple[StoredChunk, Span] | None:
+    """Find ``quote`` in the passage the model named, else in another passage given.
+
+    Small models copy a sentence exactly but give the wrong passage number. The quote is
+    still verbatim in a passage retrieved for this question, so it is kept, credited to
+    the passage it is really in. A quote in no retrieved passage is never accepted.
+    """
+    order = [named - 1, *(i for i in range(len(hits)) if i != named - 1)]
+    for i in order:
+        span = locate(quote, hits[i].chunk.text)
+        if span is not None:
+            return hits[i].chunk, span
+    return None
+
+
+def first_proposals(proposals: Sequence[T]) -> tuple[Sequence[T], list[RejectedCitation]]:
+    """The first :data:`MAX_PROPOSALS` proposals, and one rejection standing for the rest."""
+    if len(proposals) <= MAX_PROPOSALS:
+        return proposals, []
+    extra = len(proposals) - MAX_PROPOSALS
+    note = RejectedCitation(
+        "", f"{extra} more quotes were not checked: a reply may offer at most {MAX_PROPOSALS}"
+    )
+    return proposals[:MAX_PROPOSALS], [note]
+
+
+def quote_relevance(answerer: ExtractiveAnswerer, assessment: Assessment, quote: str) -> float:
+    """How relevant a quote is to the question: the same measure as for sentences.
+
+    The mean of the question's term coverage (weighted by rarity) and the embedding
+    similarity; a verbatim quote far below the answer's own level is beside the point.
+    """
+    info = assessment.info
+    own = set(terms(quote))
+    cand = Candidate(
+        chunk=assessment.hits[0].chunk, hit_rank=0, start=0, end=0, text=quote,
+        context_terms=own, own_terms=own,
+    )  # fmt: skip
+    coverage = ExtractiveAnswerer.coverage(info, cand) if info.weights else 0.0
+    emb = answerer.embeddings
+    q = np.asarray(emb.embed_query(assessment.question), dtype=np.float32)
+    v = np.asarray(emb.embed_documents([quote])[0], dtype=np.float32)
+    return 0.5 * coverage + 0.5 * float(q @ v)
+
+
+def verify_proposal(
+    passage: int,
+    quote: str,
+    hits: Sequence[Hit],
+    reader: SourceReader,
+    citation_id: int,
+    *,
+    relevance: Callable[[str], float] | None = None,
+    min_relevance: float = 0.0,
+) -> Citation | RejectedCitation:
+    """Turn one quote a model proposed into a verified citation, or say why not.
+
+    The quote must stand verbatim (up to typography) in a passage given to the model
+    (the one it names, or another: models misnumber), be long enough to mean something,
+    be relevant enough (when ``relevance`` is given), and stand in the file on disk.
+    """
+    quote = quote.strip()
+    if not 1 <= passage <= len(hits):
+        return RejectedCitation(
+            quote, f"cites passage {passage}, but only 1-{len(hits)} were given"
+        )
+    named = hits[passage - 1].chunk
+    found = _find_in_passages(quote, hits, passage)
+    if found is None:
+        return RejectedCitation(
+            quote,
+            f"not found verbatim in passage {passage} ({named.source}) or any other passage given",
+        )
+    chunk, span = found
+    exact = chunk.text[span.start : span.end]
+    if len(exact) < MIN_QUOTE_CHARS:
+        return RejectedCitation(quote, "too short to show anything")
+    if relevance is not None:
+        score = relevance(exact)
+        if score < min_relevance:
+            return RejectedCitation(
+                quote, f"verbatim but beside the question (relevance {score:.2f})"
+            )
+    cited = reader.cite(citation_id, exact, chunk)
+    if isinstance(cited, RejectedCitation):
+        return RejectedCitation(quote, cited.reason)
+    return cited
