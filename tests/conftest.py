@@ -94,6 +94,14 @@ def seed_fc(tmp_path_factory: pytest.TempPathFactory) -> FactCheck:
     return fc
 
 
+@pytest.fixture(scope="session")
+def invented_fc(tmp_path_factory: pytest.TempPathFactory) -> FactCheck:
+    """The invented articles of ``tests/invented.py`` ingested once (shared, read-only)."""
+    from tests.invented import ARTICLES, ingested
+
+    return ingested(tmp_path_factory.mktemp("invented"), ARTICLES)
+
+
 from tests.llm_support import llm_fc, no_sleep  # noqa: E402  (shared fixtures)
 from tests.local_site import site  # noqa: E402  (a web site on 127.0.0.1)
 

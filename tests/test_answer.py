@@ -1,4 +1,4 @@
-"""Extractive answers on the development questions, and the JSON contract."""
+"""Extractive answers: invented questions of each kind, the seeds, the JSON contract."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pytest
 from assistant.app import FactCheck
 from assistant.reasoning.answer import ABSTAIN_TEXT, ExtractiveAnswerer
 from assistant.settings import Settings
-from tests.conftest import dev_params, source_text
+from tests.conftest import source_text
+from tests.invented import assert_cited_verbatim, ingested
 
 
 def _assert_citations_stand(answer, root=None):
@@ -18,23 +19,210 @@ def _assert_citations_stand(answer, root=None):
         assert f"[{c.id}]" in answer.answer
 
 
-def _dev(kinds):
-    return dev_params(lambda q: q["kind"] in kinds)
+# -- invented articles (tests/invented.py): one question of each kind ---------------------
 
 
-@pytest.mark.parametrize("q", _dev(("who_said", "number", "fact")))
-def test_dev_questions_are_answered_with_verified_citations(seed_fc, q):
-    answer = seed_fc.ask(q["question"])
-    assert not answer.abstained
-    assert any(a.lower() in answer.answer.lower() for a in q["answer_any"]), answer.answer
-    assert answer.citations
-    _assert_citations_stand(answer)
+def _xfail(reason: str):
+    return pytest.mark.xfail(strict=True, reason=reason)
 
 
-@pytest.mark.parametrize("q", _dev(("unanswerable",)))
-def test_dev_unanswerable_questions_abstain(seed_fc, q):
-    answer = seed_fc.ask(q["question"])
-    assert answer.abstained and answer.answer == ABSTAIN_TEXT and answer.citations == []
+def _first_cited(answer, source: str, *words: str):
+    """The first citation of ``answer`` from ``source`` whose quote holds every word."""
+    for c in answer.citations:
+        if c.source == source and all(w in c.quote for w in words):
+            return c
+    raise AssertionError(f"no citation of {source} holding {words}: {answer.answer}")
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker", "source", "said"),
+    [
+        # "X said ...", with the speaker's title before the name
+        ("Who said 40 people were hurt?", "Oona Brask", "marrowdale-flood.txt", "40"),
+        ("Who said 52 people were hurt?", "Rafael Quint", "marrowdale-wire.txt", "52"),
+        # "..., said X"
+        ("Who said the flood wall held?", "Pieter Vohl", "marrowdale-flood.txt", "flood wall"),
+        # "according to X"
+        (
+            "Who said about 600 residents slept in the school gym?",
+            "town council", "marrowdale-flood.txt", "600",
+        ),
+        # a quotation, then "said X"
+        (
+            "Who said the town was picked for its rail links?",
+            "Morrow", "quillfeather.txt", "rail links",
+        ),
+        # "..., X reported"
+        (
+            "Who reported that the frost destroyed a third of the blossom?",
+            "growers' cooperative", "orchard.txt", "a third",
+        ),
+        ("Who said the lamp room holds ship logs?", "Hanne Lisko", "lighthouse.txt", "ship logs"),
+        pytest.param(
+            "Who said the train drivers walked out?", "Bram Tellis", "rail-strike.txt",
+            "walked out",
+            marks=_xfail("', union leader X said' after the clause: the answer is the sentence"),
+            id="trailing-lower-case-title",
+        ),
+        pytest.param(
+            "Who told reporters the factory would open next spring?", "Dalia Morrow",
+            "quillfeather.txt", "next spring",
+            marks=_xfail("'..., chief executive X told reporters' is not read as a speaker"),
+            id="told-reporters",
+        ),
+    ],
+)  # fmt: skip
+def test_who_said_names_the_speaker_and_cites_the_sentence(
+    invented_fc, question, speaker, source, said
+):
+    answer = invented_fc.ask(question, "extractive")
+    assert not answer.abstained, answer.answer
+    # The short answer is the speaker, not the sentence that holds what was said.
+    assert answer.answers and speaker in answer.answers[0].text, answer.answer
+    assert said not in answer.answers[0].text, answer.answer
+    cited = _first_cited(answer, source, said, speaker)
+    assert cited.id in answer.answers[0].citations
+    assert_cited_verbatim(answer, invented_fc.settings.corpus)
+
+
+@pytest.mark.parametrize(
+    ("question", "figure", "source", "sentence"),
+    [
+        (
+            "How many workers will the Sarnia Falls plant employ?", "350",
+            "quillfeather.txt", "The plant will employ 350 workers",
+        ),
+        (
+            "How many votes did Greta Holm get?", "18,204",
+            "vantorp-election.txt", "with 18,204 votes",
+        ),
+        (
+            "How long did the Kesmark train drivers strike?", "48 hours",
+            "rail-strike.txt", "walked out for 48 hours",
+        ),
+        (
+            "What share of the apple blossom did the frost destroy?", "a third",
+            "orchard.txt", "destroyed about a third",
+        ),
+        pytest.param(
+            "How much is an adult ticket at the Port Ellery lighthouse museum?", "8 euros",
+            "lighthouse.txt", "Tickets cost 8 euros",
+            marks=_xfail("a price asked with 'how much is' abstains though the article gives it"),
+            id="ticket-price",
+        ),
+    ],
+)  # fmt: skip
+def test_a_number_question_gets_the_figure_cited(invented_fc, question, figure, source, sentence):
+    answer = invented_fc.ask(question, "extractive")
+    assert not answer.abstained, answer.answer
+    assert figure in answer.answers[0].text, answer.answer
+    assert not answer.disagreement  # one source, one figure
+    cited = _first_cited(answer, source, sentence)
+    assert cited.id in answer.answers[0].citations
+    assert_cited_verbatim(answer, invented_fc.settings.corpus)
+
+
+def test_two_sources_with_different_figures_are_both_shown_and_the_disagreement_flagged(
+    invented_fc,
+):
+    answer = invented_fc.ask("How many people were hurt in the Marrowdale flood?", "extractive")
+    assert answer.disagreement and answer.answer.startswith("The sources disagree")
+    by_figure = {a.text: a for a in answer.answers}
+    assert {"40", "52"} <= set(by_figure), answer.answer
+    forty = _first_cited(answer, "marrowdale-flood.txt", "40 people were hurt")
+    fifty_two = _first_cited(answer, "marrowdale-wire.txt", "52 people were hurt")
+    assert forty.id in by_figure["40"].citations and fifty_two.id in by_figure["52"].citations
+    assert "Oona Brask" in (by_figure["40"].who or "")
+    assert "Rafael Quint" in (by_figure["52"].who or "")
+    assert_cited_verbatim(answer, invented_fc.settings.corpus)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="a rival figure worded less like the question is not flagged"
+)
+def test_a_rival_figure_in_other_words_is_still_a_disagreement(tmp_path):
+    # The same flood, the same count, two reports: only the second repeats the town's name.
+    fc = ingested(
+        tmp_path,
+        {
+            "local.txt": "Flood\n\nFire chief Oona Brask said 40 people were hurt in the flood.\n",
+            "wire.txt": (
+                "Hospital opens an extra ward\n\n52 people were hurt in the Marrowdale flood, "
+                "said Rafael Quint, director of St Ansel's hospital.\n"
+            ),
+        },
+    )
+    answer = fc.ask("How many people were hurt in the Marrowdale flood?", "extractive")
+    assert {"40", "52"} <= {a.text for a in answer.answers}, answer.answer
+    assert answer.disagreement
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "source", "sentence"),
+    [
+        (
+            "Where will Quillfeather Robotics open its second factory?", "Sarnia Falls",
+            "quillfeather.txt", "second factory in Sarnia Falls",
+        ),
+        (
+            "When was Quillfeather Robotics founded?", "2009",
+            "quillfeather.txt", "founded in 2009",
+        ),
+        (
+            "Who is the chief executive of Quillfeather Robotics?", "Dalia Morrow",
+            "quillfeather.txt", "chief executive Dalia Morrow",
+        ),
+        (
+            "Who won the Vantorp mayoral election?", "Greta Holm",
+            "vantorp-election.txt", "Greta Holm of the Green Alliance won",
+        ),
+        (
+            "When was the Vantorp mayoral election held?", "12 March",
+            "vantorp-election.txt", "on 12 March",
+        ),
+        pytest.param(
+            "Which river burst its banks in Marrowdale?", "Tessel",
+            "marrowdale-flood.txt", "Tessel River over its banks",
+            marks=_xfail("'which river' abstains though the sentence names the Tessel River"),
+            id="which-river",
+        ),
+        pytest.param(
+            "Who is the coach of the Brenwick Rowing Club?", "Sami Okafor",
+            "regatta.txt", "Coach Sami Okafor",
+            marks=_xfail("a role given as a title before the name ('Coach X') is not found"),
+            id="coach-title",
+        ),
+    ],
+)  # fmt: skip
+def test_a_fact_question_gets_the_name_place_or_date_cited(
+    invented_fc, question, expected, source, sentence
+):
+    answer = invented_fc.ask(question, "extractive")
+    assert not answer.abstained, answer.answer
+    assert expected in answer.answers[0].text, answer.answer
+    cited = _first_cited(answer, source, sentence)
+    assert cited.id in answer.answers[0].citations
+    assert_cited_verbatim(answer, invented_fc.settings.corpus)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much did the Marrowdale flood cost insurers?",  # the topic, not the figure
+        "Who is the finance director of Quillfeather Robotics?",  # the company, not the role
+        "How many seats does the Vantorp city council have?",
+        "When did the Tessel River last flood before this year?",
+        pytest.param(
+            "Who designed the new flood wall in Marrowdale?",
+            marks=_xfail("the speaker of a sentence about the wall is given as its designer"),
+            id="wall-designer",
+        ),
+    ],
+)
+def test_a_question_the_articles_do_not_answer_abstains(invented_fc, question):
+    answer = invented_fc.ask(question, "extractive")
+    assert answer.abstained and answer.answer == ABSTAIN_TEXT, answer.answer
+    assert answer.citations == [] and answer.answers == []
 
 
 def test_off_topic_question_abstains(seed_fc):
@@ -144,14 +332,26 @@ def _recording_sentences(answerer: ExtractiveAnswerer) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("q", dev_params())
-def test_sentences_below_the_floor_are_not_embedded_and_nothing_above_it_changes(seed_fc, q):
-    answerer = seed_fc._extractive()
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who said 40 people were hurt?",
+        "How many people were hurt in the Marrowdale flood?",
+        "When was Quillfeather Robotics founded?",
+        "Who won the Vantorp mayoral election?",
+        "How much did the Marrowdale flood cost insurers?",
+        "What did the farmers do to protect their trees from the cold?",
+    ],
+)
+def test_sentences_below_the_floor_are_not_embedded_and_nothing_above_it_changes(
+    invented_fc, question
+):
+    answerer = invented_fc._extractive()
     texts = _recording_sentences(answerer)
-    full = answerer.assess(q["question"], floor=0.0)  # 0.5 * coverage + 0.5 >= 0: all
+    full = answerer.assess(question, floor=0.0)  # 0.5 * coverage + 0.5 >= 0: all
     embedded_all = len(texts)
     texts.clear()
-    lean = answerer.assess(q["question"])
+    lean = answerer.assess(question)
     assert len(texts) <= embedded_all
     floor = answerer.min_relevance
     above = [
@@ -164,7 +364,9 @@ def test_sentences_below_the_floor_are_not_embedded_and_nothing_above_it_changes
         for c in lean.candidates
         if c.relevance >= floor
     ] == above
-    assert answerer.answer_from(lean).to_json() == answerer.answer_from(full).to_json()
+    answer = answerer.answer_from(full)
+    assert answer.abstained or above  # an answer comes from sentences above the floor
+    assert answerer.answer_from(lean).to_json() == answer.to_json()
 
 
 def test_an_answer_embeds_fewer_sentences_than_it_reads(seed_fc):

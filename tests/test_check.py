@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import dev_params, source_text
+from tests.conftest import source_text
+from tests.invented import assert_cited_verbatim
 
 
 def _stands(result) -> None:
@@ -13,12 +14,152 @@ def _stands(result) -> None:
         assert f"[{c.id}]" in result.explanation
 
 
-@pytest.mark.parametrize("q", dev_params(lambda q: q["kind"] == "claim"))
-def test_dev_claims_get_the_right_verdict(seed_fc, q):
-    result = seed_fc.check(q["question"])
-    assert result.verdict == q["verdict"], result.explanation
-    assert result.citations
-    _stands(result)
+# -- invented articles (tests/invented.py) ---------------------------------------------
+
+
+def _xfail(reason: str):
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "sentence"),
+    [
+        # other words for the same figure
+        (
+            "Quillfeather Robotics will hire 350 workers at its new plant.",
+            "quillfeather.txt", "The plant will employ 350 workers",
+        ),
+        # the claim names its source, who said it with a title before the name
+        (
+            "Oona Brask said 40 people were hurt in the flood.",
+            "marrowdale-flood.txt", "Regional fire chief Oona Brask said 40",
+        ),
+        # a name, with the source given by "according to"
+        (
+            "Greta Holm won the Vantorp mayoral election.",
+            "vantorp-election.txt", "Greta Holm of the Green Alliance won",
+        ),
+        ("The Kesmark train drivers struck for 48 hours.", "rail-strike.txt", "for 48 hours"),
+        pytest.param(
+            "Lotte Maris said the Dunmere council approved a budget of 41 million crowns.",
+            "dunmere-budget.txt", "41 million crowns",
+            marks=_xfail("', treasurer X said' after the clause is not taken as X's own word"),
+            id="trailing-speaker",
+        ),
+    ],
+)  # fmt: skip
+def test_a_claim_the_articles_state_is_supported_by_the_sentence_cited(
+    invented_fc, claim, source, sentence
+):
+    result = invented_fc.check(claim, "extractive")
+    assert result.verdict == "supported", result.explanation
+    assert any(c.source == source and sentence in c.quote for c in result.citations)
+    assert_cited_verbatim(result, invented_fc.settings.corpus)
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "sentence"),
+    [
+        # another figure for the same count
+        (
+            "The Quillfeather plant in Sarnia Falls will employ 900 workers.",
+            "quillfeather.txt", "employ 350 workers",
+        ),
+        (
+            "Fire chief Oona Brask said 75 people were hurt.",
+            "marrowdale-flood.txt", "Oona Brask said 40",
+        ),
+        (
+            "The Ostwick library will stay open until 8 pm on weekdays.",
+            "ostwick-library.txt", "until 10 pm",
+        ),
+        # a negation in the article against a plain claim
+        (
+            "The council ordered an evacuation of the upper town of Marrowdale.",
+            "marrowdale-flood.txt", "did not order an evacuation",
+        ),
+        (
+            "Eberly's campaign asked for a recount.",
+            "vantorp-election.txt", "would not ask for a recount",
+        ),
+        # a negated claim against a plain article
+        (
+            "Bram Tellis said the train drivers would not strike.",
+            "rail-strike.txt", "walked out for 48 hours",
+        ),
+        # another name in the claim's slot
+        (
+            "Tomas Eberly won the Vantorp mayoral election.",
+            "vantorp-election.txt", "Greta Holm of the Green Alliance won",
+        ),
+        pytest.param(
+            "Quillfeather Robotics was founded in 2012.",
+            "quillfeather.txt", "founded in 2009",
+            marks=_xfail("another founding year is not read as a contradiction"),
+            id="other-year",
+        ),
+    ],
+)  # fmt: skip
+def test_a_claim_the_articles_contradict_is_refuted_with_the_sentence_cited(
+    invented_fc, claim, source, sentence
+):
+    result = invented_fc.check(claim, "extractive")
+    assert result.verdict == "refuted", result.explanation
+    assert any(c.source == source and sentence in c.quote for c in result.citations)
+    assert_cited_verbatim(result, invented_fc.settings.corpus)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The price of coffee rose sharply in Brazil last year.",  # nothing like it
+        "The Brenwick Rowing Club bought a new boat.",  # the club, not the boat
+        "The Marrowdale flood was caused by a burst dam.",  # the flood, not its cause
+    ],
+)
+def test_a_claim_the_articles_do_not_address_is_not_enough_info(invented_fc, claim):
+    result = invented_fc.check(claim, "extractive")
+    assert result.verdict == "not_enough_info", result.explanation
+    assert_cited_verbatim(result, invented_fc.settings.corpus)
+
+
+def test_a_hedged_figure_one_source_meets_and_another_does_not_is_conflicting(invented_fc):
+    # The flood's two reports: 52 hurt is more than 45, 40 is not.
+    result = invented_fc.check(
+        "More than 45 people were hurt in the Marrowdale flood.", "extractive"
+    )
+    assert result.verdict == "conflicting", result.explanation
+    quotes = {c.source: c.quote for c in result.citations}
+    assert "52 people were hurt" in quotes["marrowdale-wire.txt"]
+    assert "40 people were hurt" in quotes["marrowdale-flood.txt"]
+    assert_cited_verbatim(result, invented_fc.settings.corpus)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        pytest.param(
+            "52 people were hurt in the flood.",
+            marks=_xfail("the exact figure's report decides; the other (40) is cut off"),
+            id="exact-figure",
+        ),
+        pytest.param(
+            "52 people were hurt in the Marrowdale flood.",
+            marks=_xfail("refuted: the explanation sets Rafael Quint against Marrowdale"),
+            id="exact-figure-and-place",
+        ),
+    ],
+)
+def test_an_exact_figure_one_source_gives_and_another_contradicts_is_conflicting(
+    invented_fc, claim
+):
+    result = invented_fc.check(claim, "extractive")
+    assert result.verdict == "conflicting", result.explanation
+    assert {c.source for c in result.citations} >= {"marrowdale-flood.txt", "marrowdale-wire.txt"}
+    assert_cited_verbatim(result, invented_fc.settings.corpus)
+
+
+# -- the seed articles ---------------------------------------------------------------------
 
 
 def test_a_source_is_judged_by_its_own_words_not_by_others_figures(seed_fc):

@@ -1,4 +1,8 @@
-"""The evaluation script: figures on the development set and on a held-out set."""
+"""The evaluation command itself: its JSON, missing files, --help, --out and --against.
+
+Its figures are not gated here: a floor on the dev or held-out questions would protect
+rules tuned to them. Behaviour is tested on invented articles (tests/invented.py).
+"""
 
 from __future__ import annotations
 
@@ -7,31 +11,13 @@ import json
 import pytest
 
 import assistant.eval as eval_module
-from assistant.eval import evaluate, main
+from assistant.eval import main
 from tests.conftest import DEV, HELDOUT, SEEDS, load_jsonl
 
 # ../shared lies beside the development checkout only; a fresh clone has none.
 needs_shared = pytest.mark.skipif(
     not DEV.is_file(), reason=f"{DEV} is absent (../shared is not part of the repository)"
 )
-
-
-@needs_shared
-def test_dev_figures_meet_the_aims(seed_fc):
-    report = evaluate(seed_fc, load_jsonl(DEV), SEEDS)
-    assert report.recall_at_k is not None and report.recall_at_k >= 0.95
-    assert report.answer_accuracy is not None and report.answer_accuracy >= 0.9
-    assert report.abstention_rate == 1.0
-    assert report.verbatim_rate == 1.0
-
-
-def test_heldout_questions_do_not_regress(seed_fc):
-    # Written independently of the answerer (see tests/data/README.md). A floor, not a
-    # target: it catches a change that helps dev by hurting unseen questions.
-    report = evaluate(seed_fc, load_jsonl(HELDOUT), SEEDS)
-    assert report.verbatim_rate == 1.0
-    assert report.answer_accuracy is not None and report.answer_accuracy >= 0.7
-    assert report.abstention_rate is not None and report.abstention_rate >= 0.75
 
 
 @needs_shared
@@ -43,6 +29,8 @@ def test_command_line_prints_json(capsys, seed_fc):
     data = json.loads(capsys.readouterr().out)
     assert {"recall_at_k", "answer_accuracy", "citation_precision", "abstention_rate"} <= set(data)
     assert "rgb" not in data  # a file named on the command line runs alone
+    # Not a figure but an invariant: every quote cited on the way stands in its file.
+    assert data["verbatim_rate"] == 1.0
 
 
 def test_command_line_reports_a_missing_file(capsys):
@@ -133,6 +121,7 @@ def test_out_writes_a_report_that_against_reads_back(capsys, tmp_path, seed_fc):
     assert main([*args, "--out", str(out)]) == 0
     saved = json.loads(out.read_text(encoding="utf-8"))
     assert saved["questions"] == len(load_jsonl(HELDOUT)) and saved["quick"] is False
+    assert saved["verbatim_rate"] == 1.0  # every quote cited stands in its file
     capsys.readouterr()
     assert main([*args, "--against", str(out)]) == 0
     printed = capsys.readouterr().out
