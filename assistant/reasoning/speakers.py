@@ -1,0 +1,41 @@
+"""Whether an attribution makes its subject a speaker or only the doer of a deed."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.reasoning.attribution import SPEECH_VERBS, Attribution
+
+# Verbs that report speech whatever follows them.
+_SPEECH_ONLY = frozenset(
+    {"said", "says", "say", "told", "tells", "added", "explained", "stated", "wrote",
+     "writes", "insisted", "insists", "argued", "warned", "urged", "noted", "clarified",
+     "believes", "assured", "according to", "cited"}
+)  # fmt: skip
+# After "announced", "reported", "confirmed" ...: a clause, a quote or a figure makes it a
+# statement ("confirmed 25 deaths", "announced that ..."), an object does not ("Acme
+# announced the Nova", "Globex reported its earnings").
+_STATEMENT_AFTER = re.compile(
+    r"\s*(?:(?:today|yesterday|earlier|later|publicly|officially|again|also|"
+    r"on\s+\w+day|last\s+\w+|this\s+\w+|in\s+a\s+statement)\s*,?\s*)*"
+    r"(?:that\b|[\"“'‘:,]|\d|(?:some|about|around|more|over|at\s+least|nearly|almost|"
+    r"up\s+to|dozens|hundreds|several|one|two|three|four|five|six|seven|eight|nine|ten)\b)",
+    re.IGNORECASE,
+)
+
+
+def speaks(sentence: str, attribution: Attribution) -> bool:
+    """True when the attribution makes its subject a speaker, not just the doer of a deed.
+
+    "The Kremlin said ..." and "X confirmed 25 deaths" report what a source said;
+    "Acme announced the Nova 7" tells what Acme did: the sentence, not Acme, says
+    it. Only a speaker is named as the voice of a sentence or as a claim's source.
+    """
+    if attribution.is_pronoun:
+        return False
+    verb = (attribution.verb or "").lower()
+    if attribution.via or verb in _SPEECH_ONLY or verb not in SPEECH_VERBS.split("|"):
+        return True
+    text = re.sub(r"\s*\([^()]*\)", "", sentence)  # as find_attributions reads it
+    m = re.compile(re.escape(verb) + r"\b", re.IGNORECASE).search(text, attribution.pos)
+    return bool(m and _STATEMENT_AFTER.match(text, m.end()))
