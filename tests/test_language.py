@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language import MONTH_WORD, YEAR, month_number, years_in
+from assistant.language import MONTH_WORD, WEEKDAY, YEAR, month_number, years_in
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,12 @@ def test_years_are_whole_numbers_from_1800_to_2099() -> None:
     assert years_in("Built in 1886, rebuilt in 2019 for 4,208 residents.") == {"1886", "2019"}
     assert years_in("Flight 17995 landed; 1799 or 2100 are out of range.") == set()
     assert YEAR.fullmatch("2031") and not YEAR.fullmatch("20310")
+
+
+def test_a_count_may_follow_a_weekday_but_not_a_name() -> None:
+    from assistant.reasoning.figures import figures
+
+    assert [f.low for f in figures("By Thursday 31 lanterns were lit.")] == [31]
+    assert figures("The Lantern 31 ferry left at dawn.") == []
+    assert WEEKDAY.search("The fair reopens on Saturday.")
+    assert not WEEKDAY.search("A sunday-school picnic.")  # lower case: not the weekday

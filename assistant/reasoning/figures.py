@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.index.terms import terms
-from assistant.language import YEAR
+from assistant.language import WEEKDAYS, YEAR
 from assistant.reasoning.claims import (
     FIGURE,
     figure_bounds,
@@ -56,9 +56,6 @@ class Figure:
 # A number right after a name is part of the name ("Nova 7", "Orbit 12", "Night Harbor 3",
 # "Zephyr Chronicles™ 2"), not a count. Weekdays are names that a count can follow.
 _NAME_BEFORE = re.compile(r"(?:^|\s)(?P<word>\w*[A-Z][\w'’-]*)[™®]?\s*$")
-_WEEKDAYS = frozenset(
-    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-)
 # A number after one of these nouns is a rank or a label ("No. 1", "season 4", "part 2").
 _LABEL_BEFORE = re.compile(
     r"(?:\b(?:no|nos|number|season|episode|part|chapter|volume|vol|round|level|phase|"
@@ -94,7 +91,7 @@ def _is_label(text: str, start: int) -> bool:
         return False
     # A capitalised word with content ("Pixel"), not "Only" or "All" opening a sentence.
     word = m.group("word")
-    return word.lower() not in _WEEKDAYS and bool(terms(word))
+    return word.lower() not in WEEKDAYS and bool(terms(word))
 
 
 def figures(text: str) -> list[Figure]:
