@@ -33,14 +33,13 @@ from typing import Any
 from assistant.app import FactCheck
 from assistant.eval_rgb import pct
 from assistant.index.formats.common import iso_date
-from assistant.language import MONTHS
+from assistant.language import ARTICLES, MONTHS
 from assistant.reasoning.answer import Answer
 from assistant.reasoning.citations import Citation, Place
 from assistant.settings import Settings
 
 TYPES = ("correct", "misinfo", "noise")
 
-_ARTICLES = frozenset({"a", "an", "the"})
 # "7,204": a comma between digits followed by exactly three is a thousands separator, and
 # goes, so the number reads as one token ("7204") however it was written.
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -110,7 +109,7 @@ def normalise(text: str) -> str:
         cat = unicodedata.category(ch)
         chars.append(" " if cat[0] in "PS" else ch)
     tokens = "".join(chars).replace(_DECIMAL_MARK, ".").split()
-    return " ".join(t for t in tokens if t not in _ARTICLES)
+    return " ".join(t for t in tokens if t not in ARTICLES)
 
 
 def _has_tokens(shown: list[str], wanted: list[str]) -> bool:

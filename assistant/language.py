@@ -1,9 +1,9 @@
-"""Shared knowledge of English that several stages read: months, years, weekdays.
+"""Shared knowledge of English that several stages read: the words, not what each does with them.
 
-Written once here, so that the sentence splitter, the question analysis, the claim
-reader and the short answers agree on what a month or a year is. Patterns match whole
-words only: "Mar" is March and "market" is not; "May" (the month, capitalised) is a
-month and the modal "may" is not.
+Months, years, weekdays and articles are written once here, so that the sentence
+splitter, the question analysis, the claim reader and the short answers agree on what a
+month or a year is. Patterns match whole words only: "Mar" is March and "market" is
+not; "May" (the month, capitalised) is a month and the modal "may" is not.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ MONTH_ABBREVIATIONS = frozenset(
     ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+# The articles, in lower case.
+ARTICLES = frozenset({"a", "an", "the"})
 
 
 def _capitalised(words: Iterable[str]) -> str:

@@ -37,3 +37,12 @@ def test_a_count_may_follow_a_weekday_but_not_a_name() -> None:
     assert figures("The Lantern 31 ferry left at dawn.") == []
     assert WEEKDAY.search("The fair reopens on Saturday.")
     assert not WEEKDAY.search("A sunday-school picnic.")  # lower case: not the weekday
+
+
+def test_an_article_opens_a_source_but_does_not_name_it() -> None:
+    from assistant.reasoning.attribution import find_attributions
+    from assistant.reasoning.claims import source_key
+
+    assert source_key("The Lakeside Water Board") == source_key("Lakeside Water Board")
+    said = find_attributions("the harbour pilots said the channel was clear.")
+    assert [a.who for a in said] == ["the harbour pilots"]

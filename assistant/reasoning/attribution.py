@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from assistant.language import ARTICLES
+
 SPEECH_VERBS = (
     "said|says|say|told|tells|reported|reports|confirmed|confirms|announced|announces|added|"
     "explained|claimed|claims|stated|states|wrote|writes|acknowledged|acknowledges|admitted|"
@@ -57,14 +59,13 @@ _CLAUSE_CUT = re.compile(
 _PARENS = re.compile(r"(?<!\s)\s*+\([^()]*\)")
 # Plural nouns that look like speech verbs: "The reports of ..." is not "X reports".
 _NOUN_LIKE = {"reports", "claims", "states", "says", "notes", "posts", "estimates", "put"}
-_DETERMINERS = {
-    "the", "a", "an", "two", "three", "four", "five", "several", "many", "some", "his",
-    "her", "their", "its", "associates", "officials", "relatives", "sources", "people",
-    "former", "local", "unnamed",
+_DETERMINERS = ARTICLES | {
+    "two", "three", "four", "five", "several", "many", "some", "his", "her", "their", "its",
+    "associates", "officials", "relatives", "sources", "people", "former", "local", "unnamed",
 }  # fmt: skip
-_BAD_LAST = {
-    "the", "a", "an", "of", "to", "about", "all", "is", "are", "was", "were", "be", "been",
-    "it", "and", "or", "not", "unable",
+_BAD_LAST = ARTICLES | {
+    "of", "to", "about", "all", "is", "are", "was", "were", "be", "been", "it", "and", "or",
+    "not", "unable",
 }  # fmt: skip
 # A relative clause or time phrase that ends a name: "Lee, who ..." is "Lee". Cut from the
 # first such word on the name's last line (see _cut_trailing).

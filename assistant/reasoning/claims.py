@@ -26,7 +26,7 @@ from assistant.index.chunking import LineIndex, paragraphs, split_sentences
 from assistant.index.corpus import is_within
 from assistant.index.store import StoredChunk
 from assistant.index.terms import NUMBER_WORDS, Token, terms, tokens
-from assistant.language import MONTH_NAME
+from assistant.language import ARTICLES, MONTH_NAME
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.verify import stands_at
@@ -609,7 +609,7 @@ def _claims_in(
 
 
 # Capitalised words that name no one: an article opening a name ("The Kremlin").
-_ARTICLES = frozenset({"The", "A", "An"})
+_ARTICLES = frozenset(a.capitalize() for a in ARTICLES)
 
 
 def source_key(who: str | None) -> frozenset[str]:

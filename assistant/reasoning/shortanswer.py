@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.index.terms import terms, tokens
-from assistant.language import MONTH_WORD, YEAR, month_number
+from assistant.language import ARTICLES, MONTH_WORD, YEAR, month_number
 from assistant.reasoning.claims import CATEGORIES, figure_category
 from assistant.reasoning.dedup import THRESHOLD, resemblance
 from assistant.reasoning.nlp import Entity, parse_many
@@ -61,7 +61,7 @@ _WORD_NUMBERS = {
 _DURATION = re.compile(
     r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries)\b", re.I
 )
-_STOP = frozenset({"the", "a", "an", "of", "and", "'s", "’s", "s"})
+_STOP = ARTICLES | {"of", "and", "'s", "’s", "s"}
 # How many candidate sentences are tagged: the best ones by score. Tagging costs about
 # 2 ms a sentence, and an answer sits in the best few dozen sentences or nowhere.
 MAX_TAGGED = 24
