@@ -33,7 +33,7 @@ from typing import Any
 from assistant.app import FactCheck
 from assistant.eval_rgb import pct
 from assistant.index.formats.common import iso_date
-from assistant.language import ARTICLES, MONTHS
+from assistant.language import ARTICLES, MONTHS, SCALES
 from assistant.reasoning.answer import Answer
 from assistant.reasoning.citations import Citation, Place
 from assistant.settings import Settings
@@ -52,12 +52,7 @@ _JOINERS = frozenset("'’.")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Words after a number that make it a magnitude or a date, not a count with a unit: "5
 # million" is not "5", and "9 October" is not a count of months.
-_NOT_UNITS = frozenset(
-    {
-        *("hundred", "thousand", "million", "billion", "trillion", "dozen"),
-        *MONTHS,
-    }
-)
+_NOT_UNITS = frozenset({*SCALES, *MONTHS})
 
 # Any month name or abbreviation (these patterns are matched ignoring case).
 _MONTHS = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"

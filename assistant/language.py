@@ -1,6 +1,6 @@
 """Shared knowledge of English that several stages read: the words, not what each does with them.
 
-Months, years, weekdays and articles are written once here, so that the sentence
+Months, years, weekdays, articles and number words are written once here, so that the sentence
 splitter, the question analysis, the claim reader and the short answers agree on what a
 month or a year is. Patterns match whole words only: "Mar" is March and "market" is
 not; "May" (the month, capitalised) is a month and the modal "may" is not.
@@ -41,6 +41,24 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 # The articles, in lower case.
 ARTICLES = frozenset({"a", "an", "the"})
+
+# Whole numbers written as one word, by value: the units to nineteen and the tens.
+NUMBER_WORDS: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+# Words that multiply the number before them: "two hundred", "three dozen", "5 million".
+SCALES: dict[str, int] = {
+    "dozen": 12,
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+}
 
 
 def _capitalised(words: Iterable[str]) -> str:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language import MONTH_WORD, WEEKDAY, YEAR, month_number, years_in
+from assistant.language import (
+    MONTH_WORD,
+    NUMBER_WORDS,
+    SCALES,
+    WEEKDAY,
+    YEAR,
+    month_number,
+    years_in,
+)
 
 
 @pytest.mark.parametrize(
@@ -46,3 +54,11 @@ def test_an_article_opens_a_source_but_does_not_name_it() -> None:
     assert source_key("The Lakeside Water Board") == source_key("Lakeside Water Board")
     said = find_attributions("the harbour pilots said the channel was clear.")
     assert [a.who for a in said] == ["the harbour pilots"]
+
+
+def test_number_words_and_scales_read_as_numbers() -> None:
+    from assistant.index.terms import terms
+
+    assert terms("forty-seven kites") == terms("47 kites")
+    assert terms("two hundred and six gulls") == terms("206 gulls")
+    assert NUMBER_WORDS["seventeen"] == 17 and SCALES["dozen"] == 12

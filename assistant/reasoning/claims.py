@@ -25,7 +25,7 @@ from typing import Any
 from assistant.index.chunking import LineIndex, paragraphs, split_sentences
 from assistant.index.corpus import is_within
 from assistant.index.store import StoredChunk
-from assistant.index.terms import NUMBER_WORDS, Token, terms, tokens
+from assistant.index.terms import NUMBER_TOKEN_WORDS, Token, terms, tokens
 from assistant.language import ARTICLES, MONTH_NAME
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
@@ -56,7 +56,7 @@ _HEDGES = (
     r"a bit more than|more than|over|at least|about|around|roughly|approximately|some|"
     r"nearly|almost|as many as|up to|fewer than|less than|anywhere from|between"
 )
-_NUMBER_WORD = r"(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+_NUMBER_WORD = r"(?:" + "|".join(sorted(NUMBER_TOKEN_WORDS, key=len, reverse=True)) + r")"
 _NUMBER = (
     r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
     + _NUMBER_WORD
