@@ -1,6 +1,7 @@
 """Shared knowledge of English that several stages read: the words, not what each does with them.
 
-Months, years, weekdays, articles and number words are written once here, so that the sentence
+Months, years, weekdays, articles, number words, vague quantities and the hedges on a
+figure are written once here, so that the sentence
 splitter, the question analysis, the claim reader and the short answers agree on what a
 month or a year is. Patterns match whole words only: "Mar" is March and "market" is
 not; "May" (the month, capitalised) is a month and the modal "may" is not.
@@ -59,6 +60,31 @@ SCALES: dict[str, int] = {
     "billion": 1_000_000_000,
     "trillion": 1_000_000_000_000,
 }
+# Quantities given without a number, as the least and the most they can mean (None:
+# unbounded, or not known): "dozens" is two dozen or more, but fewer than a hundred.
+VAGUE_QUANTITIES: dict[str, tuple[float | None, float | None]] = {
+    "a dozen": (12, 12),
+    "a few dozen": (24, 99),
+    "dozens": (24, 99),
+    "several dozen": (24, 99),
+    "several dozens": (24, 99),
+    "several hundred": (200, 999),
+    "several hundreds": (200, 999),
+    "hundreds": (200, 999),
+    "thousands": (2000, None),
+    "numerous": (None, None),
+    "multiple": (2, None),
+    "several": (3, None),
+    "an unknown number": (None, None),
+}
+
+# Hedges on a figure, by the bound they leave: "more than 20" is at least 20, "up to 20"
+# at most 20, "about 20" is 20 all the same; "between" and "anywhere from" open a range.
+LOWER_BOUND_HEDGES = ("a bit more than", "more than", "over", "at least")
+ROUGH_HEDGES = ("about", "around", "roughly", "approximately", "some", "nearly", "almost")
+UPPER_BOUND_HEDGES = ("as many as", "up to", "fewer than", "less than")
+RANGE_HEDGES = ("anywhere from", "between")
+HEDGES = LOWER_BOUND_HEDGES + ROUGH_HEDGES + UPPER_BOUND_HEDGES + RANGE_HEDGES
 
 
 def _capitalised(words: Iterable[str]) -> str:
@@ -74,6 +100,15 @@ MONTH_WORD = re.compile(MONTH_NAME + r"\.?")
 # A year from 1800 to 2099, as a whole word: "1914", "2023", not "10000".
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 WEEKDAY = re.compile(rf"\b(?:{_capitalised(WEEKDAYS)})\b")
+
+
+def phrases(words: Iterable[str]) -> str:
+    r"""A regex alternation of ``words``, longest first, each space in one as ``\s+``.
+
+    Longest first, so that "several dozen" is tried before "several".
+    """
+    ordered = sorted(words, key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
 
 
 def month_number(name: str) -> int | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.language import (
@@ -11,6 +13,7 @@ from assistant.language import (
     WEEKDAY,
     YEAR,
     month_number,
+    phrases,
     years_in,
 )
 
@@ -62,3 +65,26 @@ def test_number_words_and_scales_read_as_numbers() -> None:
     assert terms("forty-seven kites") == terms("47 kites")
     assert terms("two hundred and six gulls") == terms("206 gulls")
     assert NUMBER_WORDS["seventeen"] == 17 and SCALES["dozen"] == 12
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("more than 40 ponies", 40, None),
+        ("up to 40 ponies", None, 40),
+        ("roughly 40 ponies", 40, 40),
+        ("between 40 and 45 ponies", 40, 45),
+        ("several  dozen ponies", 24, 99),  # any spacing inside a vague quantity
+        ("thousands of ponies", 2000, None),
+    ],
+)
+def test_hedges_and_vague_quantities_bound_a_figure(text: str, low: float, high: float) -> None:
+    from assistant.reasoning.figures import figures
+
+    (figure,) = figures(f"The breeders counted {text} at the fair.")
+    assert (figure.low, figure.high) == (low, high)
+
+
+def test_phrases_tries_the_longer_phrase_first() -> None:
+    found = re.search(rf"\b(?:{phrases(['several', 'several dozen'])})\b", "several dozen")
+    assert found and found.group(0) == "several dozen"
