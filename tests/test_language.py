@@ -88,3 +88,20 @@ def test_hedges_and_vague_quantities_bound_a_figure(text: str, low: float, high:
 def test_phrases_tries_the_longer_phrase_first() -> None:
     found = re.search(rf"\b(?:{phrases(['several', 'several dozen'])})\b", "several dozen")
     assert found and found.group(0) == "several dozen"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("nineteen", 19),
+        ("ninety gliders", 90),
+        ("3 dozen", 36),
+        ("$4.5 billion", 4.5e9),
+        ("dozens", 24),  # the least that "dozens" can mean
+        ("several kites", None),
+    ],
+)
+def test_a_short_answer_reads_number_words_and_scales(text: str, value: float | None) -> None:
+    from assistant.reasoning.shortanswer import figure_value
+
+    assert figure_value(text) == value

@@ -31,7 +31,16 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.index.terms import terms, tokens
-from assistant.language import ARTICLES, MONTH_WORD, YEAR, month_number
+from assistant.language import (
+    ARTICLES,
+    MONTH_WORD,
+    NUMBER_WORDS,
+    SCALES,
+    VAGUE_QUANTITIES,
+    YEAR,
+    month_number,
+    phrases,
+)
 from assistant.reasoning.claims import CATEGORIES, figure_category
 from assistant.reasoning.dedup import THRESHOLD, resemblance
 from assistant.reasoning.nlp import Entity, parse_many
@@ -43,21 +52,20 @@ if TYPE_CHECKING:
 
 _FIGURE_LABELS = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
-_SCALE = {
-    "thousand": 1e3,
-    "million": 1e6,
-    "billion": 1e9,
-    "trillion": 1e12,
-    "k": 1e3,
-    "m": 1e6,
-    "bn": 1e9,
+# A scale after digits ("7.2 billion", "3 dozen"), in words or abbreviated ("5k", "2bn").
+_SCALE: dict[str, float] = {**SCALES, "k": 1e3, "m": 1e6, "bn": 1e9}
+_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(" + phrases(_SCALE) + r")?\b", re.I)
+# A figure in words: a number word, a scale on its own ("a hundred"), or the least a
+# plural scale means ("dozens": 24). Not "several": "several million" is not 3.
+_WORD_NUMBERS: dict[str, float] = {
+    **NUMBER_WORDS,
+    **SCALES,
+    **{
+        words: low
+        for words, (low, _) in VAGUE_QUANTITIES.items()
+        if words.removesuffix("s") in SCALES and low is not None
+    },
 }
-_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|trillion|bn|k|m)?\b", re.I)
-_WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "dozens": 24,
-    "hundred": 100, "hundreds": 200,
-}  # fmt: skip
 _DURATION = re.compile(
     r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries)\b", re.I
 )
