@@ -1,7 +1,7 @@
 """Shared knowledge of English that several stages read: the words, not what each does with them.
 
-Months, years, weekdays, articles, number words, vague quantities and the hedges on a
-figure are written once here, so that the sentence
+Months, years, weekdays, articles, number words, ordinals, vague quantities and the
+hedges on a figure are written once here, so that the sentence
 splitter, the question analysis, the claim reader and the short answers agree on what a
 month or a year is. Patterns match whole words only: "Mar" is March and "market" is
 not; "May" (the month, capitalised) is a month and the modal "may" is not.
@@ -60,6 +60,11 @@ SCALES: dict[str, int] = {
     "billion": 1_000_000_000,
     "trillion": 1_000_000_000_000,
 }
+# Ordinals written as words, by their number: "third" is 3.
+ORDINALS: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+}  # fmt: skip
 # Quantities given without a number, as the least and the most they can mean (None:
 # unbounded, or not known): "dozens" is two dozen or more, but fewer than a hundred.
 VAGUE_QUANTITIES: dict[str, tuple[float | None, float | None]] = {

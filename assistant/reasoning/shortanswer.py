@@ -35,6 +35,7 @@ from assistant.language import (
     ARTICLES,
     MONTH_WORD,
     NUMBER_WORDS,
+    ORDINALS,
     SCALES,
     VAGUE_QUANTITIES,
     YEAR,
@@ -193,11 +194,6 @@ def _names_a_sequel(qa: QuestionAnalysis, sentence: str) -> bool:
     return False
 
 
-_ORDINALS = {
-    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
-    "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10", "eleventh": "11",
-    "twelfth": "12",
-}  # fmt: skip
 _ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
 
 
@@ -210,8 +206,8 @@ def _pairs_of(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[st
     seq: list[str] = []
     for word in re.findall(r"[\w'-]+", text.lower()):
         for part in word.split("-"):
-            if part in _ORDINALS:
-                seq.append(_ORDINALS[part])
+            if part in ORDINALS:
+                seq.append(str(ORDINALS[part]))
             else:
                 seq += [t for t in terms(part) if t not in _ORDINAL_SUFFIX]
     forward = frozenset(itertools.pairwise(seq))
