@@ -105,3 +105,16 @@ def test_a_short_answer_reads_number_words_and_scales(text: str, value: float | 
     from assistant.reasoning.shortanswer import figure_value
 
     assert figure_value(text) == value
+
+
+@pytest.mark.parametrize("ordinal", ["second", "Ninth", "twelfth"])
+def test_a_name_with_an_ordinal_is_an_edition(ordinal: str) -> None:
+    from assistant.reasoning.nlp import Entity
+    from assistant.reasoning.slots import claim_slots
+
+    name = f"the {ordinal} Lakeview Kite Festival"
+    claim = f"Ada Brook won {name}."
+    start = claim.index(name)
+    tagged = Entity(start, start + len(name), name, "ORG")
+    (slot,) = [s for s in claim_slots(claim, [tagged], frozenset()) if s.text == name]
+    assert slot.label == "EVENT"
