@@ -1,7 +1,7 @@
 """Shared knowledge of English that several stages read: the words, not what each does with them.
 
-Months, years, weekdays, articles, number words, ordinals, vague quantities and the
-hedges on a figure are written once here, so that the sentence
+Months, years, weekdays, units of time, articles, number words, ordinals, vague
+quantities and the hedges on a figure are written once here, so that the sentence
 splitter, the question analysis, the claim reader and the short answers agree on what a
 month or a year is. Patterns match whole words only: "Mar" is March and "market" is
 not; "May" (the month, capitalised) is a month and the modal "may" is not.
@@ -39,6 +39,9 @@ MONTH_ABBREVIATIONS = frozenset(
     ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# A unit of time, singular or plural: a number before one is a length of time ("three
+# days"), not a count.
+TIME_UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|century|centuries)"
 
 # The articles, in lower case.
 ARTICLES = frozenset({"a", "an", "the"})

@@ -10,6 +10,7 @@ from assistant.language import (
     MONTH_WORD,
     NUMBER_WORDS,
     SCALES,
+    TIME_UNIT,
     WEEKDAY,
     YEAR,
     month_number,
@@ -118,3 +119,12 @@ def test_a_name_with_an_ordinal_is_an_edition(ordinal: str) -> None:
     tagged = Entity(start, start + len(name), name, "ORG")
     (slot,) = [s for s in claim_slots(claim, [tagged], frozenset()) if s.text == name]
     assert slot.label == "EVENT"
+
+
+def test_a_number_before_a_unit_of_time_counts_no_one() -> None:
+    from assistant.reasoning.claims import has_figure
+
+    assert has_figure("The storm killed 40 sheep on the moor.")
+    assert not has_figure("Storms have killed sheep on the moor for two centuries.")
+    assert not has_figure("The storm killed sheep for nine days.")
+    assert re.fullmatch(TIME_UNIT, "century") and not re.fullmatch(TIME_UNIT, "centurion")

@@ -31,6 +31,7 @@ from assistant.language import (
     HEDGES,
     LOWER_BOUND_HEDGES,
     MONTH_NAME,
+    TIME_UNIT,
     UPPER_BOUND_HEDGES,
     VAGUE_QUANTITIES,
     phrases,
@@ -94,9 +95,7 @@ _PRONOUN_ONE_BEFORE = re.compile(r"\b(?:no|every|any|some|each|only)\s+$", re.IG
 _MONTH = re.compile(MONTH_NAME + r"\.?\s*$")
 _MONTH_AFTER = re.compile(r"\s*" + MONTH_NAME)
 _TIME_UNITS = re.compile(
-    r"\s*(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|times|decades?|sides|"
-    r"percent|%|km|miles?)\b",
-    re.IGNORECASE,
+    r"\s*(?:" + TIME_UNIT + r"|times|sides|percent|%|km|miles?)\b", re.IGNORECASE
 )
 _ONE_OF_THE = re.compile(
     r"\s*of\s+the\s+(?:first|most|last|best|main|few|many|biggest|largest|\w+est)\b",

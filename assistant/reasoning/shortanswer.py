@@ -37,6 +37,7 @@ from assistant.language import (
     NUMBER_WORDS,
     ORDINALS,
     SCALES,
+    TIME_UNIT,
     VAGUE_QUANTITIES,
     YEAR,
     month_number,
@@ -67,9 +68,7 @@ _WORD_NUMBERS: dict[str, float] = {
         if words.removesuffix("s") in SCALES and low is not None
     },
 }
-_DURATION = re.compile(
-    r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries)\b", re.I
-)
+_DURATION = re.compile(rf"\b{TIME_UNIT}\b", re.I)
 _STOP = ARTICLES | {"of", "and", "'s", "’s", "s"}
 # How many candidate sentences are tagged: the best ones by score. Tagging costs about
 # 2 ms a sentence, and an answer sits in the best few dozen sentences or nowhere.
