@@ -1,7 +1,8 @@
 """Shared knowledge of English that several stages read: the words, not what each does with them.
 
 Months, years, weekdays, units of time, articles, number words, ordinals, vague
-quantities and the hedges on a figure are written once here, so that the sentence
+quantities, the hedges on a figure and the verbs that report speech are written once
+here, so that the sentence
 splitter, the question analysis, the claim reader and the short answers agree on what a
 month or a year is. Patterns match whole words only: "Mar" is March and "market" is
 not; "May" (the month, capitalised) is a month and the modal "may" is not.
@@ -93,6 +94,23 @@ ROUGH_HEDGES = ("about", "around", "roughly", "approximately", "some", "nearly",
 UPPER_BOUND_HEDGES = ("as many as", "up to", "fewer than", "less than")
 RANGE_HEDGES = ("anywhere from", "between")
 HEDGES = LOWER_BOUND_HEDGES + ROUGH_HEDGES + UPPER_BOUND_HEDGES + RANGE_HEDGES
+
+# Verbs that report what someone said. Those that report speech whatever follows them
+# ("said", "told"):
+SAYING_VERBS = frozenset(
+    {"said", "says", "say", "told", "tells", "added", "explained", "stated", "wrote",
+     "writes", "insisted", "insists", "argued", "warned", "urged", "noted", "clarified",
+     "believes", "assured"}
+)  # fmt: skip
+# Those that report a statement when a clause, a quote or a figure follows ("confirmed 25
+# deaths", "announced that ..."), and a deed when an object does ("announced the Nova"):
+DECLARING_VERBS = frozenset(
+    {"reported", "reports", "confirmed", "confirms", "announced", "announces", "claimed",
+     "claims", "states", "acknowledged", "acknowledges", "admitted", "admits", "denied",
+     "denies", "estimated", "suggested", "suggests", "posted", "concluded", "identified",
+     "put"}
+)  # fmt: skip
+SPEECH_VERBS = SAYING_VERBS | DECLARING_VERBS
 
 
 def _capitalised(words: Iterable[str]) -> str:

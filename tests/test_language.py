@@ -128,3 +128,23 @@ def test_a_number_before_a_unit_of_time_counts_no_one() -> None:
     assert not has_figure("Storms have killed sheep on the moor for two centuries.")
     assert not has_figure("The storm killed sheep for nine days.")
     assert re.fullmatch(TIME_UNIT, "century") and not re.fullmatch(TIME_UNIT, "centurion")
+
+
+def test_a_speech_verb_names_its_speaker() -> None:
+    from assistant.reasoning.attribution import find_attributions
+
+    (said,) = find_attributions("The lighthouse keeper announced that the lamp was fixed.")
+    assert (said.who, said.verb) == ("The lighthouse keeper", "announced")
+    assert find_attributions("The lighthouse keeper painted the door.") == []
+
+
+def test_a_declaring_verb_makes_a_speaker_only_before_a_statement() -> None:
+    from assistant.reasoning.attribution import find_attributions
+    from assistant.reasoning.speakers import speaks
+
+    def speakers(sentence: str) -> list[str]:
+        return [a.who for a in find_attributions(sentence) if speaks(sentence, a)]
+
+    assert speakers("Pellworth Mills announced a new loom.") == []
+    assert speakers("Pellworth Mills announced that 12 looms were idle.") == ["Pellworth Mills"]
+    assert speakers("Pellworth Mills said it would hire.") == ["Pellworth Mills"]

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.reasoning.attribution import SPEECH_VERBS, Attribution
+from assistant.language import DECLARING_VERBS
+from assistant.reasoning.attribution import Attribution
 
-# Verbs that report speech whatever follows them.
-_SPEECH_ONLY = frozenset(
-    {"said", "says", "say", "told", "tells", "added", "explained", "stated", "wrote",
-     "writes", "insisted", "insists", "argued", "warned", "urged", "noted", "clarified",
-     "believes", "assured", "according to", "cited"}
-)  # fmt: skip
 # After "announced", "reported", "confirmed" ...: a clause, a quote or a figure makes it a
 # statement ("confirmed 25 deaths", "announced that ..."), an object does not ("Acme
 # announced the Nova", "Globex reported its earnings").
@@ -34,7 +29,9 @@ def speaks(sentence: str, attribution: Attribution) -> bool:
     if attribution.is_pronoun:
         return False
     verb = (attribution.verb or "").lower()
-    if attribution.via or verb in _SPEECH_ONLY or verb not in SPEECH_VERBS.split("|"):
+    # Only a declaring verb ("announced") can tell of a deed; "said", "according to" or a
+    # relayed source ("X, citing Y") always report speech.
+    if attribution.via or verb not in DECLARING_VERBS:
         return True
     text = re.sub(r"\s*\([^()]*\)", "", sentence)  # as find_attributions reads it
     m = re.compile(re.escape(verb) + r"\b", re.IGNORECASE).search(text, attribution.pos)
