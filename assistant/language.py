@@ -95,20 +95,24 @@ UPPER_BOUND_HEDGES = ("as many as", "up to", "fewer than", "less than")
 RANGE_HEDGES = ("anywhere from", "between")
 HEDGES = LOWER_BOUND_HEDGES + ROUGH_HEDGES + UPPER_BOUND_HEDGES + RANGE_HEDGES
 
-# Verbs that report what someone said. Those that report speech whatever follows them
-# ("said", "told"):
+# Verbs that report what someone said, in the two forms that name a speaker in news
+# writing: the past ("said") and the present third person ("says"). Of the plain forms
+# only "say" ("officials say"): most others are nouns as well ("report", "claim"). Not
+# "believed": it is mostly passive ("is believed to be").
+# Those that report speech whatever follows them ("said", "told"):
 SAYING_VERBS = frozenset(
-    {"said", "says", "say", "told", "tells", "added", "explained", "stated", "wrote",
-     "writes", "insisted", "insists", "argued", "warned", "urged", "noted", "clarified",
-     "believes", "assured"}
+    {"said", "says", "say", "told", "tells", "added", "adds", "explained", "explains",
+     "stated", "states", "wrote", "writes", "insisted", "insists", "argued", "argues",
+     "warned", "warns", "urged", "urges", "noted", "notes", "clarified", "clarifies",
+     "assured", "assures", "believes"}
 )  # fmt: skip
 # Those that report a statement when a clause, a quote or a figure follows ("confirmed 25
 # deaths", "announced that ..."), and a deed when an object does ("announced the Nova"):
 DECLARING_VERBS = frozenset(
     {"reported", "reports", "confirmed", "confirms", "announced", "announces", "claimed",
-     "claims", "states", "acknowledged", "acknowledges", "admitted", "admits", "denied",
-     "denies", "estimated", "suggested", "suggests", "posted", "concluded", "identified",
-     "put"}
+     "claims", "acknowledged", "acknowledges", "admitted", "admits", "denied", "denies",
+     "estimated", "estimates", "suggested", "suggests", "posted", "posts", "concluded",
+     "concludes", "identified", "identifies", "put", "puts"}
 )  # fmt: skip
 SPEECH_VERBS = SAYING_VERBS | DECLARING_VERBS
 

@@ -148,3 +148,11 @@ def test_a_declaring_verb_makes_a_speaker_only_before_a_statement() -> None:
     assert speakers("Pellworth Mills announced a new loom.") == []
     assert speakers("Pellworth Mills announced that 12 looms were idle.") == ["Pellworth Mills"]
     assert speakers("Pellworth Mills said it would hire.") == ["Pellworth Mills"]
+
+
+@pytest.mark.parametrize("verb", ["said", "says", "argues", "warned", "warns", "concludes"])
+def test_a_speech_verb_is_known_in_the_past_and_the_present(verb: str) -> None:
+    from assistant.reasoning.attribution import find_attributions
+
+    (said,) = find_attributions(f"The ferry captain {verb} that the tide was late.")
+    assert (said.who, said.verb) == ("The ferry captain", verb)
