@@ -1,8 +1,8 @@
 """Shared knowledge of English that several stages read: the words, not what each does with them.
 
 Months, years, weekdays, units of time, articles, number words, ordinals, vague
-quantities, the hedges on a figure and the verbs that report speech are written once
-here, so that the sentence
+quantities, the hedges on a figure, determiners and the verbs that report speech are
+written once here, so that the sentence
 splitter, the question analysis, the claim reader and the short answers agree on what a
 month or a year is. Patterns match whole words only: "Mar" is March and "market" is
 not; "May" (the month, capitalised) is a month and the modal "may" is not.
@@ -46,6 +46,8 @@ TIME_UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|c
 
 # The articles, in lower case.
 ARTICLES = frozenset({"a", "an", "the"})
+# The possessive determiners, in lower case: "their spokesman", "its ministry".
+POSSESSIVES = frozenset({"my", "your", "his", "her", "its", "our", "their"})
 
 # Whole numbers written as one word, by value: the units to nineteen and the tens.
 NUMBER_WORDS: dict[str, int] = {

@@ -156,3 +156,11 @@ def test_a_speech_verb_is_known_in_the_past_and_the_present(verb: str) -> None:
 
     (said,) = find_attributions(f"The ferry captain {verb} that the tide was late.")
     assert (said.who, said.verb) == ("The ferry captain", verb)
+
+
+@pytest.mark.parametrize("owner", ["their", "its", "our"])
+def test_a_possessive_opens_a_source(owner: str) -> None:
+    from assistant.reasoning.attribution import find_attributions
+
+    (said,) = find_attributions(f"After the storm, {owner} engineers said the bridge held.")
+    assert said.who == f"{owner} engineers"

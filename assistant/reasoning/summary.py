@@ -27,6 +27,7 @@ from typing import Any
 from assistant.index.chunking import split_sentences
 from assistant.index.store import StoredChunk
 from assistant.index.terms import terms
+from assistant.language import ARTICLES, POSSESSIVES
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.citations import Citation, SourceReader
 from assistant.reasoning.claims import Claim, ClaimTable, build_claim_table, source_key
@@ -301,7 +302,8 @@ def _disagreement(group: _Group) -> SummarySentence | None:
     )
 
 
-_DETERMINERS = ("The ", "A ", "An ", "Their ", "His ", "Her ", "Its ")
+# A name that opens with one of these is lowercased inside a sentence.
+_DETERMINERS = tuple(f"{w.capitalize()} " for w in sorted(ARTICLES | POSSESSIVES))
 
 
 def _in_list(name: str) -> str:
