@@ -164,3 +164,11 @@ def test_a_possessive_opens_a_source(owner: str) -> None:
 
     (said,) = find_attributions(f"After the storm, {owner} engineers said the bridge held.")
     assert said.who == f"{owner} engineers"
+
+
+@pytest.mark.parametrize("count", ["two", "eight", "twenty"])
+def test_a_number_word_opens_a_source(count: str) -> None:
+    from assistant.reasoning.attribution import find_attributions
+
+    (said,) = find_attributions(f"At the pier, {count} fishermen said the nets were torn.")
+    assert said.who == f"{count} fishermen"

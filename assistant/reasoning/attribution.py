@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from assistant.language import ARTICLES, POSSESSIVES, SPEECH_VERBS, phrases
+from assistant.language import ARTICLES, NUMBER_WORDS, POSSESSIVES, SPEECH_VERBS, phrases
 
 _SPEECH_VERB = phrases(SPEECH_VERBS)
 _AUX = r"(?:(?:has|have|had|also|later|earlier|repeatedly|previously|now|then|reportedly|"
@@ -54,8 +54,9 @@ _CLAUSE_CUT = re.compile(
 _PARENS = re.compile(r"(?<!\s)\s*+\([^()]*\)")
 # Plural nouns that look like speech verbs: "The reports of ..." is not "X reports".
 _NOUN_LIKE = {"reports", "claims", "states", "says", "notes", "posts", "estimates", "put"}
-_DETERMINERS = ARTICLES | POSSESSIVES | {
-    "two", "three", "four", "five", "several", "many", "some",
+# Lower-case words that open a source's description ("two officials", "associates of ...").
+_DETERMINERS = ARTICLES | POSSESSIVES | frozenset(NUMBER_WORDS) | {
+    "several", "many", "some",
     "associates", "officials", "relatives", "sources", "people", "former", "local", "unnamed",
 }  # fmt: skip
 _BAD_LAST = ARTICLES | {
