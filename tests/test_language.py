@@ -172,3 +172,20 @@ def test_a_number_word_opens_a_source(count: str) -> None:
 
     (said,) = find_attributions(f"At the pier, {count} fishermen said the nets were torn.")
     assert said.who == f"{count} fishermen"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The harbour board reported roughly forty sinkings.", True),
+        ("The harbour board reported a few dozen sinkings.", True),
+        ("The harbour board reported on Tuesday that the quay was safe.", True),
+        ("The harbour board reported its accounts.", False),
+    ],
+)
+def test_a_figure_in_words_makes_a_report_a_statement(sentence: str, speaker: bool) -> None:
+    from assistant.reasoning.attribution import find_attributions
+    from assistant.reasoning.speakers import speaks
+
+    (said,) = find_attributions(sentence)
+    assert speaks(sentence, said) is speaker

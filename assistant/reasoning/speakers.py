@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import re
 
-from assistant.language import DECLARING_VERBS
+from assistant.language import (
+    DECLARING_VERBS,
+    HEDGES,
+    NUMBER_WORDS,
+    SCALES,
+    VAGUE_QUANTITIES,
+    WEEKDAYS,
+    phrases,
+)
 from assistant.reasoning.attribution import Attribution
 
+# What opens a figure written in words: a hedge ("at least"), a vague quantity
+# ("dozens"), a number word ("twelve") or a scale ("hundred").
+_FIGURE_WORD = phrases({*HEDGES, *VAGUE_QUANTITIES, *NUMBER_WORDS, *SCALES})
 # After "announced", "reported", "confirmed" ...: a clause, a quote or a figure makes it a
 # statement ("confirmed 25 deaths", "announced that ..."), an object does not ("Acme
 # announced the Nova", "Globex reported its earnings").
 _STATEMENT_AFTER = re.compile(
     r"\s*(?:(?:today|yesterday|earlier|later|publicly|officially|again|also|"
-    r"on\s+\w+day|last\s+\w+|this\s+\w+|in\s+a\s+statement)\s*,?\s*)*"
-    r"(?:that\b|[\"“'‘:,]|\d|(?:some|about|around|more|over|at\s+least|nearly|almost|"
-    r"up\s+to|dozens|hundreds|several|one|two|three|four|five|six|seven|eight|nine|ten)\b)",
+    r"on\s+(?:" + "|".join(WEEKDAYS) + r")|last\s+\w+|this\s+\w+|in\s+a\s+statement)"
+    r"\s*,?\s*)*"
+    r"(?:that\b|[\"“'‘:,]|\d|(?:" + _FIGURE_WORD + r")\b)",
     re.IGNORECASE,
 )
 
