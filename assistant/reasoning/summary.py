@@ -27,7 +27,7 @@ from typing import Any
 from assistant.index.chunking import split_sentences
 from assistant.index.store import StoredChunk
 from assistant.index.terms import terms
-from assistant.language import ARTICLES, POSSESSIVES
+from assistant.language import ARTICLES, POSSESSIVES, SCALES
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.citations import Citation, SourceReader
 from assistant.reasoning.claims import Claim, ClaimTable, build_claim_table, source_key
@@ -40,7 +40,9 @@ WHAT_PHRASE = {
     "fighters": "fighters",
 }
 _PARTICIPLES = {"killed", "wounded"}
-_VAGUE_PLURALS = ("dozens", "hundreds", "thousands", "number")
+# Quantities that take "of" before what they count: a plural scale ("dozens of
+# attackers") and "an unknown number of".
+_VAGUE_PLURALS = (*(f"{scale}s" for scale in SCALES), "number")
 
 # The bound on the summary's length, in sentences (the opening, the figures and the
 # statements together). Thirty is about a page: enough for every distinct figure of a
