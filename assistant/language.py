@@ -1,11 +1,12 @@
 """Shared knowledge of English that several stages read: the words, not what each does with them.
 
-Months, years, weekdays, units of time, articles, number words, ordinals, vague
-quantities, the hedges on a figure, determiners and the verbs that report speech are
-written once here, so that the sentence
-splitter, the question analysis, the claim reader and the short answers agree on what a
-month or a year is. Patterns match whole words only: "Mar" is March and "market" is
-not; "May" (the month, capitalised) is a month and the modal "may" is not.
+Written once here, so that the sentence splitter, the question analysis, the claim
+reader, the speaker rules and the short answers agree on what a month, a number or a
+speech verb is: months, weekdays and years; units of time; articles and possessives;
+number words, scales, ordinals, vague quantities and the hedges on a figure; the words
+that make a number a label; and the verbs that report speech. Patterns match whole
+words only: "Mar" is March and "market" is not; "May" (the month, capitalised) is a
+month and the modal "may" is not.
 """
 
 from __future__ import annotations
@@ -71,6 +72,14 @@ ORDINALS: dict[str, int] = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
 }  # fmt: skip
+# Words after which a number names or ranks something rather than counting it: "No. 1",
+# "season 4", "part 2".
+LABEL_WORDS = frozenset(
+    {"no", "nos", "number", "season", "episode", "part", "chapter", "volume", "vol", "round",
+     "level", "phase", "grade", "article", "section", "page", "version", "generation", "gen",
+     "series", "edition", "game", "stage", "week", "act", "book", "track", "flight", "route",
+     "model", "type", "class", "category", "step", "rank", "ranked", "seed", "seeded"}
+)  # fmt: skip
 # Quantities given without a number, as the least and the most they can mean (None:
 # unbounded, or not known): "dozens" is two dozen or more, but fewer than a hundred.
 VAGUE_QUANTITIES: dict[str, tuple[float | None, float | None]] = {

@@ -189,3 +189,10 @@ def test_a_figure_in_words_makes_a_report_a_statement(sentence: str, speaker: bo
 
     (said,) = find_attributions(sentence)
     assert speaks(sentence, said) is speaker
+
+
+@pytest.mark.parametrize("label", ["round 3", "No. 3", "page 3", "#3"])
+def test_a_number_after_a_label_word_names_rather_than_counts(label: str) -> None:
+    from assistant.reasoning.figures import figures
+
+    assert [f.low for f in figures(f"After {label} the crowd numbered 40.")] == [40]

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.index.terms import terms
-from assistant.language import WEEKDAYS, YEAR
+from assistant.language import LABEL_WORDS, WEEKDAYS, YEAR, phrases
 from assistant.reasoning.claims import (
     FIGURE,
     figure_bounds,
@@ -56,14 +56,8 @@ class Figure:
 # A number right after a name is part of the name ("Nova 7", "Orbit 12", "Night Harbor 3",
 # "Zephyr Chronicles™ 2"), not a count. Weekdays are names that a count can follow.
 _NAME_BEFORE = re.compile(r"(?:^|\s)(?P<word>\w*[A-Z][\w'’-]*)[™®]?\s*$")
-# A number after one of these nouns is a rank or a label ("No. 1", "season 4", "part 2").
-_LABEL_BEFORE = re.compile(
-    r"(?:\b(?:no|nos|number|season|episode|part|chapter|volume|vol|round|level|phase|"
-    r"grade|article|section|page|version|generation|gen|series|edition|game|stage|week|"
-    r"act|book|track|flight|route|model|type|class|category|step|rank|ranked|seed|"
-    r"seeded)\.?|#)\s*$",
-    re.IGNORECASE,
-)
+# A number after one of these words is a rank or a label ("No. 1", "season 4", "#2").
+_LABEL_BEFORE = re.compile(r"(?:\b(?:" + phrases(LABEL_WORDS) + r")\.?|#)\s*$", re.IGNORECASE)
 
 
 # How far back a word before a number is looked for: a longer run without spaces is no
