@@ -73,12 +73,12 @@ ORDINALS: dict[str, int] = {
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
 }  # fmt: skip
 # Words after which a number names or ranks something rather than counting it: "No. 1",
-# "season 4", "part 2".
+# "season 4", "part 2", "Q 3" (a quarter).
 LABEL_WORDS = frozenset(
     {"no", "nos", "number", "season", "episode", "part", "chapter", "volume", "vol", "round",
      "level", "phase", "grade", "article", "section", "page", "version", "generation", "gen",
      "series", "edition", "game", "stage", "week", "act", "book", "track", "flight", "route",
-     "model", "type", "class", "category", "step", "rank", "ranked", "seed", "seeded"}
+     "model", "type", "class", "category", "step", "rank", "ranked", "seed", "seeded", "q"}
 )  # fmt: skip
 # Quantities given without a number, as the least and the most they can mean (None:
 # unbounded, or not known): "dozens" is two dozen or more, but fewer than a hundred.

@@ -196,3 +196,10 @@ def test_a_number_after_a_label_word_names_rather_than_counts(label: str) -> Non
     from assistant.reasoning.figures import figures
 
     assert [f.low for f in figures(f"After {label} the crowd numbered 40.")] == [40]
+
+
+def test_a_question_keeps_a_label_beside_its_number() -> None:
+    from assistant.reasoning.question import analyse
+
+    assert analyse("Who led the parade in week 3?").number_pairs == (frozenset({("week", "3")}),)
+    assert analyse("How many floats led the parade in 2031?").number_pairs == ()

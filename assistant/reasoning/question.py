@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.index.terms import is_number, terms
-from assistant.language import SPEECH_VERBS, phrases, years_in
+from assistant.language import LABEL_WORDS, SPEECH_VERBS, phrases, years_in
 
 AnswerType = Literal["person", "date", "place", "figure", "thing", "open"]
 
@@ -109,24 +109,6 @@ _NUMBER_IN_CONTEXT = re.compile(
     r"(?:(?P<word>[A-Za-z][A-Za-z'-]*)\s?)?(?<![\d.,])(?P<num>\d+)(?P<suffix>st|nd|rd|th)?\b"
     r"(?:\s+(?P<next>[A-Za-z]+))?"
 )
-_NAMING_WORDS = frozenset(
-    [
-        "season",
-        "episode",
-        "part",
-        "chapter",
-        "no",
-        "number",
-        "round",
-        "stage",
-        "game",
-        "volume",
-        "vol",
-        "phase",
-        "series",
-        "q",
-    ]
-)
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
 
 
@@ -199,7 +181,7 @@ def analyse(question: str) -> QuestionAnalysis:
             continue
         naming = bool(word) and (
             any(c.isupper() for c in word)  # "Nova 7", "Q2", "iOrbit 12"
-            or word.lower() in _NAMING_WORDS
+            or word.lower() in LABEL_WORDS
             or not after  # "xenoblade chronicles 2?"
             or after.endswith("ed")  # "chronicles 2 released"
         )
