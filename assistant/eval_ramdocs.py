@@ -33,7 +33,7 @@ from typing import Any
 from assistant.app import FactCheck
 from assistant.eval_rgb import pct
 from assistant.index.formats.common import iso_date
-from assistant.language import ARTICLES, MONTHS, SCALES
+from assistant.language import ARTICLES, MONTHS, ORDINAL_SUFFIX, SCALES
 from assistant.reasoning.answer import Answer
 from assistant.reasoning.citations import Citation, Place
 from assistant.settings import Settings
@@ -56,7 +56,7 @@ _NOT_UNITS = frozenset({*SCALES, *MONTHS})
 
 # Any month name or abbreviation (these patterns are matched ignoring case).
 _MONTHS = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
-_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_DAY = r"(?:[0-3]?\d)" + ORDINAL_SUFFIX + "?"
 _YEAR = r"(?:\d{4})"
 # The ways a full date is written in English text; each is rebuilt into a form that
 # iso_date reads ("October 9, 2031"), since it reads only whole strings in a few layouts.

@@ -72,6 +72,10 @@ ORDINALS: dict[str, int] = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
 }  # fmt: skip
+# The endings that make a numeral an ordinal ("1st", "22nd", "3rd", "4th"), and a pattern
+# for one of them.
+ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+ORDINAL_SUFFIX = "(?:" + "|".join(sorted(ORDINAL_SUFFIXES)) + ")"
 # Words after which a number names or ranks something rather than counting it: "No. 1",
 # "season 4", "part 2", "Q 3" (a quarter).
 LABEL_WORDS = frozenset(

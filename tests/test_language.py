@@ -9,6 +9,8 @@ import pytest
 from assistant.language import (
     MONTH_WORD,
     NUMBER_WORDS,
+    ORDINAL_SUFFIX,
+    ORDINAL_SUFFIXES,
     SCALES,
     TIME_UNIT,
     WEEKDAY,
@@ -203,3 +205,11 @@ def test_a_question_keeps_a_label_beside_its_number() -> None:
 
     assert analyse("Who led the parade in week 3?").number_pairs == (frozenset({("week", "3")}),)
     assert analyse("How many floats led the parade in 2031?").number_pairs == ()
+
+
+def test_an_ordinal_suffix_marks_a_day_or_an_edition() -> None:
+    from assistant.reasoning.shortanswer import date_key
+
+    assert date_key("on the 4th of March 2031") == (2031, 3, 4)
+    assert date_key("March 22nd") == (None, 3, 22)
+    assert re.fullmatch(rf"\d+{ORDINAL_SUFFIX}", "92nd") and "rd" in ORDINAL_SUFFIXES

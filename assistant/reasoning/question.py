@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.index.terms import is_number, terms
-from assistant.language import LABEL_WORDS, SPEECH_VERBS, phrases, years_in
+from assistant.language import LABEL_WORDS, ORDINAL_SUFFIX, SPEECH_VERBS, phrases, years_in
 
 AnswerType = Literal["person", "date", "place", "figure", "thing", "open"]
 
@@ -106,7 +106,8 @@ _MONEY_WORDS = re.compile(
     re.I,
 )
 _NUMBER_IN_CONTEXT = re.compile(
-    r"(?:(?P<word>[A-Za-z][A-Za-z'-]*)\s?)?(?<![\d.,])(?P<num>\d+)(?P<suffix>st|nd|rd|th)?\b"
+    r"(?:(?P<word>[A-Za-z][A-Za-z'-]*)\s?)?(?<![\d.,])(?P<num>\d+)"
+    rf"(?P<suffix>{ORDINAL_SUFFIX})?\b"
     r"(?:\s+(?P<next>[A-Za-z]+))?"
 )
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")

@@ -35,6 +35,8 @@ from assistant.language import (
     ARTICLES,
     MONTH_WORD,
     NUMBER_WORDS,
+    ORDINAL_SUFFIX,
+    ORDINAL_SUFFIXES,
     ORDINALS,
     SCALES,
     TIME_UNIT,
@@ -69,6 +71,8 @@ _WORD_NUMBERS: dict[str, float] = {
     },
 }
 _DURATION = re.compile(rf"\b{TIME_UNIT}\b", re.I)
+# A day of the month as written in a date: "4", "04", "4th".
+_DAY = re.compile(rf"\b(\d{{1,2}}){ORDINAL_SUFFIX}?\b")
 _STOP = ARTICLES | {"of", "and", "'s", "’s", "s"}
 # How many candidate sentences are tagged: the best ones by score. Tagging costs about
 # 2 ms a sentence, and an answer sits in the best few dozen sentences or nowhere.
@@ -193,9 +197,6 @@ def _names_a_sequel(qa: QuestionAnalysis, sentence: str) -> bool:
     return False
 
 
-_ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
-
-
 @lru_cache(maxsize=512)
 def _pairs_of(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]:
     """Adjacent term pairs of ``text`` (ordinal words as digits): as written, and either way.
@@ -208,7 +209,7 @@ def _pairs_of(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[st
             if part in ORDINALS:
                 seq.append(str(ORDINALS[part]))
             else:
-                seq += [t for t in terms(part) if t not in _ORDINAL_SUFFIX]
+                seq += [t for t in terms(part) if t not in ORDINAL_SUFFIXES]
     forward = frozenset(itertools.pairwise(seq))
     return forward, forward | {(b, a) for a, b in forward}  # "fourth season" is season 4
 
@@ -242,7 +243,7 @@ def date_key(text: str) -> tuple[int | None, int | None, int | None] | None:
     years = YEAR.findall(text)
     year = int(years[0]) if years else None
     rest = MONTH_WORD.sub(" ", YEAR.sub(" ", text))
-    days = [int(d) for d in re.findall(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", rest) if 1 <= int(d) <= 31]
+    days = [int(d) for d in _DAY.findall(rest) if 1 <= int(d) <= 31]
     day = days[0] if days and month else None
     if month is None and year is None:
         return None

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.index.terms import is_number, terms
-from assistant.language import ORDINALS, YEAR, phrases, years_in
+from assistant.language import ORDINAL_SUFFIX, ORDINALS, YEAR, phrases, years_in
 from assistant.reasoning.answer import Candidate
 from assistant.reasoning.nlp import Entity
 from assistant.reasoning.shortanswer import AnswerGroup, compatible, date_key, figure_value
@@ -40,7 +40,7 @@ _ROLES: dict[str, frozenset[str]] = {
 # A name with an ordinal or a year is an edition of something recurring, whatever the
 # tagger calls it.
 _EDITION = re.compile(
-    r"\b(?:\d+(?:st|nd|rd|th)|(?:1[89]|20)\d\d|" + phrases(ORDINALS) + r")\b", re.I
+    r"\b(?:\d+" + ORDINAL_SUFFIX + r"|(?:1[89]|20)\d\d|" + phrases(ORDINALS) + r")\b", re.I
 )
 # A run of capitalised words the tagger missed ("...: Globex"): a name all the same.
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
