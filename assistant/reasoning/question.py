@@ -82,7 +82,7 @@ _WHICH_THING = re.compile(
 )
 _NAME_OF = re.compile(r"\bthe name of\b|\bwhat (?:is|was) (?:the )?(?:name|title)\b", re.I)
 _SPEECH = re.compile(
-    rf"\b(?:{phrases(SPEECH_VERBS)}|say|according to|refrain\w*|doubt\w*|comment\w*)\b", re.I
+    rf"\b(?:{phrases(SPEECH_VERBS)}|according to|refrain\w*|doubt\w*|comment\w*)\b", re.I
 )
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|has been|have been|will be)\s+\w+(?:ed|en)\b", re.I)
 _LONG_OLD = re.compile(r"\bhow (?:long|old)\b", re.I)
