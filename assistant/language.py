@@ -151,6 +151,12 @@ def phrases(words: Iterable[str]) -> str:
     r"""A regex alternation of ``words``, longest first, each space in one as ``\s+``.
 
     Longest first, so that "several dozen" is tried before "several".
+
+    Args:
+        words: Words or phrases, matched as written (regex characters are escaped).
+
+    Returns:
+        The alternation, without a group around it: ``"several\s+dozen|several"``.
     """
     ordered = sorted(words, key=lambda w: (-len(w), w))
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)

@@ -1,4 +1,4 @@
-"""Shared knowledge of English: months and years as whole, capitalised words."""
+"""Shared knowledge of English (assistant/language.py), tested through the stages that read it."""
 
 from __future__ import annotations
 
