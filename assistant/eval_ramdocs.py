@@ -33,14 +33,13 @@ from typing import Any
 from assistant.app import FactCheck
 from assistant.eval_rgb import pct
 from assistant.index.formats.common import iso_date
-from assistant.language import MONTHS
+from assistant.language import ARTICLES, MONTHS, ORDINAL_SUFFIX, SCALES
 from assistant.reasoning.answer import Answer
 from assistant.reasoning.citations import Citation, Place
 from assistant.settings import Settings
 
 TYPES = ("correct", "misinfo", "noise")
 
-_ARTICLES = frozenset({"a", "an", "the"})
 # "7,204": a comma between digits followed by exactly three is a thousands separator, and
 # goes, so the number reads as one token ("7204") however it was written.
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -53,16 +52,11 @@ _JOINERS = frozenset("'’.")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Words after a number that make it a magnitude or a date, not a count with a unit: "5
 # million" is not "5", and "9 October" is not a count of months.
-_NOT_UNITS = frozenset(
-    {
-        *("hundred", "thousand", "million", "billion", "trillion", "dozen"),
-        *MONTHS,
-    }
-)
+_NOT_UNITS = frozenset({*SCALES, *MONTHS})
 
 # Any month name or abbreviation (these patterns are matched ignoring case).
 _MONTHS = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
-_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_DAY = r"(?:[0-3]?\d)" + ORDINAL_SUFFIX + "?"
 _YEAR = r"(?:\d{4})"
 # The ways a full date is written in English text; each is rebuilt into a form that
 # iso_date reads ("October 9, 2031"), since it reads only whole strings in a few layouts.
@@ -110,7 +104,7 @@ def normalise(text: str) -> str:
         cat = unicodedata.category(ch)
         chars.append(" " if cat[0] in "PS" else ch)
     tokens = "".join(chars).replace(_DECIMAL_MARK, ".").split()
-    return " ".join(t for t in tokens if t not in _ARTICLES)
+    return " ".join(t for t in tokens if t not in ARTICLES)
 
 
 def _has_tokens(shown: list[str], wanted: list[str]) -> bool:

@@ -1,7 +1,10 @@
-"""Shared knowledge of English that several stages read: months, years, weekdays.
+"""Shared knowledge of English that several stages read: the words, not what each does with them.
 
 Written once here, so that the sentence splitter, the question analysis, the claim
-reader and the short answers agree on what a month or a year is. Patterns match whole
+reader, the speaker rules and the short answers agree on what a month, a number or a
+speech verb is: months, weekdays and years; units of time; articles and possessives;
+number words, scales, ordinals, vague quantities and the hedges on a figure; the words
+that make a number a label; and the verbs that report speech. Patterns match whole
 words only: "Mar" is March and "market" is not; "May" (the month, capitalised) is a
 month and the modal "may" is not.
 """
@@ -38,6 +41,95 @@ MONTH_ABBREVIATIONS = frozenset(
     ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# A unit of time, singular or plural: a number before one is a length of time ("three
+# days"), not a count.
+TIME_UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|century|centuries)"
+
+# The articles, in lower case.
+ARTICLES = frozenset({"a", "an", "the"})
+# The possessive determiners, in lower case: "their spokesman", "its ministry".
+POSSESSIVES = frozenset({"my", "your", "his", "her", "its", "our", "their"})
+
+# Whole numbers written as one word, by value: the units to nineteen and the tens.
+NUMBER_WORDS: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+# Words that multiply the number before them: "two hundred", "three dozen", "5 million".
+SCALES: dict[str, int] = {
+    "dozen": 12,
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+}
+# Ordinals written as words, by their number: "third" is 3.
+ORDINALS: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+}  # fmt: skip
+# The endings that make a numeral an ordinal ("1st", "22nd", "3rd", "4th"), and a pattern
+# for one of them.
+ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+ORDINAL_SUFFIX = "(?:" + "|".join(sorted(ORDINAL_SUFFIXES)) + ")"
+# Words after which a number names or ranks something rather than counting it: "No. 1",
+# "season 4", "part 2", "Q 3" (a quarter).
+LABEL_WORDS = frozenset(
+    {"no", "nos", "number", "season", "episode", "part", "chapter", "volume", "vol", "round",
+     "level", "phase", "grade", "article", "section", "page", "version", "generation", "gen",
+     "series", "edition", "game", "stage", "week", "act", "book", "track", "flight", "route",
+     "model", "type", "class", "category", "step", "rank", "ranked", "seed", "seeded", "q"}
+)  # fmt: skip
+# Quantities given without a number, as the least and the most they can mean (None:
+# unbounded, or not known): "dozens" is two dozen or more, but fewer than a hundred.
+VAGUE_QUANTITIES: dict[str, tuple[float | None, float | None]] = {
+    "a dozen": (12, 12),
+    "a few dozen": (24, 99),
+    "dozens": (24, 99),
+    "several dozen": (24, 99),
+    "several dozens": (24, 99),
+    "several hundred": (200, 999),
+    "several hundreds": (200, 999),
+    "hundreds": (200, 999),
+    "thousands": (2000, None),
+    "numerous": (None, None),
+    "multiple": (2, None),
+    "several": (3, None),
+    "an unknown number": (None, None),
+}
+
+# Hedges on a figure, by the bound they leave: "more than 20" is at least 20, "up to 20"
+# at most 20, "about 20" is 20 all the same; "between" and "anywhere from" open a range.
+LOWER_BOUND_HEDGES = ("a bit more than", "more than", "over", "at least")
+ROUGH_HEDGES = ("about", "around", "roughly", "approximately", "some", "nearly", "almost")
+UPPER_BOUND_HEDGES = ("as many as", "up to", "fewer than", "less than")
+RANGE_HEDGES = ("anywhere from", "between")
+HEDGES = LOWER_BOUND_HEDGES + ROUGH_HEDGES + UPPER_BOUND_HEDGES + RANGE_HEDGES
+
+# Verbs that report what someone said, in the two forms that name a speaker in news
+# writing: the past ("said") and the present third person ("says"). Of the plain forms
+# only "say" ("officials say"): most others are nouns as well ("report", "claim"). Not
+# "believed": it is mostly passive ("is believed to be").
+# Those that report speech whatever follows them ("said", "told"):
+SAYING_VERBS = frozenset(
+    {"said", "says", "say", "told", "tells", "added", "adds", "explained", "explains",
+     "stated", "states", "wrote", "writes", "insisted", "insists", "argued", "argues",
+     "warned", "warns", "urged", "urges", "noted", "notes", "clarified", "clarifies",
+     "assured", "assures", "believes"}
+)  # fmt: skip
+# Those that report a statement when a clause, a quote or a figure follows ("confirmed 25
+# deaths", "announced that ..."), and a deed when an object does ("announced the Nova"):
+DECLARING_VERBS = frozenset(
+    {"reported", "reports", "confirmed", "confirms", "announced", "announces", "claimed",
+     "claims", "acknowledged", "acknowledges", "admitted", "admits", "denied", "denies",
+     "estimated", "estimates", "suggested", "suggests", "posted", "posts", "concluded",
+     "concludes", "identified", "identifies", "put", "puts"}
+)  # fmt: skip
+SPEECH_VERBS = SAYING_VERBS | DECLARING_VERBS
 
 
 def _capitalised(words: Iterable[str]) -> str:
@@ -53,6 +145,21 @@ MONTH_WORD = re.compile(MONTH_NAME + r"\.?")
 # A year from 1800 to 2099, as a whole word: "1914", "2023", not "10000".
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 WEEKDAY = re.compile(rf"\b(?:{_capitalised(WEEKDAYS)})\b")
+
+
+def phrases(words: Iterable[str]) -> str:
+    r"""A regex alternation of ``words``, longest first, each space in one as ``\s+``.
+
+    Longest first, so that "several dozen" is tried before "several".
+
+    Args:
+        words: Words or phrases, matched as written (regex characters are escaped).
+
+    Returns:
+        The alternation, without a group around it: ``"several\s+dozen|several"``.
+    """
+    ordered = sorted(words, key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
 
 
 def month_number(name: str) -> int | None:

@@ -242,7 +242,7 @@ def test_another_date_contradicts_a_claimed_date(tmp_path, fake_embeddings):
 
 def test_a_subject_is_not_a_speaker():
     from assistant.reasoning.attribution import find_attributions
-    from assistant.reasoning.check import speaks
+    from assistant.reasoning.speakers import speaks
 
     def speakers(s: str) -> list[str]:
         return [a.who for a in find_attributions(s) if speaks(s, a)]
@@ -276,13 +276,13 @@ def test_a_subject_in_the_claim_is_not_its_source(tmp_path, fake_embeddings):
     ],
 )
 def test_model_numbers_years_ordinals_and_ranks_are_not_counts(text):
-    from assistant.reasoning.check import figures
+    from assistant.reasoning.figures import figures
 
     assert figures(text) == []
 
 
 def test_counts_are_still_counts():
-    from assistant.reasoning.check import figures
+    from assistant.reasoning.figures import figures
 
     assert [f.text for f in figures("The Kremlin said Tuesday 200 were killed.")] == ["200"]
     assert [f.text for f in figures("Only 13 Russians were killed.")] == ["13"]

@@ -9,9 +9,9 @@ from pathlib import Path
 from assistant.app import FactCheck
 from assistant.index.chunking import split_sentences
 from assistant.index.schema import StoredChunk
-from assistant.reasoning.check import figures
 from assistant.reasoning.citations import SourceReader
 from assistant.reasoning.claims import build_claim_table
+from assistant.reasoning.figures import figures
 from assistant.settings import Settings
 from tests.conftest import SEEDS, source_text
 

@@ -18,7 +18,7 @@ import pytest
 from assistant.index import chunking
 from assistant.index.chunking import chunk_text, split_sentences
 from assistant.reasoning.attribution import find_attributions
-from assistant.reasoning.check import figures
+from assistant.reasoning.figures import figures
 from benchmarks.growth import figures_article, single_line_article, unpunctuated_article
 
 

@@ -14,16 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19,
-}  # fmt: skip
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}  # fmt: skip
+from assistant.language import NUMBER_WORDS, SCALES
+
 # Casualty reporting says the same thing many ways; these stems meet in one term so
 # "died" finds "killed" and "injured" finds "wounded" (claims are counted by them too).
 CONCEPTS = {
@@ -46,8 +38,12 @@ IRREGULAR = {
     "shown": "show", "ran": "run", "came": "come", "became": "become", "felt": "feel",
     "found": "find", "heard": "hear", "meant": "mean", "put": "put", "said": "say",
 }  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
-NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_SCALES)
+# The scales a run of number words joins into one number ("two hundred" is ``200``). The
+# others ("dozen", "billion") stay words: the keyword index has always stored them so,
+# and "two billion" meets "2 billion" as the terms ``2`` and ``billion``.
+_SCALES = {w: SCALES[w] for w in ("hundred", "thousand", "million")}
+# Every word that is read as part of a number.
+NUMBER_TOKEN_WORDS = frozenset(NUMBER_WORDS) | frozenset(_SCALES)
 
 # Words that carry no content for matching. Question words are here too: "who" in a
 # question is what we are looking for, not something a passage must contain.
@@ -223,10 +219,8 @@ def _stemmer() -> Any:
 def _number_value(run: list[str]) -> int:
     total, current = 0, 0
     for word in run:
-        if word in _UNITS:
-            current += _UNITS[word]
-        elif word in _TENS:
-            current += _TENS[word]
+        if word in NUMBER_WORDS:
+            current += NUMBER_WORDS[word]
         elif word == "hundred":
             current = max(current, 1) * 100
         else:  # thousand, million
@@ -269,18 +263,18 @@ def tokens(text: str, *, keep_stopwords: bool = False) -> list[Token]:
     i = 0
     while i < len(raw):
         word, start, end = raw[i]
-        if word in NUMBER_WORDS:
+        if word in NUMBER_TOKEN_WORDS:
             run = [word]
             j = i + 1
             # "and" joins only after a scale: "two hundred and fifteen" is one number,
             # "two and three" is two.
             while j < len(raw) and (
-                raw[j][0] in NUMBER_WORDS
+                raw[j][0] in NUMBER_TOKEN_WORDS
                 or (
                     raw[j][0] == "and"
                     and raw[j - 1][0] in _SCALES
                     and j + 1 < len(raw)
-                    and raw[j + 1][0] in NUMBER_WORDS
+                    and raw[j + 1][0] in NUMBER_TOKEN_WORDS
                 )
             ):
                 if raw[j][0] != "and":

@@ -91,9 +91,11 @@ def llm_check(
     stances counts for neither.
     """
     from assistant.reasoning.attribution import find_attributions
-    from assistant.reasoning.check import ClaimChecker, claim_slots, speaks
+    from assistant.reasoning.check import ClaimChecker
     from assistant.reasoning.claims import source_key
     from assistant.reasoning.nlp import entities_many
+    from assistant.reasoning.slots import claim_slots
+    from assistant.reasoning.speakers import speaks
 
     claim = assessment.question
     judge = ClaimChecker(relevance)

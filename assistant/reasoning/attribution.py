@@ -11,12 +11,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-SPEECH_VERBS = (
-    "said|says|say|told|tells|reported|reports|confirmed|confirms|announced|announces|added|"
-    "explained|claimed|claims|stated|states|wrote|writes|acknowledged|acknowledges|admitted|"
-    "admits|denied|denies|estimated|suggested|suggests|noted|insisted|posted|concluded|"
-    "clarified|urged|warned|argued|insists|believes|assured|identified|put"
-)
+from assistant.language import ARTICLES, NUMBER_WORDS, POSSESSIVES, SPEECH_VERBS, phrases
+
+_SPEECH_VERB = phrases(SPEECH_VERBS)
 _AUX = r"(?:(?:has|have|had|also|later|earlier|repeatedly|previously|now|then|reportedly|"
 _AUX += r"publicly|officially|separately|further|however)\s+)*"
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "who", "which", "that"}
@@ -31,8 +28,8 @@ _ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,.;:!?\"“”()]+)", re.IG
 # run would have started, so the matches are the same, found in one pass.
 _NOT_IN_NAME = ',;:"“”'  # a "who" or "via" of the citing/cited-as rules never spans these
 _CITING_AT = re.compile(r",\s+citing\s+")
-_VERB_AFTER_VIA = re.compile(r",\s+(?:" + _AUX + r")(?P<verb>" + SPEECH_VERBS + r")\b")
-_SPEECH_AT = re.compile(r"\b" + _AUX + r"(?P<verb>" + SPEECH_VERBS + r")\b")
+_VERB_AFTER_VIA = re.compile(r",\s+(?:" + _AUX + r")(?P<verb>" + _SPEECH_VERB + r")\b")
+_SPEECH_AT = re.compile(r"\b" + _AUX + r"(?P<verb>" + _SPEECH_VERB + r")\b")
 # Only where a run of whitespace starts: trying each space of a long run again would be
 # quadratic in the run's length, and a later start in the run cannot match where its
 # start did not.
@@ -57,14 +54,14 @@ _CLAUSE_CUT = re.compile(
 _PARENS = re.compile(r"(?<!\s)\s*+\([^()]*\)")
 # Plural nouns that look like speech verbs: "The reports of ..." is not "X reports".
 _NOUN_LIKE = {"reports", "claims", "states", "says", "notes", "posts", "estimates", "put"}
-_DETERMINERS = {
-    "the", "a", "an", "two", "three", "four", "five", "several", "many", "some", "his",
-    "her", "their", "its", "associates", "officials", "relatives", "sources", "people",
-    "former", "local", "unnamed",
+# Lower-case words that open a source's description ("two officials", "associates of ...").
+_DETERMINERS = ARTICLES | POSSESSIVES | frozenset(NUMBER_WORDS) | {
+    "several", "many", "some",
+    "associates", "officials", "relatives", "sources", "people", "former", "local", "unnamed",
 }  # fmt: skip
-_BAD_LAST = {
-    "the", "a", "an", "of", "to", "about", "all", "is", "are", "was", "were", "be", "been",
-    "it", "and", "or", "not", "unable",
+_BAD_LAST = ARTICLES | {
+    "of", "to", "about", "all", "is", "are", "was", "were", "be", "been", "it", "and", "or",
+    "not", "unable",
 }  # fmt: skip
 # A relative clause or time phrase that ends a name: "Lee, who ..." is "Lee". Cut from the
 # first such word on the name's last line (see _cut_trailing).

@@ -17,42 +17,28 @@ Supported and contradicted at once is ``conflicting``; neither is ``not_enough_i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from assistant.index.retrieval import Hit
-from assistant.index.terms import is_number, terms
-from assistant.language import YEAR, years_in
+from assistant.index.terms import terms
+from assistant.language import years_in
 from assistant.reasoning.answer import Assessment, Candidate, ExtractiveAnswerer
-from assistant.reasoning.attribution import SPEECH_VERBS, Attribution, find_attributions
+from assistant.reasoning.attribution import find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
-from assistant.reasoning.claims import (
-    FIGURE,
-    figure_bounds,
-    figure_category,
-    month_after,
-    month_before,
-    source_key,
-)
+from assistant.reasoning.claims import source_key
+from assistant.reasoning.figures import figures
+from assistant.reasoning.negation import negated
 from assistant.reasoning.nlp import Entity, entities_many
-from assistant.reasoning.shortanswer import AnswerGroup, compatible, date_key, figure_value
+from assistant.reasoning.slots import STRONG_MATCH, Slot, claim_slots, entity_stance, matches_but
+from assistant.reasoning.speakers import speaks
 from assistant.wording import agree
 
 Verdict = Literal["supported", "refuted", "conflicting", "not_enough_info"]
 
-# "No 1" and "No. 1" are ranks, not negations.
-_NEGATION = re.compile(
-    r"\b(?:not|never|none|nobody|nothing|neither|nor|without|denied|denies|deny|"
-    r"refused|refuses|didn't|doesn't|don't|isn't|wasn't|weren't|aren't|cannot|can't|"
-    r"unable)\b|\bno\b(?!\.?\s*\d)|n't\b",
-    re.IGNORECASE,
-)
-# Kinds of count that can be compared: deaths, casualties and injuries are one family.
-_FAMILY = {"killed": "casualty", "wounded": "casualty", "casualties": "casualty"}
+# The words searched for beside a claim's source, by the kind of count the claim gives.
 _KIND_WORDS = {"casualty": "killed wounded casualties", "attackers": "attackers attack"}
 MAX_EVIDENCE = 4
-STRONG_MATCH = 0.75  # coverage of the claim's terms for a sentence to support it outright
 SAME_TOPIC = 0.4  # coverage above which a negated sentence contradicts (not merely mentions)
 
 
@@ -84,140 +70,6 @@ class CheckResult:
         }
 
 
-@dataclass(frozen=True)
-class Figure:
-    """A number in a text as an interval, with the kind of count it is (if any)."""
-
-    low: float | None
-    high: float | None
-    family: str | None
-    text: str = ""
-
-    def overlaps(self, other: Figure) -> bool:
-        """True when the two intervals share a value (an open end is unbounded)."""
-        if (self.low, self.high) == (None, None) or (other.low, other.high) == (None, None):
-            return False
-        lo1 = self.low if self.low is not None else float("-inf")
-        hi1 = self.high if self.high is not None else float("inf")
-        lo2 = other.low if other.low is not None else float("-inf")
-        hi2 = other.high if other.high is not None else float("inf")
-        return lo1 <= hi2 and lo2 <= hi1
-
-    def comparable(self, other: Figure) -> bool:
-        """Both count the same kind of thing (or nothing named), and both are bounded.
-
-        "an unknown number" or "numerous" can neither confirm nor contradict a figure.
-        """
-        bounded = (self.low, self.high) != (None, None) and (other.low, other.high) != (
-            None,
-            None,
-        )
-        return bounded and self.family == other.family
-
-
-# A number right after a name is part of the name ("Nova 7", "Orbit 12", "Night Harbor 3",
-# "Zephyr Chronicles™ 2"), not a count. Weekdays are names that a count can follow.
-_NAME_BEFORE = re.compile(r"(?:^|\s)(?P<word>\w*[A-Z][\w'’-]*)[™®]?\s*$")
-_WEEKDAYS = frozenset(
-    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-)
-# A number after one of these nouns is a rank or a label ("No. 1", "season 4", "part 2").
-_LABEL_BEFORE = re.compile(
-    r"(?:\b(?:no|nos|number|season|episode|part|chapter|volume|vol|round|level|phase|"
-    r"grade|article|section|page|version|generation|gen|series|edition|game|stage|week|"
-    r"act|book|track|flight|route|model|type|class|category|step|rank|ranked|seed|"
-    r"seeded)\.?|#)\s*$",
-    re.IGNORECASE,
-)
-
-
-# How far back a word before a number is looked for: a longer run without spaces is no
-# name, and reading a bounded stretch keeps a line of many numbers linear.
-_LABEL_LOOK_BACK = 64
-
-
-def _is_label(text: str, start: int) -> bool:
-    r"""The number at ``start`` names or ranks something rather than counting.
-
-    Only the word before it is read (from the space before that word, or the text's
-    start, where ``(?:^|\s)`` can match), not everything before it.
-    """
-    j = start
-    while j > 0 and text[j - 1].isspace():
-        j -= 1
-    lo = max(0, j - _LABEL_LOOK_BACK)
-    while j > lo and not text[j - 1].isspace():  # back to the word's start
-        j -= 1
-    lo = max(lo, j - 1)  # the space before the word (``^`` never matches at ``pos > 0``)
-    if _LABEL_BEFORE.search(text, lo, start):
-        return True
-    m = _NAME_BEFORE.search(text, lo, start)
-    if m is None:
-        return False
-    # A capitalised word with content ("Pixel"), not "Only" or "All" opening a sentence.
-    word = m.group("word")
-    return word.lower() not in _WEEKDAYS and bool(terms(word))
-
-
-def figures(text: str) -> list[Figure]:
-    """The counts in ``text`` as intervals with their kind of count.
-
-    Not counts, so left out: dates and years ("the 2021 Tour de France"), ordinals
-    ("first", "92nd"), ranks and labels ("No. 1", "season 4") and model numbers
-    ("Nova 7").
-    """
-    out = []
-    for m in FIGURE.finditer(text):
-        if month_before(text, m.start()) or month_after(text, m.end()):
-            continue
-        if YEAR.fullmatch(m.group("low")) and (
-            not m.group("high") or YEAR.fullmatch(m.group("high"))
-        ):
-            continue
-        if not m.group("hedge") and _is_label(text, m.start()):
-            continue
-        low, high, _hedge = figure_bounds(m.group("low"), m.group("high"), m.group("hedge"))
-        what = figure_category(text, m.start(), m.end())
-        text_of = m.group(0).strip(" \"“”'")
-        out.append(Figure(low, high, _FAMILY.get(what or "", what), text_of))
-    return out
-
-
-# Verbs that report speech whatever follows them.
-_SPEECH_ONLY = frozenset(
-    {"said", "says", "say", "told", "tells", "added", "explained", "stated", "wrote",
-     "writes", "insisted", "insists", "argued", "warned", "urged", "noted", "clarified",
-     "believes", "assured", "according to", "cited"}
-)  # fmt: skip
-# After "announced", "reported", "confirmed" ...: a clause, a quote or a figure makes it a
-# statement ("confirmed 25 deaths", "announced that ..."), an object does not ("Acme
-# announced the Nova", "Globex reported its earnings").
-_STATEMENT_AFTER = re.compile(
-    r"\s*(?:(?:today|yesterday|earlier|later|publicly|officially|again|also|"
-    r"on\s+\w+day|last\s+\w+|this\s+\w+|in\s+a\s+statement)\s*,?\s*)*"
-    r"(?:that\b|[\"“'‘:,]|\d|(?:some|about|around|more|over|at\s+least|nearly|almost|"
-    r"up\s+to|dozens|hundreds|several|one|two|three|four|five|six|seven|eight|nine|ten)\b)",
-    re.IGNORECASE,
-)
-
-
-def speaks(sentence: str, attribution: Attribution) -> bool:
-    """True when the attribution makes its subject a speaker, not just the doer of a deed.
-
-    "The Kremlin said ..." and "X confirmed 25 deaths" report what a source said;
-    "Acme announced the Nova 7" tells what Acme did: the sentence, not Acme, says
-    it. Only a speaker is named as the voice of a sentence or as a claim's source.
-    """
-    if attribution.is_pronoun:
-        return False
-    verb = (attribution.verb or "").lower()
-    if attribution.via or verb in _SPEECH_ONLY or verb not in SPEECH_VERBS.split("|"):
-        return True
-    text = re.sub(r"\s*\([^()]*\)", "", sentence)  # as find_attributions reads it
-    m = re.compile(re.escape(verb) + r"\b", re.IGNORECASE).search(text, attribution.pos)
-    return bool(m and _STATEMENT_AFTER.match(text, m.end()))
-
-
 def _own_coverage(assessment: Assessment, cand: Candidate) -> float:
     weights = assessment.info.weights
     total = sum(weights.values()) or 1.0
@@ -233,99 +85,6 @@ def verdict_of(supported: bool, contradicted: bool) -> Verdict:
     if contradicted:
         return "refuted"
     return "not_enough_info"
-
-
-def negated(text: str) -> bool:
-    """True when the text contains a negation."""
-    return bool(_NEGATION.search(text))
-
-
-# Entity kinds whose values can stand in for one another in a claim's slot. The small
-# NER model often tags a rare person's name as an organisation or a place, so people,
-# organisations and countries are one kind of name ("agent"); a film is not a person, nor
-# an awards ceremony a film. Dates and sums of money are compared by value.
-_ROLES: dict[str, frozenset[str]] = {
-    "PERSON": frozenset({"agent"}),
-    "ORG": frozenset({"agent"}),
-    # A people or a party ("Russians", "Democrats") stands in only for another one.
-    "NORP": frozenset({"people"}),
-    "NAME": frozenset({"agent", "place", "work", "people"}),  # capitalised words missed
-    "GPE": frozenset({"agent", "place"}),
-    "LOC": frozenset({"place"}),
-    "FAC": frozenset({"place"}),
-    "PRODUCT": frozenset({"work"}),
-    "WORK_OF_ART": frozenset({"work"}),
-    "LAW": frozenset({"work"}),
-    "EVENT": frozenset({"event"}),
-}
-# A name with an ordinal or a year is an edition of something recurring, whatever the
-# tagger calls it.
-_EDITION = re.compile(
-    r"\b(?:\d+(?:st|nd|rd|th)|(?:1[89]|20)\d\d|first|second|third|fourth|fifth)\b", re.I
-)
-# A run of capitalised words the tagger missed ("...: Globex"): a name all the same.
-_CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
-
-
-def _kind(label: str) -> str | None:
-    if label in _ROLES:
-        return "name"
-    return {"DATE": "date", "MONEY": "money"}.get(label)
-
-
-@dataclass(frozen=True)
-class Slot:
-    """An entity the claim names: a value that another sentence can give differently."""
-
-    text: str
-    label: str
-    kind: str
-    terms: frozenset[str]
-
-    def group(self) -> AnswerGroup:
-        """As an answer group, for :func:`assistant.reasoning.shortanswer.compatible`."""
-        return AnswerGroup(self.text, self.label)
-
-
-def _valued(ent: Entity) -> bool:
-    """A date or a sum can be compared ("March 4, 2016"), not "last year" or "a fortune"."""
-    kind = _kind(ent.label)
-    if kind == "date":
-        return date_key(ent.text) is not None
-    if kind == "money":
-        return figure_value(ent.text) is not None
-    return kind == "name" and bool(terms(ent.text))
-
-
-def claim_slots(claim: str, ents: list[Entity], source: frozenset[str]) -> list[Slot]:
-    """The entities of a claim that a sentence can contradict by naming another.
-
-    The claim's named source is not a slot: who said it is judged by the source rules.
-    Capitalised words the tagger missed count as names (not a sentence's first word
-    when it is only a function word: "Who", "The").
-    """
-    found = [e for e in ents if _kind(e.label) and _valued(e)]
-    covered = [(e.start, e.end) for e in ents]
-    for m in _CAPITALISED.finditer(claim):
-        if any(s < m.end() and m.start() < e for s, e in covered):
-            continue
-        words = m.group(0).split()
-        while words and not terms(words[0]):
-            words = words[1:]
-        if words:
-            text = " ".join(words)
-            found.append(Entity(m.end() - len(text), m.end(), text, "NAME"))
-    out = []
-    for e in found:
-        key = frozenset(terms(e.text))
-        kind = _kind(e.label)
-        if kind is None or (source and key <= source):
-            continue
-        label = e.label
-        if kind == "name" and _EDITION.search(e.text):
-            label = "EVENT"  # "the 41st Alpha Awards", "the 2016 Beta Cup": an edition
-        out.append(Slot(e.text, label, kind, key))
-    return out
 
 
 def _is_heading(cand: Candidate) -> bool:
@@ -347,129 +106,6 @@ def _is_heading(cand: Candidate) -> bool:
     first_line = not chunk.text[:line_start].replace("\ufeff", "").strip()
     own = cand.text.strip().lstrip("#").strip()
     return first_line and bool(chunk.title) and own == chunk.title.strip()
-
-
-def matches_but(slot: Slot, weights: dict[str, float], cand: Candidate) -> bool:
-    """The sentence would match the claim outright if it named the claim's entity.
-
-    The same bar as for support (``STRONG_MATCH`` of the claim's term weight in the
-    sentence's own words), with the entity's words counted as present.
-    """
-    total = sum(weights.values())
-    if not total or all(t in slot.terms for t in weights):
-        return False
-    # The claim's other numbers identify what it is about ("Chronicles 2", "season 4"):
-    # a sentence without them may be about another edition. Years are judged apart.
-    if any(
-        is_number(t) and not YEAR.fullmatch(t) and t not in slot.terms
-        and t not in cand.own_terms
-        for t in weights
-    ):  # fmt: skip
-        return False
-    got = sum(w for t, w in weights.items() if t in slot.terms or t in cand.own_terms)
-    return got >= STRONG_MATCH * total
-
-
-_JOINED = re.compile(r"\s*(?:,\s*)?(?:and|or|vs\.?|versus|&|,)\s*", re.I)
-
-
-def _coordinated(text: str, a: Entity, b: Entity) -> bool:
-    """The two entities are joined as alternatives or a pair: "A and B", "A, B", "A vs B"."""
-    first, second = sorted((a, b), key=lambda e: e.start)
-    return first.end <= second.start and bool(_JOINED.fullmatch(text[first.end : second.start]))
-
-
-def _same_stem(a: str, b: str) -> bool:
-    """One stem extends the other by a letter or two.
-
-    The stemmer turns "Russians" into "russian" but "Russian" into "russia": a name and
-    its demonym differ by such a suffix.
-    """
-    short, long = sorted((a, b), key=len)
-    return long.startswith(short) and len(short) >= 4 and len(long) - len(short) <= 2
-
-
-def _overlap(got: Iterable[str], wanted: Iterable[str]) -> bool:
-    """Some term of ``got`` is a term of ``wanted``, allowing for :func:`_same_stem`."""
-    wanted = set(wanted)
-    return any(t in wanted or any(_same_stem(t, w) for w in wanted) for t in got)
-
-
-def _covers(own: set[str] | frozenset[str], wanted: Iterable[str]) -> bool:
-    """Every term of ``wanted`` is among ``own``, allowing for :func:`_same_stem`."""
-    return all(t in own or any(_same_stem(t, o) for o in own) for t in wanted)
-
-
-def entity_stance(
-    slots: list[Slot],
-    weights: dict[str, float],
-    claim_terms: frozenset[str],
-    claim_years: set[str],
-    cand: Candidate,
-    ents: list[Entity],
-) -> tuple[int, str]:
-    """Whether a sentence gives the claim's entities or others in their place.
-
-    For each entity the claim names: a sentence that names it (or a compatible form:
-    "Lee" for "Ann Lee", "Mar 4, 2016" for "March 4 2016") and matches the rest
-    of the claim (:func:`matches_but`) supports the claim. One that names another of
-    the same kind instead contradicts it when it matches the rest of the claim ("Globex
-    acquired Photoly" against "Acme acquired Photoly"); when it matches less,
-    it still cannot support the claim (the stance is 0 and ``why`` says so).
-
-    A sentence that names years, none of them the claim's, is about another time: it
-    can contradict the claim's date but not its names.
-
-    Returns:
-        (+1, why), (-1, why), or (0, why) with ``why`` empty when nothing is decided.
-    """
-    stance, why = 0, ""
-    other_time = (
-        bool(claim_years) and bool(years_in(cand.text)) and not (years_in(cand.text) & claim_years)
-    )
-    instead = ""
-    for slot in slots:
-        close = matches_but(slot, weights, cand)
-        same = [e for e in ents if _kind(e.label) == slot.kind and _valued(e)]
-        if slot.kind == "name":
-            same = [e for e in same if _ROLES.get(e.label, frozenset()) & _ROLES[slot.label]]
-        mine = [e for e in same if compatible(slot.group(), AnswerGroup(e.text, e.label))]
-        if mine or (slot.kind == "name" and _covers(cand.own_terms, slot.terms)):
-            # Another value of the same kind joined to it ("votes between Lee and Chan",
-            # "Lee or Chan") leaves open which one the claim's words are about.
-            beside = [
-                e
-                for e in same
-                if slot.kind == "name"
-                and e not in mine
-                and not _overlap(terms(e.text), claim_terms)
-                and any(_coordinated(cand.text, m, e) for m in mine)
-            ]
-            if beside:
-                if not instead:
-                    instead = f"names {beside[0].text} as well as {slot.text}"
-                continue
-            if close and stance == 0:
-                stance, why = 1, f"names {slot.text}"
-            continue
-        if slot.kind == "name" and (other_time or slot.terms & cand.own_terms):
-            # Another time, or the claim's entity in other words ("Best Animated
-            # Feature"): no rival here.
-            continue
-        rivals = [
-            e
-            for e in same
-            # An entity that shares the claim's words is one of the claim's own things
-            # ("the Acme Group" for "the CEO of Acme"), not another value for the slot.
-            if not (slot.kind == "name" and _overlap(terms(e.text), claim_terms))
-        ]
-        if rivals and close:
-            return -1, f"names {rivals[0].text}, not {slot.text}"
-        if rivals and not instead:
-            instead = f"names {rivals[0].text} (not {slot.text})"
-    if instead:
-        return 0, instead  # another value in a slot: this sentence cannot support
-    return stance, why
 
 
 @dataclass

@@ -25,8 +25,17 @@ from typing import Any
 from assistant.index.chunking import LineIndex, paragraphs, split_sentences
 from assistant.index.corpus import is_within
 from assistant.index.schema import StoredChunk
-from assistant.index.terms import NUMBER_WORDS, Token, terms, tokens
-from assistant.language import MONTH_NAME
+from assistant.index.terms import NUMBER_TOKEN_WORDS, Token, terms, tokens
+from assistant.language import (
+    ARTICLES,
+    HEDGES,
+    LOWER_BOUND_HEDGES,
+    MONTH_NAME,
+    TIME_UNIT,
+    UPPER_BOUND_HEDGES,
+    VAGUE_QUANTITIES,
+    phrases,
+)
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.verify import stands_at
@@ -52,11 +61,8 @@ _WINDOW = 12  # words either side of a figure in which to look for what it count
 _NEAR_CHARS = 256
 _LOOK_BACK = 64  # characters before a figure (and its spaces) that the "before" rules read
 
-_HEDGES = (
-    r"a bit more than|more than|over|at least|about|around|roughly|approximately|some|"
-    r"nearly|almost|as many as|up to|fewer than|less than|anywhere from|between"
-)
-_NUMBER_WORD = r"(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+_HEDGES = "|".join(HEDGES)
+_NUMBER_WORD = r"(?:" + "|".join(sorted(NUMBER_TOKEN_WORDS, key=len, reverse=True)) + r")"
 _NUMBER = (
     r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
     + _NUMBER_WORD
@@ -64,10 +70,7 @@ _NUMBER = (
     + _NUMBER_WORD
     + r")*)"
 )
-_VAGUE = (
-    r"(?:several\s+dozens?|several\s+hundreds?|a\s+few\s+dozen|a\s+dozen|dozens|hundreds|"
-    r"thousands|numerous|multiple|several|an\s+unknown\s+number)"
-)
+_VAGUE = r"(?:" + phrases(VAGUE_QUANTITIES) + r")"
 # Not a figure: a number inside a word, a time or a path ("3:15", "a/2"), a footnote
 # marker ("[3][4]": a number right after "[" or right before "]") or a power ("10^400").
 FIGURE = re.compile(
@@ -92,29 +95,12 @@ _PRONOUN_ONE_BEFORE = re.compile(r"\b(?:no|every|any|some|each|only)\s+$", re.IG
 _MONTH = re.compile(MONTH_NAME + r"\.?\s*$")
 _MONTH_AFTER = re.compile(r"\s*" + MONTH_NAME)
 _TIME_UNITS = re.compile(
-    r"\s*(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|times|decades?|sides|"
-    r"percent|%|km|miles?)\b",
-    re.IGNORECASE,
+    r"\s*(?:" + TIME_UNIT + r"|times|sides|percent|%|km|miles?)\b", re.IGNORECASE
 )
 _ONE_OF_THE = re.compile(
     r"\s*of\s+the\s+(?:first|most|last|best|main|few|many|biggest|largest|\w+est)\b",
     re.IGNORECASE,
 )
-_VAGUE_VALUES: dict[str, tuple[float | None, float | None]] = {
-    "a dozen": (12, 12),
-    "a few dozen": (24, 99),
-    "dozens": (24, 99),
-    "several dozen": (24, 99),
-    "several dozens": (24, 99),
-    "several hundred": (200, 999),
-    "several hundreds": (200, 999),
-    "hundreds": (200, 999),
-    "thousands": (2000, None),
-    "numerous": (None, None),
-    "multiple": (2, None),
-    "several": (3, None),
-    "an unknown number": (None, None),
-}
 
 
 @dataclass
@@ -238,8 +224,8 @@ def parse_number(text: str) -> float | None:
 def figure_bounds(low_text: str, high_text: str | None, hedge: str | None) -> tuple[Any, Any, Any]:
     """(low, high, hedge) for a figure as written."""
     key = " ".join(low_text.lower().split())
-    if key in _VAGUE_VALUES:
-        low, high = _VAGUE_VALUES[key]
+    if key in VAGUE_QUANTITIES:
+        low, high = VAGUE_QUANTITIES[key]
         if high_text:  # "several dozens up to 644"
             high = parse_number(high_text)
             return low, high, hedge or "range"
@@ -248,9 +234,9 @@ def figure_bounds(low_text: str, high_text: str | None, hedge: str | None) -> tu
     if high_text:
         return low, parse_number(high_text), "range" if not hedge or hedge == "between" else hedge
     h = (hedge or "").lower()
-    if h in ("more than", "over", "at least", "a bit more than"):
+    if h in LOWER_BOUND_HEDGES:
         return low, None, hedge
-    if h in ("as many as", "up to", "fewer than", "less than"):
+    if h in UPPER_BOUND_HEDGES:
         return None, low, hedge
     return low, low, hedge
 
@@ -609,7 +595,7 @@ def _claims_in(
 
 
 # Capitalised words that name no one: an article opening a name ("The Kremlin").
-_ARTICLES = frozenset({"The", "A", "An"})
+_ARTICLES = frozenset(a.capitalize() for a in ARTICLES)
 
 
 def source_key(who: str | None) -> frozenset[str]:

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.index.terms import is_number, terms
-from assistant.language import years_in
-from assistant.reasoning.attribution import SPEECH_VERBS
+from assistant.language import LABEL_WORDS, ORDINAL_SUFFIX, SPEECH_VERBS, phrases, years_in
 
 AnswerType = Literal["person", "date", "place", "figure", "thing", "open"]
 
@@ -83,7 +82,7 @@ _WHICH_THING = re.compile(
 )
 _NAME_OF = re.compile(r"\bthe name of\b|\bwhat (?:is|was) (?:the )?(?:name|title)\b", re.I)
 _SPEECH = re.compile(
-    rf"\b(?:{SPEECH_VERBS}|say|according to|refrain\w*|doubt\w*|comment\w*)\b", re.I
+    rf"\b(?:{phrases(SPEECH_VERBS)}|according to|refrain\w*|doubt\w*|comment\w*)\b", re.I
 )
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|has been|have been|will be)\s+\w+(?:ed|en)\b", re.I)
 _LONG_OLD = re.compile(r"\bhow (?:long|old)\b", re.I)
@@ -107,26 +106,9 @@ _MONEY_WORDS = re.compile(
     re.I,
 )
 _NUMBER_IN_CONTEXT = re.compile(
-    r"(?:(?P<word>[A-Za-z][A-Za-z'-]*)\s?)?(?<![\d.,])(?P<num>\d+)(?P<suffix>st|nd|rd|th)?\b"
+    r"(?:(?P<word>[A-Za-z][A-Za-z'-]*)\s?)?(?<![\d.,])(?P<num>\d+)"
+    rf"(?P<suffix>{ORDINAL_SUFFIX})?\b"
     r"(?:\s+(?P<next>[A-Za-z]+))?"
-)
-_NAMING_WORDS = frozenset(
-    [
-        "season",
-        "episode",
-        "part",
-        "chapter",
-        "no",
-        "number",
-        "round",
-        "stage",
-        "game",
-        "volume",
-        "vol",
-        "phase",
-        "series",
-        "q",
-    ]
 )
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
 
@@ -200,7 +182,7 @@ def analyse(question: str) -> QuestionAnalysis:
             continue
         naming = bool(word) and (
             any(c.isupper() for c in word)  # "Nova 7", "Q2", "iOrbit 12"
-            or word.lower() in _NAMING_WORDS
+            or word.lower() in LABEL_WORDS
             or not after  # "xenoblade chronicles 2?"
             or after.endswith("ed")  # "chronicles 2 released"
         )

@@ -31,7 +31,20 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.index.terms import terms, tokens
-from assistant.language import MONTH_WORD, YEAR, month_number
+from assistant.language import (
+    ARTICLES,
+    MONTH_WORD,
+    NUMBER_WORDS,
+    ORDINAL_SUFFIX,
+    ORDINAL_SUFFIXES,
+    ORDINALS,
+    SCALES,
+    TIME_UNIT,
+    VAGUE_QUANTITIES,
+    YEAR,
+    month_number,
+    phrases,
+)
 from assistant.reasoning.claims import CATEGORIES, figure_category
 from assistant.reasoning.dedup import THRESHOLD, resemblance
 from assistant.reasoning.nlp import Entity, parse_many
@@ -43,25 +56,24 @@ if TYPE_CHECKING:
 
 _FIGURE_LABELS = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
-_SCALE = {
-    "thousand": 1e3,
-    "million": 1e6,
-    "billion": 1e9,
-    "trillion": 1e12,
-    "k": 1e3,
-    "m": 1e6,
-    "bn": 1e9,
+# A scale after digits ("7.2 billion", "3 dozen"), in words or abbreviated ("5k", "2bn").
+_SCALE: dict[str, float] = {**SCALES, "k": 1e3, "m": 1e6, "bn": 1e9}
+_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(" + phrases(_SCALE) + r")?\b", re.I)
+# A figure in words: a number word, a scale on its own ("a hundred"), or the least a
+# plural scale means ("dozens": 24). Not "several": "several million" is not 3.
+_WORD_NUMBERS: dict[str, float] = {
+    **NUMBER_WORDS,
+    **SCALES,
+    **{
+        words: low
+        for words, (low, _) in VAGUE_QUANTITIES.items()
+        if words.removesuffix("s") in SCALES and low is not None
+    },
 }
-_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|trillion|bn|k|m)?\b", re.I)
-_WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "dozens": 24,
-    "hundred": 100, "hundreds": 200,
-}  # fmt: skip
-_DURATION = re.compile(
-    r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries)\b", re.I
-)
-_STOP = frozenset({"the", "a", "an", "of", "and", "'s", "’s", "s"})
+_DURATION = re.compile(rf"\b{TIME_UNIT}\b", re.I)
+# A day of the month as written in a date: "4", "04", "4th".
+_DAY = re.compile(rf"\b(\d{{1,2}}){ORDINAL_SUFFIX}?\b")
+_STOP = ARTICLES | {"of", "and", "'s", "’s", "s"}
 # How many candidate sentences are tagged: the best ones by score. Tagging costs about
 # 2 ms a sentence, and an answer sits in the best few dozen sentences or nowhere.
 MAX_TAGGED = 24
@@ -192,14 +204,6 @@ def _names_a_sequel(qa: QuestionAnalysis, sentence: str) -> bool:
     return False
 
 
-_ORDINALS = {
-    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
-    "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10", "eleventh": "11",
-    "twelfth": "12",
-}  # fmt: skip
-_ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
-
-
 @lru_cache(maxsize=512)
 def _pairs_of(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]:
     """Adjacent term pairs of ``text`` (ordinal words as digits): as written, and either way.
@@ -209,10 +213,10 @@ def _pairs_of(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[st
     seq: list[str] = []
     for word in re.findall(r"[\w'-]+", text.lower()):
         for part in word.split("-"):
-            if part in _ORDINALS:
-                seq.append(_ORDINALS[part])
+            if part in ORDINALS:
+                seq.append(str(ORDINALS[part]))
             else:
-                seq += [t for t in terms(part) if t not in _ORDINAL_SUFFIX]
+                seq += [t for t in terms(part) if t not in ORDINAL_SUFFIXES]
     forward = frozenset(itertools.pairwise(seq))
     return forward, forward | {(b, a) for a, b in forward}  # "fourth season" is season 4
 
@@ -246,7 +250,7 @@ def date_key(text: str) -> tuple[int | None, int | None, int | None] | None:
     years = YEAR.findall(text)
     year = int(years[0]) if years else None
     rest = MONTH_WORD.sub(" ", YEAR.sub(" ", text))
-    days = [int(d) for d in re.findall(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", rest) if 1 <= int(d) <= 31]
+    days = [int(d) for d in _DAY.findall(rest) if 1 <= int(d) <= 31]
     day = days[0] if days and month else None
     if month is None and year is None:
         return None

@@ -27,6 +27,7 @@ from typing import Any
 from assistant.index.chunking import split_sentences
 from assistant.index.schema import StoredChunk
 from assistant.index.terms import terms
+from assistant.language import ARTICLES, POSSESSIVES, SCALES
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.citations import Citation, SourceReader
 from assistant.reasoning.claims import Claim, ClaimTable, build_claim_table, source_key
@@ -39,7 +40,9 @@ WHAT_PHRASE = {
     "fighters": "fighters",
 }
 _PARTICIPLES = {"killed", "wounded"}
-_VAGUE_PLURALS = ("dozens", "hundreds", "thousands", "number")
+# Quantities that take "of" before what they count: a plural scale ("dozens of
+# attackers") and "an unknown number of".
+_VAGUE_PLURALS = (*(f"{scale}s" for scale in SCALES), "number")
 
 # The bound on the summary's length, in sentences (the opening, the figures and the
 # statements together). Thirty is about a page: enough for every distinct figure of a
@@ -301,7 +304,8 @@ def _disagreement(group: _Group) -> SummarySentence | None:
     )
 
 
-_DETERMINERS = ("The ", "A ", "An ", "Their ", "His ", "Her ", "Its ")
+# A name that opens with one of these is lowercased inside a sentence.
+_DETERMINERS = tuple(f"{w.capitalize()} " for w in sorted(ARTICLES | POSSESSIVES))
 
 
 def _in_list(name: str) -> str:

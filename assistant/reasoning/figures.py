@@ -1,0 +1,112 @@
+"""The counts a text gives: each number as an interval, with the kind of thing it counts.
+
+Dates, years, ordinals, ranks, labels and model numbers are not counts and are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.index.terms import terms
+from assistant.language import LABEL_WORDS, WEEKDAYS, YEAR, phrases
+from assistant.reasoning.claims import (
+    FIGURE,
+    figure_bounds,
+    figure_category,
+    month_after,
+    month_before,
+)
+
+# Kinds of count that can be compared: deaths, casualties and injuries are one family.
+_FAMILY = {"killed": "casualty", "wounded": "casualty", "casualties": "casualty"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number in a text as an interval, with the kind of count it is (if any)."""
+
+    low: float | None
+    high: float | None
+    family: str | None
+    text: str = ""
+
+    def overlaps(self, other: Figure) -> bool:
+        """True when the two intervals share a value (an open end is unbounded)."""
+        if (self.low, self.high) == (None, None) or (other.low, other.high) == (None, None):
+            return False
+        lo1 = self.low if self.low is not None else float("-inf")
+        hi1 = self.high if self.high is not None else float("inf")
+        lo2 = other.low if other.low is not None else float("-inf")
+        hi2 = other.high if other.high is not None else float("inf")
+        return lo1 <= hi2 and lo2 <= hi1
+
+    def comparable(self, other: Figure) -> bool:
+        """Both count the same kind of thing (or nothing named), and both are bounded.
+
+        "an unknown number" or "numerous" can neither confirm nor contradict a figure.
+        """
+        bounded = (self.low, self.high) != (None, None) and (other.low, other.high) != (
+            None,
+            None,
+        )
+        return bounded and self.family == other.family
+
+
+# A number right after a name is part of the name ("Nova 7", "Orbit 12", "Night Harbor 3",
+# "Zephyr Chronicles™ 2"), not a count. Weekdays are names that a count can follow.
+_NAME_BEFORE = re.compile(r"(?:^|\s)(?P<word>\w*[A-Z][\w'’-]*)[™®]?\s*$")
+# A number after one of these words is a rank or a label ("No. 1", "season 4", "#2").
+_LABEL_BEFORE = re.compile(r"(?:\b(?:" + phrases(LABEL_WORDS) + r")\.?|#)\s*$", re.IGNORECASE)
+
+
+# How far back a word before a number is looked for: a longer run without spaces is no
+# name, and reading a bounded stretch keeps a line of many numbers linear.
+_LABEL_LOOK_BACK = 64
+
+
+def _is_label(text: str, start: int) -> bool:
+    r"""The number at ``start`` names or ranks something rather than counting.
+
+    Only the word before it is read (from the space before that word, or the text's
+    start, where ``(?:^|\s)`` can match), not everything before it.
+    """
+    j = start
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    lo = max(0, j - _LABEL_LOOK_BACK)
+    while j > lo and not text[j - 1].isspace():  # back to the word's start
+        j -= 1
+    lo = max(lo, j - 1)  # the space before the word (``^`` never matches at ``pos > 0``)
+    if _LABEL_BEFORE.search(text, lo, start):
+        return True
+    m = _NAME_BEFORE.search(text, lo, start)
+    if m is None:
+        return False
+    # A capitalised word with content ("Pixel"), not "Only" or "All" opening a sentence.
+    word = m.group("word")
+    return word.lower() not in WEEKDAYS and bool(terms(word))
+
+
+def figures(text: str) -> list[Figure]:
+    """The counts in ``text`` as intervals with their kind of count.
+
+    Not counts, so left out: dates and years ("the 2021 Tour de France"), ordinals
+    ("first", "92nd"), ranks and labels ("No. 1", "season 4") and model numbers
+    ("Nova 7").
+    """
+    out = []
+    for m in FIGURE.finditer(text):
+        if month_before(text, m.start()) or month_after(text, m.end()):
+            continue
+        if YEAR.fullmatch(m.group("low")) and (
+            not m.group("high") or YEAR.fullmatch(m.group("high"))
+        ):
+            continue
+        if not m.group("hedge") and _is_label(text, m.start()):
+            continue
+        low, high, _hedge = figure_bounds(m.group("low"), m.group("high"), m.group("hedge"))
+        what = figure_category(text, m.start(), m.end())
+        text_of = m.group(0).strip(" \"“”'")
+        out.append(Figure(low, high, _FAMILY.get(what or "", what), text_of))
+    return out
