@@ -68,6 +68,7 @@ def _nothing(*_a: Any, **_k: Any) -> list[Any]:
 SA = "assistant.reasoning.shortanswer"
 CK = "assistant.reasoning.check"
 AN = "assistant.reasoning.answer"
+SL = "assistant.reasoning.slots"
 
 ABLATIONS: tuple[Ablation, ...] = (
     Ablation(
@@ -139,12 +140,16 @@ ABLATIONS: tuple[Ablation, ...] = (
     Ablation(
         "check-entities",
         "check: another person, place or date in the claim's slot contradicts it",
-        ((f"{CK}:entity_stance", _no_stance), (f"{CK}:matches_but", _never)),
+        (
+            (f"{CK}:entity_stance", _no_stance),
+            (f"{CK}:matches_but", _never),
+            (f"{SL}:matches_but", _never),
+        ),
     ),
     Ablation(
         "check-says-same",
         "check: a sentence holding 75% of the claim's weight supports it",
-        ((f"{CK}:STRONG_MATCH", 2.0),),
+        ((f"{CK}:STRONG_MATCH", 2.0), (f"{SL}:STRONG_MATCH", 2.0)),
     ),
     Ablation(
         "check-named-source",
@@ -173,7 +178,8 @@ def _special(ab: Ablation, target: str) -> Any:
     obj, attr = _resolve(target)
     original = getattr(obj, attr)
     if attr == "__kwdefaults__":
-        return {**original, "min_relevance": 0.0}
+        # Not 0: with no sentence at all the answerer must still abstain.
+        return {**original, "min_relevance": 1e-6}
     if attr == "_usable":
         return lambda qa, ent, sentence: ent.label in qa.labels
     if attr == "_stands_against":
@@ -331,8 +337,12 @@ def main(argv: list[str] | None = None) -> int:
         if only and ab.key not in only:
             continue
         t0 = time.perf_counter()
-        with switched_off(ab):
-            rows[ab.key] = run_sets(args.workdir, args.rgb, args.ramdocs, args.climate)
+        try:
+            with switched_off(ab):
+                rows[ab.key] = run_sets(args.workdir, args.rgb, args.ramdocs, args.climate)
+        except Exception as exc:  # one broken ablation must not lose the others' rows
+            print(f"{ab.key}: failed ({type(exc).__name__}: {exc})", file=sys.stderr)
+            continue
         du = union(rows[ab.key]) - union(base)
         print(f"{ab.key}: union {du:+d} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     if args.json:
