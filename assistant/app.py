@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from assistant.index.retrieval import Hit, HybridSearch
     from assistant.index.sources import SourceFiles
     from assistant.index.store import Store
-    from assistant.reasoning.answer import Answer
+    from assistant.reasoning.answer_types import Answer
     from assistant.reasoning.check import CheckResult
     from assistant.reasoning.claims import ClaimTable
     from assistant.reasoning.summary import Summary

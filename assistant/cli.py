@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from assistant.app import FactCheck
-    from assistant.reasoning.answer import Answer
+    from assistant.reasoning.answer_types import Answer
     from assistant.settings import Mode, Settings
 
 T = TypeVar("T")

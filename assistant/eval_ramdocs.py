@@ -34,7 +34,7 @@ from assistant.app import FactCheck
 from assistant.eval_rgb import pct
 from assistant.index.formats.common import iso_date
 from assistant.language import ARTICLES, MONTHS, ORDINAL_SUFFIX, SCALES
-from assistant.reasoning.answer import Answer
+from assistant.reasoning.answer_types import Answer
 from assistant.reasoning.citations import Citation, Place
 from assistant.settings import Settings
 

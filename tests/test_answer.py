@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.app import FactCheck
-from assistant.reasoning.answer import ABSTAIN_TEXT, ExtractiveAnswerer
+from assistant.reasoning.answer import ExtractiveAnswerer
+from assistant.reasoning.answer_types import ABSTAIN_TEXT
 from assistant.settings import Settings
 from tests.conftest import source_text
 from tests.invented import assert_cited_verbatim, ingested

@@ -22,7 +22,7 @@ from assistant.eval_ramdocs import (
     write_corpus,
     wrong_shown_in,
 )
-from assistant.reasoning.answer import Answer, ShortAnswer
+from assistant.reasoning.answer_types import Answer, ShortAnswer
 from assistant.settings import Settings
 from tests.conftest import HashEmbeddings
 

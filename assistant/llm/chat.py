@@ -37,15 +37,9 @@ from assistant.llm.quotes import (
 )
 from assistant.llm.structured import ask_structured
 from assistant.prompts import render
-from assistant.reasoning.answer import (
-    ABSTAIN_TEXT,
-    Answer,
-    Assessment,
-    ExtractiveAnswerer,
-    ShortAnswer,
-    lead_sentence,
-    short_answers_for,
-)
+from assistant.reasoning.answer import ExtractiveAnswerer
+from assistant.reasoning.answer_text import lead_sentence, short_answers_for
+from assistant.reasoning.answer_types import ABSTAIN_TEXT, Answer, Assessment, ShortAnswer
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 
 if TYPE_CHECKING:

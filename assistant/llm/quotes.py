@@ -19,7 +19,8 @@ from assistant.index.chunking import Span
 from assistant.index.retrieval import Hit
 from assistant.index.schema import StoredChunk
 from assistant.index.terms import terms
-from assistant.reasoning.answer import Assessment, Candidate, ExtractiveAnswerer
+from assistant.reasoning.answer import Candidate, ExtractiveAnswerer
+from assistant.reasoning.answer_types import Assessment
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.verify import locate
 

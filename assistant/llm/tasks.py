@@ -46,7 +46,8 @@ from assistant.reasoning.verify import locate
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from assistant.reasoning.answer import Assessment, ExtractiveAnswerer
+    from assistant.reasoning.answer import ExtractiveAnswerer
+    from assistant.reasoning.answer_types import Assessment
     from assistant.settings import Settings
 
 CLAIM_BATCH = 4  # passages per extraction call: small models lose track past a few

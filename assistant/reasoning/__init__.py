@@ -1,12 +1,14 @@
 """Reasoning over retrieved passages, with no model: each module has one job.
 
 ``question`` says what a question asks for; ``nlp`` tags entities; ``answer`` scores
-sentences and builds cited answers; ``shortanswer`` finds the span that answers and
-whether sources disagree; ``dedup`` folds reprinted sentences; ``attribution`` finds who
-said it, ``speakers`` whether that makes its subject a speaker; ``figures`` reads the
-counts a text gives, ``negation`` whether it is negated, ``slots`` the entities a claim
-names and whether a sentence gives them or rivals; ``claims``, ``check`` and ``summary``
-build the claim table, verdicts and summaries; ``citations`` and ``verify`` turn a quote
-into a citation only after finding it in its file. Data flows down: reasoning reads the
-index, never the other way.
+sentences and builds cited answers; ``answer_text`` opens an answer with its short
+answers (or every side when sources disagree) over verified citations; ``answer_types``
+holds the data these pass down (``Assessment``, ``Answer``, ``ShortAnswer``);
+``shortanswer`` finds the span that answers and whether sources disagree; ``dedup`` folds
+reprinted sentences; ``attribution`` finds who said it, ``speakers`` whether that makes
+its subject a speaker; ``figures`` reads the counts a text gives, ``negation`` whether it
+is negated, ``slots`` the entities a claim names and whether a sentence gives them or
+rivals; ``claims``, ``check`` and ``summary`` build the claim table, verdicts and
+summaries; ``citations`` and ``verify`` turn a quote into a citation only after finding
+it in its file. Data flows down: reasoning reads the index, never the other way.
 """

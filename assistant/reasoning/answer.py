@@ -11,8 +11,8 @@ similarity to the question. Nothing here knows any particular question.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,6 +22,15 @@ from assistant.index.retrieval import Hit, HybridSearch, check_question
 from assistant.index.sources import SourceFiles
 from assistant.index.terms import is_number, terms, tokens
 from assistant.language import MONTH_NAME, WEEKDAY, YEAR
+from assistant.reasoning.answer_text import lead_sentence
+from assistant.reasoning.answer_types import (
+    ABSTAIN_TEXT,
+    MAX_CITATIONS,
+    Answer,
+    Assessment,
+    QuestionInfo,
+    ShortAnswer,
+)
 from assistant.reasoning.attribution import find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.dedup import near_duplicates
@@ -31,9 +40,6 @@ from assistant.reasoning.shortanswer import ShortAnswers, find_short_answers, vi
 
 if TYPE_CHECKING:
     from assistant.index.embeddings import Embedder
-
-ABSTAIN_TEXT = "The articles do not say."
-MAX_CITATIONS = 4
 
 # Words that shape a question without saying what it is about ("how many", "did").
 # Words that shape a question without saying what it is about: they name the kind of
@@ -55,70 +61,6 @@ _WHEN_WORDS = re.compile(
 )
 
 
-@dataclass
-class Answer:
-    """An answer in the public ``--json`` shape (see the README)."""
-
-    question: str
-    answer: str
-    abstained: bool
-    mode: Literal["extractive", "llm"]
-    model: str | None = None
-    citations: list[Citation] = field(default_factory=list)
-    rejected_citations: list[RejectedCitation] = field(default_factory=list)
-    # Not part of the JSON contract: what the terminal highlights, and one-line notices
-    # for stderr (e.g. "fell back to the extractive answer").
-    match_terms: frozenset[str] = frozenset()
-    notices: list[str] = field(default_factory=list)
-    # Short answers first (the span that answers, who says so, its citation ids), and
-    # whether the sources give incompatible answers.
-    answers: list[ShortAnswer] = field(default_factory=list)
-    disagreement: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        """The public JSON shape: keep it stable, extend only."""
-        return {
-            "question": self.question,
-            "answer": self.answer,
-            "abstained": self.abstained,
-            "mode": self.mode,
-            "model": self.model,
-            "citations": [c.to_json() for c in self.citations],
-            "rejected_citations": [r.to_json() for r in self.rejected_citations],
-            "answers": [a.to_json() for a in self.answers],
-            "disagreement": self.disagreement,
-        }
-
-
-@dataclass
-class ShortAnswer:
-    """The span that answers ("Dayton, Ohio"), who says so, and the citations behind it."""
-
-    text: str
-    who: str | None
-    citations: list[int]
-
-    def to_json(self) -> dict[str, Any]:
-        """The short answer in the public ``--json`` shape."""
-        return {"text": self.text, "who": self.who, "citations": list(self.citations)}
-
-
-@dataclass(frozen=True)
-class QuestionInfo:
-    """What the answerer needs to know about the question."""
-
-    text: str
-    weights: dict[str, float]
-    wants_who: bool
-    wants_number: bool
-    wants_when: bool
-
-    @property
-    def total(self) -> float:
-        """Sum of the question's term weights."""
-        return sum(self.weights.values()) or 1.0
-
-
 def analyse_question(
     question: str, lexical: LexicalIndex, qa: QuestionAnalysis | None = None
 ) -> QuestionInfo:
@@ -137,28 +79,6 @@ def analyse_question(
         wants_number=qa.type == "figure",
         wants_when=qa.type == "date",
     )
-
-
-@dataclass
-class Assessment:
-    """Retrieval for one question, with every candidate sentence scored."""
-
-    question: str
-    info: QuestionInfo
-    hits: list[Hit]
-    candidates: list[Candidate]  # best first
-    qa: QuestionAnalysis = field(default_factory=lambda: analyse(""))
-
-    @property
-    def best_relevance(self) -> float:
-        """Relevance of the best sentence (0 when nothing was retrieved)."""
-        return max((c.relevance for c in self.candidates), default=0.0)
-
-    def abstention(self, mode: Literal["extractive", "llm"], model: str | None = None) -> Answer:
-        """The answer that says the articles do not say."""
-        return Answer(
-            self.question, ABSTAIN_TEXT, True, mode, model, match_terms=frozenset(self.info.weights)
-        )
 
 
 class ExtractiveAnswerer:
@@ -516,50 +436,3 @@ class ExtractiveAnswerer:
             answers=answers,
             disagreement=disagreement,
         )
-
-
-def lead_sentence(answers: list[ShortAnswer], disagreement: bool) -> str:
-    """The sentence an answer opens with: the short answer, or every side when they differ.
-
-    "Dayton [1]." or "The sources disagree: Dayton (Acme) [1]; Reno [2]." Built from
-    short answers over verified citations, in both modes.
-    """
-
-    def named(a: ShortAnswer) -> str:
-        marks = "".join(f"[{i}]" for i in a.citations)
-        return f"{a.text} ({a.who}) {marks}" if a.who else f"{a.text} {marks}"
-
-    if disagreement:
-        return "The sources disagree: " + "; ".join(named(a) for a in answers) + "."
-    return named(answers[0]) + "."
-
-
-def short_answers_for(
-    assessment: Assessment, citations: list[Citation]
-) -> tuple[list[ShortAnswer], bool]:
-    """Short answers (and whether they disagree) over verified citations only.
-
-    Each citation is matched to the candidate sentence it overlaps; the typed spans of
-    those sentences are grouped as for an extractive answer. Empty when the question
-    wants no typed answer or none stands in the quotes.
-    """
-    qa = assessment.qa
-    if not qa.labels or qa.wants_speaker:
-        return [], False
-    owner: dict[int, int] = {}
-    cands: list[Candidate] = []
-    for cit in citations:
-        for cand in assessment.candidates:
-            same_file = cand.chunk.source == cit.source
-            if same_file and cand.start < cit.end and cit.start < cand.end:
-                owner[id(cand)] = cit.id
-                cands.append(cand)
-                break
-    short = find_short_answers(qa, cands, 0.0)
-    if not short.groups:
-        return [], False
-    out = []
-    for group in [short.groups[0], *short.rivals]:
-        ids = sorted({owner[id(s.cand)] for s in group.spans if id(s.cand) in owner})
-        out.append(ShortAnswer(group.text, None, ids))
-    return out, short.disagreement

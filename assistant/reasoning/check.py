@@ -23,7 +23,8 @@ from typing import Any, Literal
 from assistant.index.retrieval import Hit
 from assistant.index.terms import terms
 from assistant.language import years_in
-from assistant.reasoning.answer import Assessment, Candidate, ExtractiveAnswerer
+from assistant.reasoning.answer import Candidate, ExtractiveAnswerer
+from assistant.reasoning.answer_types import Assessment
 from assistant.reasoning.attribution import find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.claims import source_key
