@@ -1,8 +1,8 @@
 """Reasoning over retrieved passages, with no model: each module has one job.
 
 ``question`` says what a question asks for; ``nlp`` tags entities; ``answer`` scores
-sentences and builds cited answers; ``answer_text`` opens an answer with its short
-answers (or every side when sources disagree) over verified citations; ``answer_types``
+sentences and chooses the ones an answer rests on; ``answer_text`` writes the answer
+from them, naming speakers and citing only what verifies in its file; ``answer_types``
 holds the data these pass down (``Assessment``, ``Answer``, ``ShortAnswer``);
 ``shortanswer`` finds the span that answers and whether sources disagree; ``dedup`` folds
 reprinted sentences; ``attribution`` finds who said it, ``speakers`` whether that makes

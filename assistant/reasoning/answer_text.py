@@ -6,10 +6,173 @@ Short answers and the sentences they rest on become the text the user reads: "Da
 
 from __future__ import annotations
 
-from assistant.reasoning.answer_types import Assessment, ShortAnswer
-from assistant.reasoning.citations import Citation
+from assistant.index.terms import tokens
+from assistant.reasoning.answer_types import (
+    ABSTAIN_TEXT,
+    MAX_CITATIONS,
+    Answer,
+    Assessment,
+    QuestionInfo,
+    ShortAnswer,
+)
+from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
+from assistant.reasoning.dedup import near_duplicates
 from assistant.reasoning.evidence import Candidate
-from assistant.reasoning.shortanswer import find_short_answers
+from assistant.reasoning.shortanswer import ShortAnswers, find_short_answers
+
+
+def render(
+    question: str,
+    info: QuestionInfo,
+    chosen: list[Candidate],
+    context: list[Candidate],
+    reader: SourceReader,
+) -> Answer:
+    """Verify each chosen sentence against its file and compose the answer text.
+
+    ``context`` is every candidate sentence, used to resolve "he said" to the
+    speaker named earlier in the same passage. Each short answer is the speaker of a
+    cited sentence (for "who said" questions) or, when no one is named, the quote.
+    """
+    cited, rejected = _cite_all(chosen, reader, 1)
+    if not cited:
+        return Answer(
+            question,
+            ABSTAIN_TEXT,
+            True,
+            "extractive",
+            rejected_citations=rejected,
+            match_terms=frozenset(info.weights),
+        )
+    parts: list[str] = []
+    answers: list[ShortAnswer] = []
+    for cand, cit in cited:
+        who = _who(info, cand, context)
+        lead = f"{who[:1].upper()}{who[1:]}: " if who else ""
+        parts.append(f"{lead}“{cit.quote}” [{cit.id}]")
+        same = next((a for a in answers if who and a.who == who), None)
+        if same is not None:
+            same.citations.append(cit.id)
+        else:
+            answers.append(ShortAnswer(who or cit.quote, who, [cit.id]))
+    return Answer(
+        question=question,
+        answer=" ".join(parts),
+        abstained=False,
+        mode="extractive",
+        citations=[c for _, c in cited],
+        rejected_citations=rejected,
+        match_terms=frozenset(info.weights),
+        answers=answers,
+    )
+
+
+def render_short(
+    assessment: Assessment,
+    short: ShortAnswers,
+    context: list[Candidate],
+    reader: SourceReader,
+) -> Answer:
+    """The answer led by its short answers; disagreeing sources are named first."""
+    info = assessment.info
+    shown = [short.groups[0], *short.rivals]
+    citations: list[Citation] = []
+    rejected: list[RejectedCitation] = []
+    answers: list[ShortAnswer] = []
+    quotes: list[str] = []
+    for n, group in enumerate(shown):
+        # The answer's best sentences (a rival's best one): those that write the
+        # answer as shown first, then the strongest. Twice as many are verified as
+        # shown, as near-duplicates fold into the first and some may not verify.
+        spans = sorted(group.spans, key=lambda s: (s.entity.text != group.text, -s.score))
+        sentences = list({id(s.cand): s.cand for s in spans}.values())
+        limit = max(MAX_CITATIONS - len(short.rivals), 1) if n == 0 else 1
+        cited, bad = _cite_all(sentences[: limit * 2], reader, len(citations) + 1)
+        cited = cited[:limit]  # ids stay consecutive: _cite_all numbers what it keeps
+        rejected += bad
+        if not cited:
+            continue
+        who = _who(info, cited[0][0], context)
+        ids = [c.id for _, c in cited]
+        answers.append(ShortAnswer(group.text, who, ids))
+        for cand, cit in cited:
+            speaker = _who(info, cand, context)
+            lead = f"{speaker[:1].upper()}{speaker[1:]}: " if speaker else ""
+            quotes.append(f"{lead}“{cit.quote}” [{cit.id}]")
+        citations += [c for _, c in cited]
+    if not answers:
+        return Answer(
+            assessment.question,
+            ABSTAIN_TEXT,
+            True,
+            "extractive",
+            rejected_citations=rejected,
+            match_terms=frozenset(info.weights),
+        )
+
+    disagreement = len(answers) > 1
+    lead = lead_sentence(answers, disagreement)
+    return Answer(
+        question=assessment.question,
+        answer=" ".join([lead, *quotes]),
+        abstained=False,
+        mode="extractive",
+        citations=citations,
+        rejected_citations=rejected,
+        match_terms=frozenset(info.weights),
+        answers=answers,
+        disagreement=disagreement,
+    )
+
+
+def _who(info: QuestionInfo, cand: Candidate, cands_in_chunk: list[Candidate]) -> str | None:
+    """Name who made the statement, preferring the speaker of the matched words."""
+    named = [a for a in cand.attributions if not a.is_pronoun]
+    if named:
+        # In "X said A, and Y reported B", the question's words tell A from B.
+        where = [t.start for t in tokens(cand.text) if t.term in info.weights]
+        centre = sum(where) / len(where) if where else 0.0
+        according = [a for a in named if a.verb == "according to"]
+        others = sorted(
+            (a for a in named if a.verb != "according to"), key=lambda a: abs(a.pos - centre)
+        )
+        if others and according:
+            return f"{others[0].display()}, according to {according[0].display()}"
+        return (others or according)[0].display()
+    if cand.attributions:  # "he said": the speaker named just before, if any
+        earlier = [
+            c for c in cands_in_chunk if c.chunk.id == cand.chunk.id and c.start < cand.start
+        ]
+        for prev in sorted(earlier, key=lambda c: -c.start):
+            prev_named = [a for a in prev.attributions if not a.is_pronoun]
+            if prev_named:
+                return prev_named[0].display()
+    return None
+
+
+def _cite_all(
+    chosen: list[Candidate], reader: SourceReader, first_id: int
+) -> tuple[list[tuple[Candidate, Citation]], list[RejectedCitation]]:
+    """Verify the chosen sentences; a near-duplicate becomes a place of the one before."""
+    cited: list[tuple[Candidate, Citation]] = []
+    rejected: list[RejectedCitation] = []
+    for cand in chosen:
+        twin = next(
+            (i for i, (c, _) in enumerate(cited) if near_duplicates(c.text, cand.text)), None
+        )
+        if twin is not None:
+            place = reader.place(cand.text, cand.chunk)
+            kept = cited[twin][1]
+            here = (place.root, place.source, place.start) if place is not None else None
+            if place is not None and here != (kept.root, kept.source, kept.start):
+                cited[twin] = (cited[twin][0], kept.with_places([place]))
+            continue
+        result = reader.cite(first_id + len(cited), cand.text, cand.chunk)
+        if isinstance(result, RejectedCitation):
+            rejected.append(result)
+            continue
+        cited.append((cand, result))
+    return cited, rejected
 
 
 def lead_sentence(answers: list[ShortAnswer], disagreement: bool) -> str:
