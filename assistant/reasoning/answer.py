@@ -24,7 +24,7 @@ from assistant.index.retrieval import Hit, HybridSearch, check_question
 from assistant.index.sources import SourceFiles
 from assistant.index.terms import is_number, terms
 from assistant.language import MONTH_NAME, WEEKDAY, YEAR
-from assistant.reasoning.answer_text import render, render_short
+from assistant.reasoning.answer_text import render_sentences, render_short
 from assistant.reasoning.answer_types import (
     MAX_CITATIONS,
     Answer,
@@ -257,7 +257,7 @@ class ExtractiveAnswerer:
             if qa.type != "thing":
                 return assessment.abstention("extractive")
         chosen = self.select(assessment.info, usable)
-        return render(assessment.question, assessment.info, chosen, usable, reader)
+        return render_sentences(assessment, chosen, usable, reader)
 
     def select(self, info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
         """The best sentence plus others that say the same thing in other words or places.

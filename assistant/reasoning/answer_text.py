@@ -21,19 +21,29 @@ from assistant.reasoning.evidence import Candidate
 from assistant.reasoning.shortanswer import ShortAnswers, find_short_answers
 
 
-def render(
-    question: str,
-    info: QuestionInfo,
+def render_sentences(
+    assessment: Assessment,
     chosen: list[Candidate],
     context: list[Candidate],
     reader: SourceReader,
 ) -> Answer:
     """Verify each chosen sentence against its file and compose the answer text.
 
-    ``context`` is every candidate sentence, used to resolve "he said" to the
-    speaker named earlier in the same passage. Each short answer is the speaker of a
-    cited sentence (for "who said" questions) or, when no one is named, the quote.
+    Each short answer is the speaker of a cited sentence (for "who said" questions) or,
+    when no one is named, the quote.
+
+    Args:
+        assessment: The question's assessment (its text and term weights are read).
+        chosen: The sentences to cite, best first.
+        context: Every usable candidate sentence, used to resolve "he said" to the
+            speaker named earlier in the same passage.
+        reader: Finds each sentence in its file on disk.
+
+    Returns:
+        The extractive answer, citing only the sentences that verified; an abstention
+        when none did.
     """
+    question, info = assessment.question, assessment.info
     cited, rejected = _cite_all(chosen, reader, 1)
     if not cited:
         return Answer(
@@ -73,7 +83,20 @@ def render_short(
     context: list[Candidate],
     reader: SourceReader,
 ) -> Answer:
-    """The answer led by its short answers; disagreeing sources are named first."""
+    """The answer led by its short answers; disagreeing sources are named first.
+
+    Args:
+        assessment: The question's assessment (its text and term weights are read).
+        short: The short answers found in the usable sentences (at least one group).
+        context: Every usable candidate sentence, used to resolve "he said" to the
+            speaker named earlier in the same passage.
+        reader: Finds each sentence in its file on disk.
+
+    Returns:
+        The extractive answer: the lead sentence ("Dayton [1]." or "The sources
+        disagree: ..."), then the quotes behind each side; an abstention when no
+        sentence behind any side verified.
+    """
     info = assessment.info
     shown = [short.groups[0], *short.rivals]
     citations: list[Citation] = []
@@ -180,6 +203,13 @@ def lead_sentence(answers: list[ShortAnswer], disagreement: bool) -> str:
 
     "Dayton [1]." or "The sources disagree: Dayton (Acme) [1]; Reno [2]." Built from
     short answers over verified citations, in both modes.
+
+    Args:
+        answers: The short answers, the first answer first (at least one).
+        disagreement: Whether the sources give incompatible answers.
+
+    Returns:
+        The opening sentence, ending with a full stop.
     """
 
     def named(a: ShortAnswer) -> str:
@@ -197,8 +227,17 @@ def short_answers_for(
     """Short answers (and whether they disagree) over verified citations only.
 
     Each citation is matched to the candidate sentence it overlaps; the typed spans of
-    those sentences are grouped as for an extractive answer. Empty when the question
-    wants no typed answer or none stands in the quotes.
+    those sentences are grouped as for an extractive answer.
+
+    Args:
+        assessment: The question's assessment, whose candidates the citations are
+            matched to.
+        citations: The citations already verified (by the LLM path).
+
+    Returns:
+        The short answers, each with the ids of the citations behind it (``who`` is
+        left unnamed), and whether they disagree; empty and False when the question
+        wants no typed answer or none stands in the quotes.
     """
     qa = assessment.qa
     if not qa.labels or qa.wants_speaker:
