@@ -3,10 +3,10 @@
 Written once here, so that the sentence splitter, the question analysis, the claim
 reader, the speaker rules and the short answers agree on what a month, a number or a
 speech verb is: months, weekdays and years; units of time; articles and possessives;
-number words, scales, ordinals, vague quantities and the hedges on a figure; the words
-that make a number a label; and the verbs that report speech. Patterns match whole
-words only: "Mar" is March and "market" is not; "May" (the month, capitalised) is a
-month and the modal "may" is not.
+number words, scales, ordinals, quantifiers, vague quantities and the hedges on a figure;
+the words that make a number a label; the nouns for people who can speak; and the verbs
+that report speech. Patterns match whole words only: "Mar" is March and "market" is not;
+"May" (the month, capitalised) is a month and the modal "may" is not.
 """
 
 from __future__ import annotations
@@ -101,6 +101,39 @@ VAGUE_QUANTITIES: dict[str, tuple[float | None, float | None]] = {
     "several": (3, None),
     "an unknown number": (None, None),
 }
+
+# Quantifiers that open a noun phrase as a determiner does: "several residents", "most
+# analysts", "both sides", "dozens of workers". The one-word vague quantities are among them.
+QUANTIFIERS = frozenset(
+    {"all", "both", "each", "every", "few", "many", "most", "some"}
+    | {q for q in VAGUE_QUANTITIES if " " not in q}
+)
+
+# Nouns for people, or for a group of people, who can be said to speak: general roles,
+# occupations, relations and bodies of people, singular and plural, both spellings where
+# British and American English differ. "officials said", "local residents told", "police
+# chief Ada Brook said": a phrase with one of these as its head names a person.
+PERSON_NOUNS = frozenset(
+    {"people", "person", "official", "officials", "source", "sources", "spokesperson",
+     "spokespeople", "spokesman", "spokesmen", "spokeswoman", "spokeswomen", "witness",
+     "witnesses", "resident", "residents", "relative", "relatives", "family", "families",
+     "friend", "friends", "associate", "associates", "colleague", "colleagues",
+     "neighbour", "neighbours", "neighbor", "neighbors", "expert", "experts", "analyst",
+     "analysts", "investigator", "investigators", "police", "authorities", "agency",
+     "agencies", "doctor", "doctors", "nurse", "nurses", "medic", "medics", "paramedics",
+     "rescuer", "rescuers", "firefighters", "survivor", "survivors", "villager",
+     "villagers", "farmer", "farmers", "activist", "activists", "diplomat", "diplomats",
+     "lawmaker", "lawmakers", "prosecutor", "prosecutors", "lawyer", "lawyers", "attorney",
+     "attorneys", "staff", "worker", "workers", "employee", "employees", "organiser",
+     "organisers", "organizer", "organizers", "researcher", "researchers", "scientist",
+     "scientists", "student", "students", "teacher", "teachers", "parent", "parents", "fans",
+     "voters", "protesters", "member", "members", "leader", "leaders", "executive",
+     "executives", "manager", "managers", "engineer", "engineers", "troops", "soldier",
+     "soldiers", "officer", "officers", "aide", "aides", "adviser", "advisers", "advisor",
+     "advisors", "crew", "crews", "minister", "ministers", "mayor", "president",
+     "chairman", "chairwoman", "director", "directors", "secretary",
+     "governor", "judge", "commander", "chief"}
+)  # fmt: skip
 
 # Hedges on a figure, by the bound they leave: "more than 20" is at least 20, "up to 20"
 # at most 20, "about 20" is 20 all the same; "between" and "anywhere from" open a range.

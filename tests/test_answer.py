@@ -59,17 +59,15 @@ def _first_cited(answer, source: str, *words: str):
             "growers' cooperative", "orchard.txt", "a third",
         ),
         ("Who said the lamp room holds ship logs?", "Hanne Lisko", "lighthouse.txt", "ship logs"),
-        pytest.param(
+        # "..., union leader X said": a lower-case title before a name
+        (
             "Who said the train drivers walked out?", "Bram Tellis", "rail-strike.txt",
             "walked out",
-            marks=_xfail("', union leader X said' after the clause: the answer is the sentence"),
-            id="trailing-lower-case-title",
         ),
-        pytest.param(
+        # "..., chief executive X told reporters"
+        (
             "Who told reporters the factory would open next spring?", "Dalia Morrow",
             "quillfeather.txt", "next spring",
-            marks=_xfail("'..., chief executive X told reporters' is not read as a speaker"),
-            id="told-reporters",
         ),
     ],
 )  # fmt: skip

@@ -191,6 +191,61 @@ def test_a_source_starts_with_a_capital_or_a_determiner() -> None:
     assert _who("local residents said it was fine.") == ["local residents"]
 
 
+# --- Lower-case sources: a determiner, or a head that names people -------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "who"),
+    [
+        # the head is a noun for people, whatever modifies it
+        ("unnamed sources said the ferry would not sail.", "unnamed sources"),
+        ("local officials said the ferry would not sail.", "local officials"),
+        ("former colleagues told reporters she had left the choir.", "former colleagues"),
+        ("hospital staff said nine beds were free.", "hospital staff"),
+        ("police said the orchard gate was forced.", "police"),
+        ("The orchard gate was forced, police said.", "police"),
+        ("doctors and nurses said nine beds were free.", "doctors and nurses"),
+        # the head stands before its complement
+        ("relatives of the three miners said the shaft was flooded.",
+         "relatives of the three miners"),
+        ("people familiar with the sale said the mill was sold.",
+         "people familiar with the sale"),
+        # a determiner or a quantifier opens it
+        ("two witnesses said the van was blue.", "two witnesses"),
+        ("some residents said the van was blue.", "some residents"),
+        ("most analysts said the loan was too large.", "most analysts"),
+        ("a spokeswoman for the port authority said the quay reopened.",
+         "a spokeswoman for the port authority"),
+        # a title before a name
+        ("The quay reopened, port director Ines Vollan said.", "port director Ines Vollan"),
+        ("former mayor Ines Vollan said the quay reopened.", "former mayor Ines Vollan"),
+    ],
+)  # fmt: skip
+def test_a_lower_case_source_is_a_noun_phrase_about_people(sentence: str, who: str) -> None:
+    assert _who(sentence) == [who]
+
+
+def test_a_determiner_still_opens_a_source_that_is_not_a_person() -> None:
+    # A report or a statement speaks for whoever wrote it; "the" makes it a noun phrase.
+    assert _who("the report said the quay reopened.") == ["the report"]
+    assert _who("a statement said the quay reopened.") == ["a statement"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "heavy rain said the quay reopened.",
+        "reports said the quay reopened.",
+        "rain fell and officials said the quay reopened.",  # a clause, not a source
+        "The quay reopened, heavy traffic said.",
+        "flood water levels said nothing.",
+        "harbour Ines Vollan said the quay reopened.",  # "harbour" is no title
+    ],
+)
+def test_a_lower_case_phrase_not_about_people_is_no_source(sentence: str) -> None:
+    assert find_attributions(sentence) == []
+
+
 def test_a_source_does_not_end_mid_phrase() -> None:
     assert _who("The head of said nothing.") == []
 

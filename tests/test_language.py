@@ -11,6 +11,8 @@ from assistant.language import (
     NUMBER_WORDS,
     ORDINAL_SUFFIX,
     ORDINAL_SUFFIXES,
+    PERSON_NOUNS,
+    QUANTIFIERS,
     SCALES,
     TIME_UNIT,
     WEEKDAY,
@@ -166,6 +168,40 @@ def test_a_possessive_opens_a_source(owner: str) -> None:
 
     (said,) = find_attributions(f"After the storm, {owner} engineers said the bridge held.")
     assert said.who == f"{owner} engineers"
+
+
+@pytest.mark.parametrize("quantifier", ["several", "many", "few", "both", "most", "dozens of"])
+def test_a_quantifier_opens_a_source(quantifier: str) -> None:
+    from assistant.reasoning.attribution import find_attributions
+
+    (said,) = find_attributions(f"At the pier, {quantifier} fishermen said the nets were torn.")
+    assert said.who == f"{quantifier} fishermen"
+    assert quantifier.split()[0] in QUANTIFIERS
+
+
+@pytest.mark.parametrize(
+    "noun",
+    ["residents", "neighbours", "neighbors", "engineers", "investigators", "survivors",
+     "villagers", "organisers", "organizers", "troops"],
+)  # fmt: skip
+def test_a_noun_for_people_makes_a_bare_plural_a_source(noun: str) -> None:
+    from assistant.reasoning.attribution import find_attributions
+
+    (said,) = find_attributions(f"The kiln cracked overnight, {noun} said.")
+    assert said.who == noun and noun in PERSON_NOUNS
+
+
+@pytest.mark.parametrize(
+    ("singular", "plural"),
+    [("witness", "witnesses"), ("spokesman", "spokesmen"), ("spokeswoman", "spokeswomen"),
+     ("relative", "relatives"), ("official", "officials"), ("doctor", "doctors")],
+)  # fmt: skip
+def test_person_nouns_hold_singular_and_plural(singular: str, plural: str) -> None:
+    assert {singular, plural} <= PERSON_NOUNS
+
+
+def test_things_and_weather_are_not_people() -> None:
+    assert not {"report", "statement", "rain", "fire", "roads"} & PERSON_NOUNS
 
 
 @pytest.mark.parametrize("count", ["two", "eight", "twenty"])

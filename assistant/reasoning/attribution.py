@@ -11,7 +11,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from assistant.language import ARTICLES, NUMBER_WORDS, POSSESSIVES, SPEECH_VERBS, phrases
+from assistant.language import (
+    ARTICLES,
+    NUMBER_WORDS,
+    PERSON_NOUNS,
+    POSSESSIVES,
+    QUANTIFIERS,
+    SPEECH_VERBS,
+    phrases,
+)
 
 _SPEECH_VERB = phrases(SPEECH_VERBS)
 _AUX = r"(?:(?:has|have|had|also|later|earlier|repeatedly|previously|now|then|reportedly|"
@@ -54,11 +62,26 @@ _CLAUSE_CUT = re.compile(
 _PARENS = re.compile(r"(?<!\s)\s*+\([^()]*\)")
 # Plural nouns that look like speech verbs: "The reports of ..." is not "X reports".
 _NOUN_LIKE = {"reports", "claims", "states", "says", "notes", "posts", "estimates", "put"}
-# Lower-case words that open a source's description ("two officials", "associates of ...").
-_DETERMINERS = ARTICLES | POSSESSIVES | frozenset(NUMBER_WORDS) | {
-    "several", "many", "some",
-    "associates", "officials", "relatives", "sources", "people", "former", "local", "unnamed",
+# Lower-case words that open a noun phrase and so may open a source's description: "the
+# spokesman", "their engineers", "two witnesses", "several residents".
+_DETERMINERS = ARTICLES | POSSESSIVES | frozenset(NUMBER_WORDS) | QUANTIFIERS
+# How many words may come before the head of a source named without a determiner:
+# "unnamed senior defence officials" has three.
+_MAX_MODIFIERS = 4
+_CONJUNCTIONS = frozenset({"and", "or", "&"})
+# Words that cannot stand before the head of a noun phrase: a lower-case run holding one
+# is a clause ("water rose so officials said"), not a source.
+_NOT_MODIFIERS = ARTICLES | _PRONOUNS | {
+    "so", "then", "also", "now", "still", "yet", "thus", "not", "is", "are", "was", "were",
+    "be", "been", "has", "have", "had", "will", "would", "can", "could", "did", "do", "does",
 }  # fmt: skip
+# Words that end a noun phrase's head and open what follows it: "relatives of the miners",
+# "a spokeswoman for the port", "people familiar with the plan", "sources close to him".
+_COMPLEMENT = frozenset(
+    {"of", "for", "from", "with", "at", "in", "on", "to", "by", "near", "inside", "outside",
+     "within", "across", "among", "around", "behind", "close", "familiar", "knowledgeable",
+     "aware", "involved", "briefed"}
+)  # fmt: skip
 _BAD_LAST = ARTICLES | {
     "of", "to", "about", "all", "is", "are", "was", "were", "be", "been", "it", "and", "or",
     "not", "unable",
@@ -111,6 +134,62 @@ def _cut_trailing(who: str) -> str:
     return who[: m.start()] if m else who
 
 
+def _bare(word: str) -> str:
+    """``word`` in lower case without the punctuation or possessive ending around it."""
+    word = word.lower().strip(".,;:!?'\"“”‘’()")
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
+def _headed_by_people(words: list[str]) -> bool:
+    """Whether ``words``, a noun phrase without a determiner, has a noun for people as head.
+
+    The head is the last word ("local officials") or, when the phrase ends in a name, the
+    title before the name ("former mayor Ada Brook"). At most a few words may come before
+    it, and none that cannot modify a noun: "water rose so officials" is a clause.
+
+    Args:
+        words: One noun phrase (or one of coordinated ones), cut before any complement.
+
+    Returns:
+        True when its head is in :data:`~assistant.language.PERSON_NOUNS`.
+    """
+    at = len(words)
+    while at > 1 and words[at - 1][:1].isupper():  # a name: its title is the head
+        at -= 1
+    if _bare(words[at - 1]) not in PERSON_NOUNS or at - 1 > _MAX_MODIFIERS:
+        return False
+    return not any(_bare(w) in _NOT_MODIFIERS for w in words[: at - 1])
+
+
+def _names_people(words: list[str]) -> bool:
+    """Whether a phrase that opens in lower case can name who spoke.
+
+    It can when it opens as a noun phrase does, with a determiner or a quantifier ("the
+    report", "two witnesses", "several residents"), or when its head names people (see
+    _headed_by_people), looked for before any complement ("relatives of the miners") and
+    in each of coordinated heads ("doctors and nurses"). Without either, a lower-case run
+    before a speech verb is rarely a speaker ("heavy rain said" is a misread sentence,
+    not a source); with the head rule, bare plurals such as "police" and "unnamed
+    sources" still are.
+
+    Args:
+        words: The phrase, split on whitespace; not empty.
+
+    Returns:
+        True when the phrase may name a source.
+    """
+    if words[0].lower() in _DETERMINERS:
+        return True
+    end = next((i for i, w in enumerate(words) if i and w.lower() in _COMPLEMENT), len(words))
+    conjuncts: list[list[str]] = [[]]
+    for word in words[:end]:
+        if word.lower() in _CONJUNCTIONS:
+            conjuncts.append([])
+        else:
+            conjuncts[-1].append(word)
+    return all(c and _headed_by_people(c) for c in conjuncts)
+
+
 def _clean(who: str) -> str | None:
     who = _cut_trailing(who.strip())
     who = _LEADING.sub("", who).strip(" \t'\"“”’‘")
@@ -119,9 +198,11 @@ def _clean(who: str) -> str | None:
         return None
     if who.lower() in _PRONOUNS:
         return who.lower()
-    # A named source starts with a capital ("Mattis", "The Kremlin") or a determiner
-    # ("the people familiar with ...", "associates of ..."), and does not end mid-phrase.
-    if not (words[0][:1].isupper() or words[0].lower() in _DETERMINERS):
+    # A named source starts with a capital ("Mattis", "The Kremlin"); in lower case, with
+    # a determiner or with a head that names people ("unnamed sources"; see _names_people),
+    # so that a misread clause ("heavy rain said") is not a source. It does not end
+    # mid-phrase.
+    if not (words[0][:1].isupper() or _names_people(words)):
         return None
     if words[-1].lower() in _BAD_LAST or (len(words) == 1 and words[0].lower() in _DETERMINERS):
         return None
