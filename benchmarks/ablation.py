@@ -44,7 +44,8 @@ def commit() -> str:
         return out.stdout.strip()
 
     return (git("rev-parse", "--short", "HEAD") or "an unknown commit") + (
-        "+" if git("status", "--porcelain", "--untracked-files=no") else ""
+        # The product's code, not this script's: "+" when assistant/ has changes.
+        "+" if git("status", "--porcelain", "--untracked-files=no", "--", "assistant") else ""
     )
 
 
@@ -94,7 +95,8 @@ ABLATIONS: tuple[Ablation, ...] = (
     Ablation(
         "constraints",
         "a sentence about another year, numbered item, sequel or quoted phrase is not read",
-        ((f"{SA}:violates", _never),),
+        # answer.py filters with it too (its own name for the function).
+        ((f"{SA}:violates", _never), (f"{AN}:violates", _never)),
     ),
     Ablation(
         "sequel",
@@ -336,6 +338,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--climate", type=int, default=100, help="CLIMATE-FEVER claims (default 100)")
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "ablation.md")
     p.add_argument("--json", type=Path, default=None, help="also write the raw counts here")
+    p.add_argument(
+        "--rows-from",
+        type=Path,
+        default=None,
+        help="an earlier --json at the same commit: reuse its baseline and rows, rerun --only",
+    )
     args = p.parse_args(argv)
     if not (SHARED / "dev.jsonl").is_file():
         print(f"error: {SHARED} not found (the dev sets lie beside the checkout)", file=sys.stderr)
@@ -346,9 +354,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: unknown ablation {', '.join(sorted(unknown))}", file=sys.stderr)
         return 1
     t0 = time.perf_counter()
-    base = run_sets(args.workdir, args.rgb, args.ramdocs, args.climate)
-    print(f"full pipeline: union {union(base)} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     rows: dict[str, dict[str, Any]] = {}
+    if args.rows_from:
+        earlier = json.loads(args.rows_from.read_text(encoding="utf-8"))
+        if earlier.get("commit") != commit():
+            print(
+                f"error: {args.rows_from} is from {earlier.get('commit')}, this is {commit()}",
+                file=sys.stderr,
+            )
+            return 1
+        base, rows = earlier["base"], earlier["rows"]
+    else:
+        base = run_sets(args.workdir, args.rgb, args.ramdocs, args.climate)
+    print(f"full pipeline: union {union(base)} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     for ab in ABLATIONS:
         if only and ab.key not in only:
             continue
@@ -362,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
         du = union(rows[ab.key]) - union(base)
         print(f"{ab.key}: union {du:+d} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     if args.json:
-        args.json.write_text(json.dumps({"base": base, "rows": rows}, indent=1))
+        args.json.write_text(json.dumps({"commit": commit(), "base": base, "rows": rows}, indent=1))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(render(base, rows, args), encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
