@@ -373,3 +373,25 @@ def test_an_answer_embeds_fewer_sentences_than_it_reads(seed_fc):
     texts = _recording_sentences(answerer)
     assessment = answerer.assess("What did the Kremlin say about the weather in Moscow?")
     assert 0 < len(texts) < len(assessment.candidates)
+
+
+# A count answers what it counts: the ablation report (docs/ablation.md) found no dev
+# question that needs this, so an invented one shows it.
+_TWO_COUNTS = {
+    "quarry.txt": "Quarry blast\n\nThe county coroner said 4 workers died and 17 were injured "
+    "when a storage shed exploded at the Brenner quarry on Tuesday.\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("How many workers were injured in the quarry blast?", "17"),
+        ("How many workers died in the quarry blast?", "4"),
+    ],
+)
+def test_a_count_question_gets_the_figure_that_counts_what_it_asks(tmp_path, question, figure):
+    fc = ingested(tmp_path, _TWO_COUNTS)
+    answer = fc.ask(question, "extractive")
+    assert [a.text for a in answer.answers] == [figure]
+    assert_cited_verbatim(answer, tmp_path / "articles")
