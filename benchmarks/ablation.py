@@ -73,6 +73,10 @@ def _no_stance(*_a: Any, **_k: Any) -> tuple[int, str]:
     return 0, ""
 
 
+def _flat(*_a: Any, **_k: Any) -> float:
+    return 1.0
+
+
 def _nothing(*_a: Any, **_k: Any) -> list[Any]:
     return []
 
@@ -120,12 +124,20 @@ ABLATIONS: tuple[Ablation, ...] = (
         ((f"{SA}:_usable", None),),  # filled in below: label check only
     ),
     Ablation(
+        "proximity",
+        "entities nearer the question's words score higher",
+        ((f"{SA}:_proximity", _flat),),
+    ),
+    Ablation(
         "not-subject",
         "who/what: an entity that is not the subject scores x0.8",
         ((f"{SA}:NOT_SUBJECT", 1.0),),
     ),
     Ablation(
         "building-for-where", "where: a building scores x0.85", ((f"{SA}:BUILDING_FOR_WHERE", 1.0),)
+    ),
+    Ablation(
+        "group-for-who", "who: a nationality or group scores x0.8", ((f"{SA}:GROUP_FOR_WHO", 1.0),)
     ),
     Ablation(
         "rival-gate",
