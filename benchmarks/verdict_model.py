@@ -34,20 +34,9 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.ablation import commit
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def commit() -> str:
-    """The checkout's short commit, with "+" when it has uncommitted changes."""
-    import subprocess
-
-    def git(*args: str) -> str:
-        out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
-        return out.stdout.strip()
-
-    return (git("rev-parse", "--short", "HEAD") or "an unknown commit") + (
-        "+" if git("status", "--porcelain", "--untracked-files=no") else ""
-    )
 
 
 SHARED = ROOT.parent / "shared" / "eval"

@@ -91,7 +91,7 @@ def _is_label(text: str, start: int) -> bool:
 def figures(text: str) -> list[Figure]:
     """The counts in ``text`` as intervals with their kind of count.
 
-    Not counts, so left out: dates and years ("the 2021 Tour de France"), ordinals
+    Not counts, so left out: dates and years ("the 2019 Alpine Rally"), ordinals
     ("first", "92nd"), ranks and labels ("No. 1", "season 4") and model numbers
     ("Nova 7").
     """
