@@ -382,3 +382,43 @@ def test_a_models_own_disagreement_sentence_gives_way_to_the_verified_one(llm_fc
     assert "more than 200" in answer.answer  # the verified side, not the model's "200"
     assert answer.answer.split(". ", 1)[1].startswith("Both are estimates [1]")
     _stands(answer)
+
+
+def _refusal() -> httpx2.Response:
+    reply = completion("")
+    body = json.loads(reply.content)
+    body["choices"][0]["message"] = {"role": "assistant", "content": None, "refusal": "No."}
+    return httpx2.Response(200, json=body)
+
+
+@pytest.mark.parametrize(
+    "empty",
+    [
+        lambda: httpx2.Response(200, json={"choices": []}),
+        lambda: httpx2.Response(200, json={}),
+        lambda: httpx2.Response(200, content=b"null", headers={"content-type": "application/json"}),
+        _refusal,
+    ],
+    ids=["no-choices", "empty-object", "null", "refusal"],
+)
+@pytest.mark.parametrize("mode", ["llm", "auto"])
+def test_authored_reply_with_no_answer_in_it_falls_back_to_extractive(llm_fc, empty, mode):
+    fc, server = llm_fc(lambda *_: empty())
+    answer = fc.ask("Who said 5 were killed?", mode)
+    assert answer.mode == "extractive" and answer.citations
+    assert len(answer.notices) == 1 and "extractive" in answer.notices[0]
+    assert len(server.requests) == 2  # one retry, as for any reply that does not fit
+
+
+@pytest.mark.parametrize("task", ["check", "claims", "summary"])
+def test_authored_empty_reply_to_a_task_in_auto_mode_falls_back_to_extractive(llm_fc, task):
+    fc, server = llm_fc(lambda *_: httpx2.Response(200, json={"choices": []}))
+    if task == "check":
+        result = fc.check("Five Russians were killed", "auto")
+    elif task == "claims":
+        result = fc.claims("auto")
+    else:
+        result = fc.summary(mode="auto")
+    assert result.mode == "extractive"
+    assert any("extractive" in n for n in result.notices)
+    assert len(server.requests) == 2

@@ -23,7 +23,8 @@ def ask_structured(chat_model: BaseChatModel, schema: type[BaseModel], prompt: s
     """Ask for a reply in ``schema``; one retry when the reply does not fit.
 
     The openai SDK parses structured replies itself and raises on broken JSON, a missing
-    field or a reply cut off at the token limit: those are format failures.
+    field or a reply cut off at the token limit: those are format failures, and so are a
+    refusal and a reply with no answer in it at all.
 
     Raises:
         LLMFormatError: Two replies in a row did not fit the schema.
@@ -31,6 +32,7 @@ def ask_structured(chat_model: BaseChatModel, schema: type[BaseModel], prompt: s
     import openai
     from langchain_core.exceptions import OutputParserException
     from langchain_core.messages import HumanMessage
+    from langchain_openai.chat_models.base import OpenAIRefusalError
     from pydantic import ValidationError
 
     format_errors = (
@@ -39,6 +41,14 @@ def ask_structured(chat_model: BaseChatModel, schema: type[BaseModel], prompt: s
         ValueError,  # json.JSONDecodeError
         openai.LengthFinishReasonError,
         openai.ContentFilterFinishReasonError,
+        OpenAIRefusalError,
+        # A reply that is valid JSON with no answer in it (`{"choices": []}`, `{}`,
+        # `null`) fails inside the SDK's and LangChain's reading of it as one of these.
+        # Only library code runs in `invoke` here, so they are the reply's fault.
+        IndexError,
+        KeyError,
+        TypeError,
+        AttributeError,
     )
     structured = chat_model.with_structured_output(schema, method="json_schema")
     first = HumanMessage(prompt)
