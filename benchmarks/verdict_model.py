@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.ablation import _make as make_assistant
 from benchmarks.ablation import commit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,13 +107,6 @@ class Recorder:
         return f
 
 
-def _make(store: Path) -> Any:
-    from assistant.app import FactCheck
-    from assistant.settings import Settings
-
-    return FactCheck(Settings(store=store, ingested_folders=store.parent / "ingested-folders.json"))
-
-
 def collect(workdir: Path) -> list[dict[str, Any]]:
     """Check every labelled claim of every set; one feature row each."""
     from assistant import eval_climate, eval_rgb
@@ -124,7 +118,7 @@ def collect(workdir: Path) -> list[dict[str, Any]]:
         row = rec.features(claim, fc.check(claim, "extractive").verdict)
         rows.append({**row, "set": name, "gold": gold})
 
-    fc = _make(workdir / "seeds" / "store")
+    fc = make_assistant(workdir / "seeds" / "store")
     fc.ingest([ROOT / "seeds"])
     for line in (SHARED / "dev.jsonl").read_text(encoding="utf-8").splitlines():
         q = json.loads(line)
@@ -138,7 +132,7 @@ def collect(workdir: Path) -> list[dict[str, Any]]:
     }
     for way, (true_gold, fake_gold) in golds.items():
         corpus = eval_rgb.write_corpus(workdir / "rgb" / way / "articles", items, way)
-        fc = _make(workdir / "rgb" / way / "store")
+        fc = make_assistant(workdir / "rgb" / way / "store")
         fc.ingest([corpus.folder])
         for it in items:
             answer = eval_rgb.answer_groups(it["answer"])[0][0]
@@ -147,7 +141,7 @@ def collect(workdir: Path) -> list[dict[str, Any]]:
             run(fc, f"{it['query']}: {fake}", fake_gold, "rgb")
     climate = eval_climate.load_climate(SHARED / "climate-fever-dev.jsonl")
     folder = eval_climate.write_corpus(workdir / "climate" / "articles", climate)
-    fc = _make(workdir / "climate" / "store")
+    fc = make_assistant(workdir / "climate" / "store")
     fc.ingest([folder])
     for it in climate:
         run(fc, it["claim"], eval_climate.LABELS[it["claim_label"]], "climate")
