@@ -166,9 +166,9 @@ def _not_listed(root: Path, path: Path, entry: os.DirEntry[str]) -> str | None:
         if not path.exists():
             return "a link to nothing (its target does not exist)"
         if path.is_dir():
-            return None if is_within(root, path.relative_to(root)) else (
-                f"links to a folder outside {root} (not followed)"
-            )
+            if is_within(root, path.relative_to(root)):
+                return None
+            return f"links to a folder outside {root} (not followed)"
     mode = entry.stat().st_mode  # follows a link: a link to a pipe is named as a pipe
     what = next((name for test, name in _SPECIAL if test(mode)), "an entry of an unknown kind")
     return f"not a regular file ({what})"
