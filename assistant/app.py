@@ -150,20 +150,23 @@ class FactCheck:
         )
 
     def _trusted(self) -> frozenset[Path]:
-        """The folders ingested on this machine: the only ones citations are read from."""
-        from assistant.index.sources import IngestedFolders
+        """The folders ingested into this store: the only ones citations are read from."""
+        from assistant.index.record import trusted_folders
 
-        return IngestedFolders(self.settings.ingested_folders).roots()
+        return trusted_folders(self.settings).folders
 
     def _sources(self) -> SourceFiles:
         """The article files as they are now, for one operation (read once each)."""
         from assistant.index.formats.cache import DocumentCache
+        from assistant.index.record import trusted_folders
         from assistant.index.sources import SourceFiles
 
+        trust = trusted_folders(self.settings)
         return SourceFiles(
-            self._trusted(),
+            trust.folders,
             int(self.settings.max_file_mb * 2**20),
             DocumentCache(self.settings.text_cache),
+            record_problem=trust.problem,
         )
 
     @staticmethod
@@ -217,7 +220,6 @@ class FactCheck:
             InputError: URLs were given but none could be fetched, and no path either.
         """
         from assistant.index.ingest import ingest
-        from assistant.index.sources import IngestedFolders, folders_of
 
         urls = list(urls)
         fetched: list[Fetched] = []
@@ -254,9 +256,6 @@ class FactCheck:
                 on_progress=on_progress,
                 on_wait=on_wait,
             )
-            # Citations are read only from folders recorded here (never from what a
-            # store says), so a folder is trusted once this user has ingested it.
-            IngestedFolders(self.settings.ingested_folders).add(folders_of(targets))
             report.fetched = fetched
             report.fetch_failed = failed
             return report

@@ -1295,6 +1295,15 @@ def info(
                 ("folders", ", ".join(about.folders) or "-"),
                 ("last ingest", about.last_ingest or "unknown"),
             ]
+            if about.unfinished_ingest:
+                rows.append(
+                    (
+                        "unfinished",
+                        "the last ingest did not finish (interrupted, or still running): "
+                        f"{about.complete_files:,} of {plural(about.files, 'file')} complete; "
+                        "run `factcheck ingest` on its folders to finish",
+                    )
+                )
         for name, value in rows:
             line = Text(f"{name + ':':<17}", style="bold")
             console.print(line.append(Text(_safe(value, one_line=True))))

@@ -65,4 +65,6 @@ def info_json(fc: FactCheck, about: StoreInfo | None = None) -> dict[str, Any]:
         "folders": list(about.folders),
         "last_ingest": about.last_ingest,
         "problem": about.problem,
+        "complete_files": about.complete_files,
+        "unfinished_ingest": about.unfinished_ingest,
     }

@@ -71,8 +71,8 @@ class Settings(BaseSettings):
     ingested_folders: Path = Field(
         default_factory=lambda: default_data_dir() / "ingested-folders.json",
         description=(
-            "The record of folders ingested on this machine: citations are read only from "
-            "files under them (kept outside any store, so a shared store cannot widen it)."
+            "The per-user record of ingested folders that earlier versions wrote: still "
+            "read, so their stores keep answering; each store now keeps its own record."
         ),
     )
 
@@ -167,9 +167,14 @@ class Settings(BaseSettings):
         """How the store folder was chosen, for ``factcheck info`` and messages."""
         if "store" in self.model_fields_set:
             return "set (--store or FACTCHECK_STORE)"
-        if self.store == LOCAL_STORE:
+        if self.store_in_current_folder:
             return "./vectorstore in the current folder"
         return "per-user data folder"
+
+    @property
+    def store_in_current_folder(self) -> bool:
+        """True when the store is ``./vectorstore``, found in the current folder, not chosen."""
+        return "store" not in self.model_fields_set and self.store == LOCAL_STORE
 
     @property
     def llm_configured(self) -> bool:

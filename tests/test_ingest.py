@@ -214,3 +214,34 @@ def test_a_store_without_a_keyword_index_gets_one_on_first_query(tmp_path, corpu
     fresh = _fc(tmp_path, fake_embeddings)
     assert fresh.search("Wagner Group", 3)
     assert path.exists() and len(fresh.store.keywords) == fresh.store.count()
+
+
+def _one_article(folder: Path, name: str, sentence: str) -> Path:
+    folder.mkdir()
+    (folder / f"{name}.txt").write_text(f"{name.title()}\n\n{sentence}\n", encoding="utf-8")
+    return folder
+
+
+def test_adding_a_pile_to_the_checkouts_store_names_what_it_already_holds(
+    tmp_path, monkeypatch, fake_embeddings
+):
+    """Issue 21, S1: a pile ingested in a checkout joins ./vectorstore and the seeds in it."""
+    monkeypatch.delenv("FACTCHECK_STORE")
+    (tmp_path / "vectorstore").mkdir()  # the current folder is a checkout with its store
+    demo = _one_article(tmp_path / "demo", "harbour", "The pilot said 3 ferries were late.")
+    pile = _one_article(tmp_path / "pile", "council", "The clerk said 8 votes were lost.")
+    settings = Settings()
+    assert settings.store == Path("vectorstore")
+    fc = FactCheck(settings, embeddings=fake_embeddings)
+    assert not fc.ingest([demo]).notices  # a first folder joins nothing
+    report = fc.ingest([pile])
+    (notice,) = [n for n in report.notices if "already holds" in n]
+    assert str(pile.resolve()) in notice and str(demo.resolve()) in notice
+    assert "--store" in notice and "./vectorstore" in notice
+    assert f"warning: {notice}" in report.summary()
+    assert not fc.ingest([pile]).notices  # nothing added this time
+    assert not fc.ingest([demo, pile]).notices
+
+    own = FactCheck(Settings(store=tmp_path / "own"), embeddings=fake_embeddings)
+    own.ingest([demo])
+    assert not own.ingest([pile]).notices  # a store the user named is theirs to fill

@@ -150,6 +150,39 @@ def test_sigkill_part_way_then_the_next_ingest_completes(tmp_path, corpus, fake_
     assert fc.store.keywords.get_marker("dirty") == "0"
 
 
+def test_info_after_a_sigkill_counts_the_files_that_have_chunks(tmp_path, corpus):
+    """Issue 21, C2: `info` said `files: 0` beside the chunks a killed first ingest left."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from assistant.index.info import inspect_store
+
+    store = tmp_path / "store"
+    killed = _worker(store, corpus, "--batch", "8", "--kill-after", "2")
+    killed.wait(60)
+    assert killed.returncode == -9
+    about = inspect_store(Settings(store=store))
+    fc = _fc(tmp_path, HashEmbeddings())
+    have_chunks = {(c.root, c.source) for c in fc.store.all_chunks()}
+    assert about.chunks == 16 and about.files == len(have_chunks) > 0
+    assert about.unfinished_ingest and about.complete_files == 0
+    shown = CliRunner().invoke(app, ["info", "--store", str(store)])
+    assert "did not finish" in shown.stdout, shown.output
+    data = json.loads(CliRunner().invoke(app, ["info", "--store", str(store), "--json"]).stdout)
+    assert (data["files"], data["complete_files"], data["unfinished_ingest"]) == (
+        len(have_chunks),
+        0,
+        True,
+    )
+
+    fc.ingest([corpus])  # finishing the work leaves nothing unfinished to report
+    about = inspect_store(Settings(store=store))
+    assert about.files == about.complete_files == len(list(corpus.iterdir()))
+    assert not about.unfinished_ingest
+
+
 def _wait_for(path: Path, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not path.exists():

@@ -339,6 +339,44 @@ def test_a_link_to_a_file_outside_the_folder_is_not_read(tmp_path, corpus):
     assert all("hunter2" not in c.text for c in fc.store.all_chunks())
 
 
+def test_a_link_to_a_folder_outside_is_not_followed_and_says_so(tmp_path):
+    """Issue 21, C3: a linked folder (or a broken link) is named with a reason, not dropped."""
+    pile, elsewhere = tmp_path / "pile", tmp_path / "elsewhere"
+    (pile / "inside").mkdir(parents=True)
+    elsewhere.mkdir()
+    (pile / "depot.txt").write_text("Depot\n\nThe depot manager said 31 buses left.\n", "utf-8")
+    (pile / "inside" / "vans.txt").write_text("Vans\n\nA clerk said 4 vans left.\n", "utf-8")
+    (elsewhere / "memo.txt").write_text("Memo\n\nA porter said 9 trams left.\n", "utf-8")
+    os.symlink(elsewhere, pile / "linked")
+    os.symlink(tmp_path / "nothing-here", pile / "dangling.txt")
+    os.symlink(pile / "inside", pile / "inside-link")  # a link within: its files are read once
+    skipped: list[tuple[str, str]] = []
+    fc = _fc(tmp_path)
+    report = fc.ingest([pile], on_skip=lambda p, r: skipped.append((p.name, r)))
+    assert sorted(skipped) == [
+        ("dangling.txt", "a link to nothing (its target does not exist)"),
+        ("linked", f"links to a folder outside {pile.resolve()} (not followed)"),
+    ]
+    assert _names(fc) == {"depot.txt", "inside/vans.txt"}
+    assert len(report.skipped) == len(skipped)
+
+    cli_store = str(tmp_path / "cli-store")
+    result = runner.invoke(app, ["ingest", str(pile), "--json", "--store", cli_store])
+    assert result.exit_code == 0, result.output
+    listed = {Path(s["path"]).name: s["reason"] for s in json.loads(result.stdout)["skipped"]}
+    assert listed["linked"].startswith("links to a folder outside")
+    assert set(listed) == {"linked", "dangling.txt"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_fifo_in_an_ingested_folder_is_named_not_dropped(tmp_path, corpus):
+    """Issue 21, C3: "no file is skipped silently" holds for what is not a regular file."""
+    os.mkfifo(corpus / "pipe.txt")
+    skipped: list[tuple[str, str]] = []
+    _fc(tmp_path).ingest([corpus], on_skip=lambda p, r: skipped.append((p.name, r)))
+    assert skipped == [("pipe.txt", "not a regular file (a named pipe)")]
+
+
 def test_a_source_outside_the_ingested_folder_is_never_read_or_shown(tmp_path, corpus):
     fc = _fc(tmp_path)
     fc.ingest([corpus])

@@ -109,3 +109,37 @@ def test_the_token_goes_in_the_chosen_header(monkeypatch):
     assert seen["port"] == 9000 and seen["host"] == "chroma.example"
     ChromaServer("http://h", "s3cret", "X-Chroma-Token").client()
     assert seen["headers"] == {"X-Chroma-Token": "s3cret"} and seen["port"] == 8000
+
+
+def test_a_servers_record_of_folders_stays_on_this_machine(chroma_url, tmp_path, monkeypatch):
+    """Issue 21, S1: the server is shared, so what may be read is recorded locally, not there.
+
+    Kept beside the keyword index in the local store folder, one record per server and
+    collection: another HOME on this machine answers the same; another machine (another
+    local folder) reads nothing until its user ingests the folder there.
+    """
+    from assistant.app import FactCheck
+    from assistant.settings import Settings
+    from tests.conftest import HashEmbeddings
+
+    corpus = tmp_path / "seeds"
+    shutil.copytree(SEEDS, corpus)
+    emb = HashEmbeddings()
+    question = "Who said 5 were killed?"
+
+    def fc(local: str) -> FactCheck:
+        settings = Settings(store=tmp_path / local, chroma_url=chroma_url, collection="records")
+        return FactCheck(settings, embeddings=emb)
+
+    fc("here").ingest([corpus])
+    assert [p.name.startswith("ingested-folders-") for p in (tmp_path / "here").glob("*.json")] == [
+        True
+    ]
+    before = fc("here").ask(question, "extractive")
+    assert before.citations and not before.notices
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "another-home"))
+    after = fc("here").ask(question, "extractive")
+    assert after.answer == before.answer and not after.notices
+    elsewhere = fc("another-machine").ask(question, "extractive")
+    assert not elsewhere.citations
+    assert any("not under a folder ingested on this machine" in n for n in elsewhere.notices)

@@ -113,30 +113,108 @@ def test_ask_tells_the_user_and_cites_only_what_stands(fc, folder):
 # -- row 8: only folders ingested here ---------------------------------------------------
 
 
-def test_a_store_from_elsewhere_is_not_read_until_its_folder_is_ingested_here(
+QUESTION = "How many people were killed in the Dayton flood?"
+
+
+def _elsewhere(tmp_path: Path, monkeypatch, name: str) -> None:
+    """Run as the same user with another home (another HOME, another data folder)."""
+    home = tmp_path / name
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+
+
+def _shown(answer) -> list[tuple[str, int, int, str]]:
+    return [(c.source, c.start, c.end, c.quote) for c in answer.citations]
+
+
+def test_the_same_store_answers_the_same_under_another_home(fc, tmp_path, monkeypatch):
+    """Issue 21, S1: the store says which folders it was built from, whatever HOME is."""
+    before = fc.ask(QUESTION, "extractive")
+    assert before.citations and not before.notices
+    _elsewhere(tmp_path, monkeypatch, "another-home")
+    other = FactCheck(Settings(store=fc.settings.store), embeddings=fc.embeddings)
+    after = other.ask(QUESTION, "extractive")
+    assert (after.answer, _shown(after), after.notices) == (before.answer, _shown(before), [])
+
+
+def test_a_copied_store_is_not_read_until_its_folder_is_ingested_here(
     fc, folder, tmp_path, monkeypatch
 ):
-    question = "How many people were killed in the Dayton flood?"
-    assert fc.ask(question, "extractive").citations
-    # Another user (or machine) opens the same store: nothing recorded for them.
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "someone-else"))
-    other = FactCheck(Settings(store=fc.settings.store), embeddings=fc.embeddings)
-    answer = other.ask(question, "extractive")
+    """A store someone handed over (a copy of another store folder) names no folder to read."""
+    assert fc.ask(QUESTION, "extractive").citations
+    copy = tmp_path / "handed-over"
+    shutil.copytree(fc.settings.store, copy)
+    _elsewhere(tmp_path, monkeypatch, "someone-else")
+    other = FactCheck(Settings(store=copy), embeddings=fc.embeddings)
+    answer = other.ask(QUESTION, "extractive")
     assert not answer.citations and answer.abstained
-    assert any("not under a folder ingested on this machine" in n for n in answer.notices)
-    other.ingest([folder])  # nothing to embed: it only records the folder as theirs
-    assert other.ask(question, "extractive").citations
+    (notice,) = answer.notices
+    assert "not under a folder ingested on this machine" in notice
+    assert "written for another store folder" in notice
+    other.ingest([folder])  # nothing to embed: it only records the folder in this store
+    assert other.ask(QUESTION, "extractive").citations
+
+
+def test_a_record_that_others_could_have_written_is_not_trusted(fc, tmp_path, monkeypatch):
+    _elsewhere(tmp_path, monkeypatch, "no-old-record")  # no record in the home to fall back on
+    store = Path(fc.settings.store)
+    record = store / "ingested-folders.json"
+    assert record.is_file() and record.stat().st_mode & 0o077 == 0
+
+    def notices() -> list[str]:
+        other = FactCheck(Settings(store=store), embeddings=fc.embeddings)
+        answer = other.ask(QUESTION, "extractive")
+        assert bool(answer.citations) == (not answer.notices)
+        return answer.notices
+
+    record.chmod(0o666)
+    assert "other users can change" in " ".join(notices())
+    record.chmod(0o600)
+    store.chmod(0o777)
+    assert "other users can change" in " ".join(notices())
+    store.chmod(0o700)
+    assert notices() == []
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # only root can give a file away
+        os.chown(record, 65534, 65534)
+        assert "belongs to another user" in " ".join(notices())
+        os.chown(record, 0, 0)
+    record.write_text('{"folders": ["/"]}', encoding="utf-8")  # no store named: not this one's
+    assert "written for another store folder" in " ".join(notices())
 
 
 def test_store_metadata_cannot_name_another_folder(fc, folder, tmp_path):
+    from assistant.index.record import trusted_folders
+
     secret = tmp_path / "private"
     secret.mkdir()
     (secret / "notes.txt").write_text("the key is 1234", encoding="utf-8")
-    sources = SourceFiles(IngestedFolders(fc.settings.ingested_folders).roots())
+    trust = trusted_folders(fc.settings)
+    assert trust.problem is None and folder.resolve() in trust.folders
+    sources = SourceFiles(trust.folders)
     for root, name in ((str(secret), "notes.txt"), ("/", "etc/hostname"), ("relative", "x.txt")):
         assert sources.text(root, name) is None
         assert "ingested on this machine" in sources.why(root, name)
     assert sources.text(str(folder), "mayor.txt") == ARTICLE
+
+
+def test_a_store_recorded_the_old_way_keeps_answering_and_moves_its_record_in(
+    tmp_path, folder, fake_embeddings, monkeypatch
+):
+    """Stores built before they kept their own record: the home record still counts."""
+    old_home = tmp_path / "old-home" / "ingested-folders.json"
+    settings = Settings(store=tmp_path / "old-store", ingested_folders=old_home)
+    fc = FactCheck(settings, embeddings=fake_embeddings)
+    fc.ingest([folder])
+    (settings.store / "ingested-folders.json").unlink(missing_ok=True)  # as it was then
+    IngestedFolders(old_home).add([folder])
+    assert fc.ask(QUESTION, "extractive").citations
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "reno.txt").write_text("Storm in Reno\n\nBo Chan said 40 roads closed.\n", "utf-8")
+    fc.ingest([later])  # the next ingest moves the folders this store holds into its record
+    moved = Settings(store=settings.store, ingested_folders=tmp_path / "nothing.json")
+    answer = FactCheck(moved, embeddings=fake_embeddings).ask(QUESTION, "extractive")
+    assert answer.citations and not answer.notices
 
 
 def test_the_record_of_ingested_folders_is_private_and_merges(tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,14 +134,44 @@ def _walk(root: Path, skipped: list[tuple[Path, str]]) -> tuple[list[Path], int]
                 continue
             path = Path(entry.path)
             try:
-                # Links to folders are not followed, as rglob did not follow them.
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(path)
                 elif entry.is_file():
-                    files.append(path)
+                    files.append(path)  # a link to a file is judged when it is read
+                elif (why := _not_listed(root, path, entry)) is not None:
+                    skipped.append((path, why))
             except OSError as exc:
                 skipped.append((path, f"cannot read it ({exc.strerror or exc})"))
     return sorted(files), hidden
+
+
+_SPECIAL = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def _not_listed(root: Path, path: Path, entry: os.DirEntry[str]) -> str | None:
+    """Why an entry that is neither a folder nor a file is not read (None: said elsewhere).
+
+    A link to a folder is not followed (as ``rglob`` did not follow one): one outside
+    ``root`` would read files the user did not ask for, and one inside it names files
+    that are read under their own path anyway, so only the first is a skip to report.
+    A broken link and a pipe, socket or device are named too: no file is left out
+    without a word.
+    """
+    if entry.is_symlink():
+        if not path.exists():
+            return "a link to nothing (its target does not exist)"
+        if path.is_dir():
+            if is_within(root, path.relative_to(root)):
+                return None
+            return f"links to a folder outside {root} (not followed)"
+    mode = entry.stat().st_mode  # follows a link: a link to a pipe is named as a pipe
+    what = next((name for test, name in _SPECIAL if test(mode)), "an entry of an unknown kind")
+    return f"not a regular file ({what})"
 
 
 def _is_companion(name: str) -> bool:

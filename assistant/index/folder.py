@@ -27,12 +27,27 @@ LOCK_WAIT_SECONDS = 600.0  # how long a second ingest waits for the first to fin
 
 def keyword_path(path: Path, server: ChromaServer | None, collection: str) -> Path:
     """Where the keyword index of a store lives (always a local file)."""
+    return _local_file(path, server, collection, "keyword", ".sqlite3")
+
+
+def record_path(path: Path, server: ChromaServer | None, collection: str) -> Path:
+    """Where the record of the folders a store was built from lives (always a local file).
+
+    In the store folder; for a Chroma server, in the local folder beside the keyword
+    index, one per server and collection (see :mod:`assistant.index.record`).
+    """
+    return _local_file(path, server, collection, "ingested-folders", ".json")
+
+
+def _local_file(
+    path: Path, server: ChromaServer | None, collection: str, stem: str, suffix: str
+) -> Path:
     if server is None:
-        return Path(path) / "keyword.sqlite3"
+        return Path(path) / f"{stem}{suffix}"
     import hashlib
 
     tag = hashlib.sha256(f"{server.url}|{collection}".encode()).hexdigest()
-    return Path(path) / f"keyword-{tag[:16]}.sqlite3"
+    return Path(path) / f"{stem}-{tag[:16]}{suffix}"
 
 
 def check_store_folder(path: Path) -> None:

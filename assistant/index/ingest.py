@@ -28,7 +28,9 @@ from assistant.index.formats.cache import DocumentCache
 if TYPE_CHECKING:
     from assistant.index.fetch import Fetched
 from assistant.index.lexical import FileRecord, LexicalIndex
+from assistant.index.record import record_ingest
 from assistant.index.schema import StoredChunk
+from assistant.index.sources import folders_of
 from assistant.index.store import Store, open_store
 from assistant.settings import Settings
 from assistant.wording import plural
@@ -136,6 +138,7 @@ def ingest(
 
     """
     t0 = time.perf_counter()
+    paths = list(paths)
     read = read_articles(
         paths,
         on_skip=on_skip,
@@ -151,6 +154,15 @@ def ingest(
             " (names starting with '.')"
         )
     with store.writing(on_wait) as index:
+        held = {Path(root) for root, _ in index.source_keys()}
+        folders = folders_of(paths)
+        joined = _joins_other_folders(settings, folders, held)
+        if joined:
+            report.notices.append(joined)
+        # Recorded before any chunk is written, so what an interrupted run stored still
+        # answers; citations are read only from folders recorded (never from what the
+        # store's metadata says), and the record lives with the store, not in HOME.
+        record_ingest(settings, folders, held)
         for article, first in _duplicates(read, index):
             reason = f"same text as {first} (already ingested)"
             report.skipped.append((article.path, reason))
@@ -161,6 +173,31 @@ def ingest(
         _apply(read, store, index, report, embeddings, settings, on_total, on_progress)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _joins_other_folders(settings: Settings, folders: list[Path], held: set[Path]) -> str | None:
+    """A warning when a pile joins other folders in ./vectorstore, chosen by default.
+
+    In a checkout of this project ``./vectorstore`` is found without being asked for
+    and already holds the seeds, so ``factcheck ingest ~/pile`` there would mix the
+    pile with them in silence. A store the user named (``--store``, ``FACTCHECK_STORE``)
+    or the per-user one is meant to gather folders, and says nothing.
+    """
+    if settings.chroma_url or not settings.store_in_current_folder:
+        return None
+    added = [f for f in dict.fromkeys(folders) if f not in held]
+    others = sorted(h for h in held if h not in folders)
+    if not added or not others:
+        return None
+    names = ", ".join(printable_path(f) for f in added)
+    shown = ", ".join(printable_path(f) for f in others[:3])
+    if len(others) > 3:
+        shown += f" and {plural(len(others) - 3, 'other folder')}"
+    return (
+        f"adding {names} to ./vectorstore, the store in the current folder, which already "
+        f"holds {shown}; for a store of its own, ingest and ask with --store DIR (or set "
+        "FACTCHECK_STORE)"
+    )
 
 
 def _duplicates(read: ReadResult, index: LexicalIndex) -> list[tuple[Article, str]]:

@@ -7,8 +7,10 @@ or cannot be read is left out, and the caller tells the user to re-ingest.
 
 Only files under a folder ingested on this machine are ever read. The store's metadata
 is not trusted for that: a shared Chroma server, or a store folder someone handed over,
-could name ``/`` as a passage's folder. The folders this user ingested are recorded in
-a small file outside the store (:class:`IngestedFolders`), written by ``ingest``.
+could name ``/`` as a passage's folder. The folders this user ingested into a store are
+recorded with it, and trusted only in the store folder they were written for
+(:mod:`assistant.index.record`); :class:`IngestedFolders` is the per-user record that
+earlier versions kept in the home folder, still read.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ from assistant.index.schema import StoredChunk
 
 class IngestedFolders:
     """The folders ingested on this machine by this user, kept in a JSON file.
+
+    Earlier versions recorded every folder here, in the per-user data folder, whatever
+    the store; it is still read (:func:`assistant.index.record.trusted_folders`) but
+    ``ingest`` now records folders in the store's own record.
 
     Args:
         path: The record (by default in the per-user data folder, outside any store).
@@ -87,6 +93,8 @@ class SourceFiles:
         max_bytes: A file larger than this is not read (it was skipped at ingest too).
         cache: Derived texts by file hash (see :mod:`assistant.index.formats.cache`);
             None derives each file's text in this process.
+        record_problem: Why the store's record of its folders was not trusted, told
+            once in the notice when a passage is left out for want of it.
     """
 
     def __init__(
@@ -94,8 +102,11 @@ class SourceFiles:
         trusted: Iterable[Path] | None = None,
         max_bytes: int = 10 * 2**20,
         cache: DocumentCache | None = None,
+        record_problem: str | None = None,
     ) -> None:
         self.trusted = None if trusted is None else frozenset(Path(t) for t in trusted)
+        self.record_problem = record_problem
+        self._untrusted = False  # a passage was left out as outside the trusted folders
         self.max_bytes = max_bytes
         self.cache = cache if cache is not None else DocumentCache(None)
         self._docs: dict[tuple[str, str], Document | None] = {}
@@ -138,7 +149,8 @@ class SourceFiles:
 
     def _read(self, root: Path, source: str, key: tuple[str, str]) -> tuple[Document | None, str]:
         if not root.is_absolute() or not self._trusted(root):
-            return None, f"{source} is not under a folder ingested on this machine"
+            self._untrusted = True
+            return None, _outside_why(source)
         if not is_within(root, source):
             return None, f"{source} is outside the folder it was ingested from"
         path = root / source
@@ -191,16 +203,44 @@ class SourceFiles:
         return [c for c in chunks if self.current(c)]
 
     def notice(self) -> str | None:
-        """One line for the user about the passages left out, or None."""
+        """One line for the user about the passages left out, or None.
+
+        Files left out because their folder was not ingested here are named together,
+        once, with why the store's record did not cover them: a store copied from
+        elsewhere would otherwise repeat the same reason for every file.
+        """
         if not self.stale:
             return None
         names = sorted(self.stale)
-        shown = "; ".join(self.stale[n] for n in names[:3])
-        more = f" (and {len(names) - 3} more)" if len(names) > 3 else ""
-        return (
-            f"left out passages that no longer match their files: {shown}{more}; "
-            "run `factcheck ingest` on their folders to bring the store up to date"
-        )
+        outside = [n for n in names if self.stale[n] == _outside_why(n)]
+        changed = [n for n in names if n not in outside]
+        parts = []
+        if changed:
+            shown = "; ".join(self.stale[n] for n in changed[:3])
+            parts.append(
+                f"left out passages that no longer match their files: {shown}{_more(changed)}; "
+                "run `factcheck ingest` on their folders to bring the store up to date"
+            )
+        if outside:
+            why = (
+                f", and the store's record of its folders was not used: {self.record_problem}"
+                if self.record_problem and self._untrusted
+                else ""
+            )
+            parts.append(
+                f"left out passages of {', '.join(outside[:3])}{_more(outside)}: "
+                f"{'it is' if len(outside) == 1 else 'they are'} not under a folder ingested "
+                f"on this machine{why}; run `factcheck ingest` on their folders to read them here"
+            )
+        return "; ".join(parts)
+
+
+def _outside_why(source: str) -> str:
+    return f"{source} is not under a folder ingested on this machine"
+
+
+def _more(names: list[str]) -> str:
+    return f" (and {len(names) - 3} more)" if len(names) > 3 else ""
 
 
 def _same_provenance(doc: Document, chunk: StoredChunk) -> bool:
