@@ -458,3 +458,45 @@ def test_a_factcheck_with_a_sentence_cache_answers_alike_and_is_wrapped_once(
     assert cached.ask(question, "extractive").to_json() == plain
     assert len(cached.embeddings) > 0
     assert cached.ask(question, "extractive").to_json() == plain  # from remembered vectors
+
+
+# -- one line numbering for every door (issue 21, W4) -------------------------------
+
+
+def test_cli_api_and_article_page_cite_the_same_line_whatever_the_line_ends(
+    tmp_path: Path,
+) -> None:
+    # Invented articles, one per kind of line end. Each quoted sentence is on line 5
+    # for an editor: CR, CRLF and LF each end a line (U+2028 does not, as in editors).
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    folder = tmp_path / "ends"
+    folder.mkdir()
+    facts = {
+        "\r": ("Ann Lee said 12 workers were hurt in the Dayton fire.", "Who said 12 workers were hurt?"),  # noqa: E501
+        "\r\n": ("Bo Chen said 40 oak trees fell in the Akron storm.", "Who said 40 oak trees fell?"),  # noqa: E501
+        "\n": ("Cy Diaz said 7 fishing boats sank in the Erie squall.", "Who said 7 fishing boats sank?"),  # noqa: E501
+    }  # fmt: skip
+    for n, (end, (sentence, _q)) in enumerate(facts.items()):
+        text = end.join(["Local news", "", "The town\u2028was calm on Sunday.", "", sentence, ""])
+        (folder / f"story{n}.txt").write_bytes(text.encode("utf-8"))
+    fc = FactCheck(Settings(store=tmp_path / "ls", corpus=folder))
+    fc.ingest([folder])
+    c = TestClient(create_app(fc.settings, factcheck=fc), base_url="http://127.0.0.1")
+    runner = CliRunner()
+    for sentence, question in facts.values():
+        cli = runner.invoke(app, ["ask", question, "--store", str(fc.settings.store), "--json"])
+        assert cli.exit_code == 0, cli.output
+        cited = [c for c in json.loads(cli.stdout)["citations"] if c["quote"] == sentence]
+        assert cited, cli.stdout
+        api = [x for x in c.get("/api/ask", params={"q": question}).json()["citations"]
+               if x["quote"] == sentence]  # fmt: skip
+        assert [x["line"] for x in api] == [cited[0]["line"]] == [5]
+        page = c.get("/ask", params={"q": question}).text
+        m = re.search(rf'<li id="c{api[0]["id"]}".*?<a class="open" href="([^"]+)"', page, re.S)
+        assert m
+        article = c.get(html.unescape(m.group(1))).text
+        assert _mark(article) == sentence
+        assert re.search(r"characters \d+-\d+, line 5 \(", article), sentence

@@ -27,6 +27,7 @@ from starlette.staticfiles import StaticFiles
 
 from assistant.contracts import info_json, search_json
 from assistant.errors import FactCheckError, InputError, StoreError
+from assistant.index.chunking import line_of
 from assistant.web.articles import Articles, NotServed
 from assistant.web.render import STATIC, claims_chart, environment, highlighted
 
@@ -236,7 +237,7 @@ def build_app(
             body=highlighted(text, *(span or (None, None))),
             span=span,
             quote=text[span[0] : span[1]] if span else None,
-            line=text.count("\n", 0, span[0]) + 1 if span else None,
+            line=line_of(text, span[0]) if span else None,
             active="articles",
         )
 
