@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import html
 import json
+import os
+import queue
 import re
 import subprocess
 import sys
+import threading
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -500,3 +508,89 @@ def test_cli_api_and_article_page_cite_the_same_line_whatever_the_line_ends(
         article = c.get(html.unescape(m.group(1))).text
         assert _mark(article) == sentence
         assert re.search(r"characters \d+-\d+, line 5 \(", article), sentence
+
+
+# -- a model with no usable answer does not stop the server (issue 21, W3) ----------
+
+
+def _unusable_replies() -> Iterator[bytes]:
+    """Authored: replies with no answer in them, in turn (no choices, {}, null, a refusal)."""
+    refusal = {"role": "assistant", "content": None, "refusal": "I will not answer that."}
+    while True:
+        yield json.dumps({"choices": []}).encode()
+        yield b"{}"
+        yield b"null"
+        yield json.dumps(
+            {"id": "authored", "object": "chat.completion", "created": 0, "model": "authored",
+             "choices": [{"index": 0, "message": refusal, "finish_reason": "stop"}]}
+        ).encode()  # fmt: skip
+
+
+@contextmanager
+def _unusable_model() -> Iterator[str]:
+    """An authored OpenAI-compatible server on 127.0.0.1 that never gives a usable answer."""
+    replies = _unusable_replies()
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # the name http.server calls
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            with lock:
+                body = next(replies)
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _lines(stream: Any) -> queue.Queue[str]:
+    """The lines of ``stream`` as they come, read in a thread (a wait can then time out)."""
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_serve_starts_with_an_unusable_model_says_so_once_and_answers_extractively(
+    seed_fc: FactCheck,
+) -> None:
+    with _unusable_model() as base_url:
+        env = {**os.environ, "OPENAI_BASE_URL": base_url, "FACTCHECK_LLM_MODEL": "authored",
+               "FACTCHECK_MODE": "auto", "COLUMNS": "400"}  # fmt: skip
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "serve", "--port", "0",
+             "--store", str(seed_fc.settings.store)],
+            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+        )  # fmt: skip
+        try:
+            lines, said = _lines(proc.stderr), []
+            while not said or not said[-1].startswith("Serving on "):
+                said.append(lines.get(timeout=180).rstrip("\n"))
+            url = said[-1].split()[2]
+            about_model = [line for line in said if "unusable" in line]
+            assert len(about_model) == 1 and "extractive" in about_model[0], said
+            assert not any("Traceback" in line for line in said), said
+            with urllib.request.urlopen(f"{url}api/ask?q=Who+said+5+were+killed%3F") as r:
+                answer = json.loads(r.read())
+            assert answer["mode"] == "extractive" and answer["citations"], answer
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)

@@ -33,7 +33,7 @@ from assistant.web.render import STATIC, claims_chart, environment, highlighted
 
 if TYPE_CHECKING:
     from assistant.app import FactCheck
-    from assistant.settings import Settings
+    from assistant.settings import Mode, Settings
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 MAX_TEXT = 2000  # the CLI's limit on questions, claims and topics
@@ -327,18 +327,53 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def warm_up(fc: FactCheck) -> None:
-    """Load the store, the model and spaCy, and embed the sentences, before serving."""
+WARM_QUESTION = "Who said how many were killed?"
+_FELL_BACK = "; showing the extractive result"
+
+
+def warm_up(fc: FactCheck) -> str | None:
+    """Load the store, the model and spaCy, and embed the sentences, before serving.
+
+    The claim table and one question also reach the chat model when one is configured,
+    so a model that gives no usable answer (a failing server, a reply with no answer
+    in it) is found here, before the first visitor, and said in one line.
+
+    Returns:
+        That line (``warning: the model is unusable ...``), or None when the model
+        answered, was not asked, or is not configured.
+    """
+    from assistant.llm.faults import LLMError, LLMFormatError
     from assistant.reasoning import nlp
     from assistant.web.warm import prefill
 
     try:
         nlp.load()  # spaCy: about 1.2 s to import and load, paid here once
         prefill(fc)
-        fc.claims()  # the claim table's attributions and the sources' first reads
-        fc.ask("Who said how many were killed?")  # the query path's first-call costs
     except FactCheckError:
-        pass  # an empty or missing store: the pages say so
+        return None  # an empty or missing store: the pages say so
+    uses_model = fc.resolve_mode() == "llm"
+    problem: str | None = None
+    # The claim table's attributions and the sources' first reads, then the query
+    # path's first-call costs. Once the model has failed, the rest warms up without it:
+    # a server that times out would otherwise hold the start for each step.
+    steps: list[Callable[[Mode | None], Any]] = [fc.claims, lambda m: fc.ask(WARM_QUESTION, m)]
+    for step in steps:
+        try:
+            result: Any = step("extractive" if problem else None)
+        except (LLMError, LLMFormatError) as exc:  # mode llm: a server failure is raised
+            problem = problem or f"{exc}; requests that need the model fail until it answers"
+            continue
+        except FactCheckError:
+            continue  # an empty or missing store, say: the pages say so
+        if uses_model and result.mode == "extractive" and result.notices:
+            # auto (or a reply that broke the format): the extractive answer stood in.
+            said = [str(n) for n in result.notices]
+            reason = next((n for n in said if n.endswith(_FELL_BACK)), said[-1])
+            reason = reason.removesuffix(_FELL_BACK)
+            problem = problem or f"{reason}; the pages answer extractively meanwhile"
+    if problem is None:
+        return None
+    return f"warning: the model is unusable at start-up: {' '.join(problem.split())}"
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -390,7 +425,8 @@ def serve(
         on_ready: Called with the URL once the server listens (default: print it).
         factcheck: Start from this instance (the CLI may have ingested the seeds with
             it); the server uses a copy whose sentence vectors are kept between requests.
-        on_warning: Where the warning about a non-loopback host goes (default: stderr).
+        on_warning: Where warnings go (default: stderr): a non-loopback host, and a
+            model that gave no usable answer at start-up.
     """
     import uvicorn
 
@@ -408,7 +444,9 @@ def serve(
     from assistant.app import FactCheck
 
     factcheck = (factcheck or FactCheck(settings)).with_sentence_cache()
-    warm_up(factcheck)
+    unusable = warm_up(factcheck)
+    if unusable:
+        (on_warning or say)(unusable)
     app = build_app(settings, factcheck=factcheck, allowed_hosts=hosts)
     server = uvicorn.Server(
         uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
