@@ -1316,6 +1316,15 @@ def serve(
     port: Annotated[
         int, typer.Option("--port", min=0, max=65535, metavar="N", help="Port (0: any free one).")
     ] = 8765,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            metavar="NAME",
+            help="Also answer to this host name (repeatable; or FACTCHECK_ALLOW_HOSTS). "
+            "Requests naming any other host than this machine are refused (DNS rebinding).",
+        ),
+    ] = None,
     store: StoreOpt = None,
     chroma_url: ChromaOpt = None,
     model: ModelOpt = None,
@@ -1342,6 +1351,7 @@ def serve(
             lambda url: _info(f"Serving on {url} (Ctrl-C to stop)"),
             factcheck=fc,
             on_warning=lambda line: _echo(line, err=True),
+            allow_hosts=allow_host or (),
         )
 
     _guard(run)

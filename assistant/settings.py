@@ -145,6 +145,14 @@ class Settings(BaseSettings):
         description='Extra JSON for the request body, e.g. {"cache_prompt": false} for llama.cpp.',
     )
 
+    allow_hosts: str = Field(
+        default="",
+        description=(
+            "More Host names `serve` answers to, comma-separated (--allow-host), besides "
+            "this machine's own names and addresses."
+        ),
+    )
+
     debug: bool = Field(default=False, description="Show tracebacks instead of one-line errors.")
 
     @classmethod
@@ -170,6 +178,11 @@ class Settings(BaseSettings):
         if self.store == LOCAL_STORE:
             return "./vectorstore in the current folder"
         return "per-user data folder"
+
+    @property
+    def allowed_host_names(self) -> list[str]:
+        """``allow_hosts`` split at commas and spaces (checked by the server)."""
+        return [name for name in re.split(r"[,\s]+", self.allow_hosts) if name]
 
     @property
     def llm_configured(self) -> bool:

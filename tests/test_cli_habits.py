@@ -294,6 +294,16 @@ def test_serve_on_a_taken_port_is_one_line(seed_fc):
     assert len(errors) == 1 and "--port" in errors[0] and "Traceback" not in result.output
 
 
+def test_serve_with_a_host_name_that_is_no_name_is_one_line(seed_fc):
+    store = str(seed_fc.settings.store)
+    result = runner.invoke(
+        app, ["serve", "--host", "0.0.0.0", "--allow-host", "http://news.example", "--store", store]
+    )
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "--allow-host" in errors[0]
+
+
 def test_ingest_json_names_the_removed_files(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()

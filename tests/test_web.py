@@ -25,9 +25,10 @@ from assistant.settings import Settings
 from assistant.web import create_app
 from assistant.web.articles import article_id
 from assistant.web.report import claims_html, summary_html
-from tests.conftest import HashEmbeddings
+from tests.conftest import SEEDS, HashEmbeddings
 
 DEMO = "Who said 5 were killed?"
+SEEDS_NAME = SEEDS.name
 HOSTILE_NAME = "<img src=x onerror=alert(1)>.txt"
 HOSTILE = (
     "Acme Plant Fire Injures Workers <script>document.title='pwned'</script>\n\n"
@@ -241,7 +242,11 @@ def test_api_search_and_info_are_what_the_cli_prints(
     assert client.get("/api/ask", params={"q": DEMO}).json() == json.loads(cli.stdout)
     cli = runner.invoke(app, ["info", "--store", store, "--json"])
     assert cli.exit_code == 0, cli.output
-    assert client.get("/api/info").json() == json.loads(cli.stdout)
+    # The same, except that the page names folders, never their place on this disk.
+    shown = json.loads(cli.stdout)
+    shown["store"] = Path(shown["store"]).name
+    shown["folders"] = [Path(f).name for f in shown["folders"]]
+    assert client.get("/api/info").json() == shown
 
 
 @pytest.mark.parametrize(
@@ -594,3 +599,119 @@ def test_serve_starts_with_an_unusable_model_says_so_once_and_answers_extractive
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+# -- the names a server answers to, and what /api/info shows (issue 21, W1, W2) -----
+
+
+@contextmanager
+def _served(
+    monkeypatch: pytest.MonkeyPatch, fc: FactCheck, host: str, *, listen: bool = True, **kw: Any
+) -> Iterator[tuple[str, Any, list[str]]]:
+    """``serve`` on ``host`` (any free port), warm-up skipped: (printed URL, app, warnings).
+
+    With ``listen=False`` nothing binds: the application ``serve`` built is returned for
+    a test client, and the URL is the one it would print.
+    """
+    import uvicorn
+
+    import assistant.web.server as server
+
+    monkeypatch.setattr(server, "warm_up", lambda fc: None)
+    built: list[uvicorn.Server] = []
+    real_run = uvicorn.Server.run
+
+    def run(self: uvicorn.Server, *args: Any, **kwargs: Any) -> None:
+        built.append(self)
+        if listen:
+            real_run(self, *args, **kwargs)
+        else:
+            self.should_exit = True  # the announcing thread then names the URL and ends
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    urls: queue.Queue[str] = queue.Queue()
+    warnings: list[str] = []
+    thread = threading.Thread(
+        target=server.serve,
+        args=(fc.settings, host, 0, urls.put),
+        kwargs={"factcheck": fc, "on_warning": warnings.append, **kw},
+        daemon=True,
+    )
+    thread.start()
+    try:
+        url = urls.get(timeout=60) if listen else ""
+        thread.join(timeout=60) if not listen else None
+        yield url, built[0].config.app, warnings
+    finally:
+        if built:
+            built[0].should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.2"])
+def test_the_url_serve_prints_for_another_loopback_address_answers(
+    monkeypatch: pytest.MonkeyPatch, seed_fc: FactCheck
+) -> None:
+    import socket
+
+    try:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.2", 0))
+    except OSError:
+        pytest.skip("this machine has no 127.0.0.2")
+    with _served(monkeypatch, seed_fc, "127.0.0.2") as (url, _app, warnings):
+        assert url.startswith("http://127.0.0.2:") and warnings == []
+        with urllib.request.urlopen(f"{url}api/info", timeout=30) as r:
+            assert r.status == 200 and json.loads(r.read())["exists"] is True
+
+
+def test_serving_to_the_network_answers_only_to_this_machines_names(
+    monkeypatch: pytest.MonkeyPatch, seed_fc: FactCheck
+) -> None:
+    import socket
+
+    # A page on another site that points its own name at this machine (DNS rebinding)
+    # sends that name as Host: refused. This machine's names and addresses, and names
+    # the user lists, are answered.
+    with _served(
+        monkeypatch, seed_fc, "0.0.0.0", listen=False, allow_hosts=["Newsroom.Example"]
+    ) as (_url, app, warnings):
+        assert len(warnings) == 1 and "0.0.0.0" in warnings[0]
+        c = TestClient(app, base_url="http://127.0.0.1")
+        for foreign in ("evil.example", "attacker.test:8765", "127.0.0.1.evil.example"):
+            assert c.get("/api/info", headers={"host": foreign}).status_code == 400, foreign
+        own = ["127.0.0.1", "localhost:8765", "[::1]", socket.gethostname(), "newsroom.example"]
+        for name in own:
+            assert c.get("/api/info", headers={"host": name}).status_code == 200, name
+
+
+def test_allowed_host_names_are_checked_in_one_line() -> None:
+    from assistant.errors import ConfigError
+    from assistant.web.server import allowed_hosts
+
+    assert "127.0.0.2" in allowed_hosts("127.0.0.2")
+    assert "[::1]" in allowed_hosts("::1") and "evil.example" not in allowed_hosts("0.0.0.0")
+    assert "[2001:db8::5]" in allowed_hosts("0.0.0.0", ["2001:DB8:0::5"])
+    for bad in ("*", "http://news.example", "news.example:80", "a b", ""):
+        with pytest.raises(ConfigError, match="--allow-host"):
+            allowed_hosts("0.0.0.0", [bad])
+
+
+def test_api_info_names_no_absolute_path(
+    client: TestClient, seed_fc: FactCheck, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = client.get("/api/info").json()
+    store = Path(seed_fc.settings.store)
+    assert data["store"] == store.name and data["folders"] == [SEEDS_NAME]
+    assert str(store.parent) not in json.dumps(data)
+    # Whatever a reason for an unreadable store holds, no path of this disk is shown.
+    from assistant.index.info import StoreInfo
+
+    broken = StoreInfo(
+        location=str(store), backend="local", collection="articles", exists=False,
+        problem=f"cannot open {store}/chroma.sqlite3 (database is locked) in C:\\Users\\ann\\x",
+    )  # fmt: skip
+    monkeypatch.setattr(FactCheck, "info", lambda self: broken)
+    data = client.get("/api/info").json()
+    assert data["problem"] == "cannot open chroma.sqlite3 (database is locked) in x"
+    assert str(store.parent) not in json.dumps(data)
