@@ -764,16 +764,64 @@ JsonlOpt = Annotated[
 ]
 
 
-def _stdin_lines() -> Iterator[str]:
-    """Non-blank lines of stdin, stripped, for `ask -` and `check -`."""
+# A line of stdin is read in pieces of at most this many bytes. A question or claim may
+# be 2,000 characters (at most 4 bytes each in UTF-8), with room for spaces around it; a
+# longer line is reported and skipped, never held whole (a 200 MB line once took 824 MB
+# and was written back in full).
+STDIN_PIECE = 16 * 1024
+_SHOWN_START = 40  # characters of an over-long line shown, to say which one it was
+
+
+@dataclass(frozen=True)
+class _OverLong:
+    """A stdin line too long to be one question or claim: reported in place, never held."""
+
+    number: int
+    start: str  # its first characters
+    chars: int | None  # its length, when it was short enough to read whole
+    size: int  # its length in bytes
+
+    def message(self, key: str) -> str:
+        from assistant.index.retrieval import MAX_QUESTION_CHARS
+
+        length = f"{self.chars:,} characters" if self.chars is not None else f"{self.size:,} bytes"
+        return (
+            f"stdin line {self.number}: the {key} is {length} long; the limit is "
+            f"{MAX_QUESTION_CHARS:,} characters: ask about one thing at a time (it starts "
+            f"“{self.start}…”)"
+        )
+
+
+def _stdin_lines() -> Iterator[str | _OverLong]:
+    """Non-blank lines of stdin, stripped, for `ask -` and `check -`.
+
+    Memory stays bounded whatever a line's length: each is read in pieces of
+    :data:`STDIN_PIECE` bytes, and the rest of an over-long line is read past, not kept.
+    """
+    from assistant.index.retrieval import MAX_QUESTION_CHARS
+
     if sys.stdin.isatty():
         _info("Reading one per line from stdin; end with Ctrl-D.")
-    for n, raw in enumerate(sys.stdin.buffer, start=1):
+    stream = sys.stdin.buffer
+    number = 0
+    while raw := stream.readline(STDIN_PIECE):
+        number += 1
+        if len(raw) == STDIN_PIECE and not raw.endswith(b"\n"):
+            size = len(raw)
+            while rest := stream.readline(STDIN_PIECE):
+                size += len(rest)
+                if rest.endswith(b"\n"):
+                    break
+            start = raw[: 4 * _SHOWN_START].decode("utf-8", "replace").strip()
+            yield _OverLong(number, start[:_SHOWN_START], None, size)
+            continue
         try:
             line = raw.decode("utf-8").strip()
         except UnicodeDecodeError:
-            raise FactCheckError(f"stdin line {n} is not UTF-8 text") from None
-        if line:
+            raise FactCheckError(f"stdin line {number} is not UTF-8 text") from None
+        if len(line) > MAX_QUESTION_CHARS:
+            yield _OverLong(number, line[:_SHOWN_START], len(line), len(raw))
+        elif line:
             yield line
 
 
@@ -783,7 +831,7 @@ def _write_jsonl(data: Any) -> None:
 
 
 def _for_each(
-    items: Iterator[str] | list[str],
+    items: Iterator[str | _OverLong] | list[str],
     run_one: Callable[[str], Any],
     key: str,
     as_json: bool,
@@ -794,7 +842,8 @@ def _for_each(
 
     A bad line (too long, say) prints an error and an ``{key, "error"}`` object in its
     place, so the output stays aligned with the input; the run goes on and ends with exit
-    code 1. Store or model failures stop the run: what was printed so far stays.
+    code 1. An over-long line is named there by its first characters, not written back.
+    Store or model failures stop the run: what was printed so far stays.
     """
     from assistant.errors import InputError
 
@@ -802,8 +851,12 @@ def _for_each(
     collected: list[dict[str, Any]] = []
     failed = 0
     first = True
-    for text in items:
+    for item in items:
         try:
+            if isinstance(item, _OverLong):
+                text = f"{item.start}…"
+                raise InputError(item.message(key))
+            text = item
             result = run_one(text)
         except InputError as exc:
             failed += 1
@@ -1325,6 +1378,15 @@ def serve(
     port: Annotated[
         int, typer.Option("--port", min=0, max=65535, metavar="N", help="Port (0: any free one).")
     ] = 8765,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            metavar="NAME",
+            help="Also answer to this host name (repeatable; or FACTCHECK_ALLOW_HOSTS). "
+            "Requests naming any other host than this machine are refused (DNS rebinding).",
+        ),
+    ] = None,
     store: StoreOpt = None,
     chroma_url: ChromaOpt = None,
     model: ModelOpt = None,
@@ -1351,6 +1413,7 @@ def serve(
             lambda url: _info(f"Serving on {url} (Ctrl-C to stop)"),
             factcheck=fc,
             on_warning=lambda line: _echo(line, err=True),
+            allow_hosts=allow_host or (),
         )
 
     _guard(run)

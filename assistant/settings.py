@@ -145,6 +145,14 @@ class Settings(BaseSettings):
         description='Extra JSON for the request body, e.g. {"cache_prompt": false} for llama.cpp.',
     )
 
+    allow_hosts: str = Field(
+        default="",
+        description=(
+            "More Host names `serve` answers to, comma-separated (--allow-host), besides "
+            "this machine's own names and addresses."
+        ),
+    )
+
     debug: bool = Field(default=False, description="Show tracebacks instead of one-line errors.")
 
     @classmethod
@@ -175,6 +183,11 @@ class Settings(BaseSettings):
     def store_in_current_folder(self) -> bool:
         """True when the store is ``./vectorstore``, found in the current folder, not chosen."""
         return "store" not in self.model_fields_set and self.store == LOCAL_STORE
+
+    @property
+    def allowed_host_names(self) -> list[str]:
+        """``allow_hosts`` split at commas and spaces (checked by the server)."""
+        return [name for name in re.split(r"[,\s]+", self.allow_hosts) if name]
 
     @property
     def llm_configured(self) -> bool:

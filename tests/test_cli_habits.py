@@ -184,6 +184,56 @@ def test_a_bad_line_is_reported_in_place_and_the_rest_are_answered(seed_fc):
     assert result.stderr.count("error: ") == 1
 
 
+# Runs a command with stdin and stdout from files and prints its exit code and peak RSS:
+# a fresh process whose only child is the command, so RUSAGE_CHILDREN is that command's.
+_MEASURED = """
+import resource, subprocess, sys
+with open(sys.argv[1], "rb") as i, open(sys.argv[2], "wb") as o, open(sys.argv[3], "wb") as e:
+    code = subprocess.call(sys.argv[4:], stdin=i, stdout=o, stderr=e)
+print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def _measured(folder: Path, stdin: bytes, args: list[str]) -> tuple[int, int, bytes, bytes]:
+    """(exit code, peak memory in KiB, stdout, stderr) of ``factcheck ARGS < stdin``."""
+    files = [folder / name for name in ("in", "out", "err")]
+    files[0].write_bytes(stdin)
+    run = subprocess.run(
+        [sys.executable, "-c", _MEASURED, *map(str, files), sys.executable, "-m", "assistant",
+         *args],
+        capture_output=True, text=True, check=True, timeout=600,
+    )  # fmt: skip
+    code, peak = map(int, run.stdout.split())
+    if sys.platform == "darwin":
+        peak //= 1024  # bytes there, KiB on Linux
+    return code, peak, files[1].read_bytes(), files[2].read_bytes()
+
+
+def test_an_over_long_stdin_line_is_never_held_whole_nor_echoed(seed_fc, tmp_path):
+    # `ask -` once read a line whole and wrote it back in the error record: a 200 MB line
+    # took 824 MB and wrote 200 MB. A line is now read in bounded pieces. The long line
+    # comes after a first answer, so the models are loaded when it is read and what it
+    # costs adds to their memory (the peak) instead of passing before them unseen.
+    big = 48 * 1024 * 1024
+    args = ["ask", "-", "--jsonl", "--mode", "extractive", "--store", str(seed_fc.settings.store)]
+    code, base_kib, base_out, _ = _measured(tmp_path, f"{WHO}\n{WHO}\n".encode(), args)
+    assert code == 0
+    long_line = b"How many \x1b[31m" + b"very " * (big // 5) + b"people died?\n"
+    stdin = f"{WHO}\n".encode() + long_line + f"{WHO}\n".encode()
+    code, peak_kib, out, err = _measured(tmp_path, stdin, args)
+    assert code == 1
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 3 and rows[0] == rows[2] and "error" in rows[1]
+    assert len(rows[1]["question"]) < 100 and rows[1]["question"].startswith("How many")
+    assert len(out) < len(base_out) + 1000  # the line is not written back
+    lines = err.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: stdin line 2:"), lines
+    assert "2,000" in lines[0] and "\x1b" not in lines[0] and len(lines[0]) < 300
+    # Less than half the line's size above a run without it: it was never held whole
+    # (reading it whole, decoding it and writing it back cost about three times its size).
+    assert peak_kib - base_kib < big // 1024 // 2, (peak_kib, base_kib)
+
+
 def test_ask_dash_as_text_and_as_one_json_array(seed_fc):
     store = str(seed_fc.settings.store)
     stdin = f"{WHO}\nWhat is the capital of France?\n"
@@ -292,6 +342,16 @@ def test_serve_on_a_taken_port_is_one_line(seed_fc):
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and "--port" in errors[0] and "Traceback" not in result.output
+
+
+def test_serve_with_a_host_name_that_is_no_name_is_one_line(seed_fc):
+    store = str(seed_fc.settings.store)
+    result = runner.invoke(
+        app, ["serve", "--host", "0.0.0.0", "--allow-host", "http://news.example", "--store", store]
+    )
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "--allow-host" in errors[0]
 
 
 def test_ingest_json_names_the_removed_files(tmp_path):

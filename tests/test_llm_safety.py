@@ -481,3 +481,74 @@ def test_bad_setting_values_are_one_line(_isolated, monkeypatch, variable, value
 def test_seed_constants_match_the_seeds():
     seeds = Path(__file__).parents[1] / "seeds"
     assert any(VK_FOUR_HOURS in source_text(f.name) for f in seeds.iterdir())
+
+
+# -- issue 21, R2: a trickled reply past the timeout ends on time and quietly ----------
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_a_reply_trickled_for_30_s_ends_at_the_timeout_without_a_library_warning(
+    seed_fc, capfd, caplog
+):
+    # Authored: a valid reply, a byte at a time, that would take about 30 s in all. The
+    # call must end at FACTCHECK_LLM_TIMEOUT (3 s) with our one line, and the abandoned
+    # read must end quietly too: no warning, log record or text on stderr, even after
+    # the server has seen the client go.
+    import logging
+    import warnings
+
+    hung_up = threading.Event()
+
+    class Trickling(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # the name http.server calls
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            reply = {"citations": [{"passage": 1, "quote": FOREIGN_MINISTRY}],
+                     "answer": "The Foreign Ministry [1].", "answerable": True}  # fmt: skip
+            body = completion(reply).content
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            try:
+                for i in range(len(body)):
+                    self.wfile.write(body[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(30 / len(body))
+            except OSError:
+                hung_up.set()  # the client closed the connection: the abandoned read ended
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickling)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    timeout = 3.0
+    cfg = seed_fc.settings.model_copy(
+        update={
+            "openai_base_url": f"http://127.0.0.1:{server.server_port}/v1",
+            "llm_model": "authored-fixture",
+            "llm_timeout": timeout,
+        }
+    )
+    try:
+        with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
+            warnings.simplefilter("always")
+            # The real HTTP client. The question is asked offline first, so what is timed
+            # is the model's part (the first call's loading is not the server's doing).
+            chat = model_module.make_chat_model(cfg)
+            fc = FactCheck(cfg, embeddings=seed_fc.embeddings, chat_model=chat)
+            fc = fc.with_sentence_cache()
+            fc.ask(WHO, "extractive")
+            started = time.monotonic()
+            with pytest.raises(LLMError, match=r"did not answer within 3 s"):
+                fc.ask(WHO, "llm")
+            assert time.monotonic() - started < 2 * timeout
+            assert hung_up.wait(10)  # the abandoned read stopped at the next byte
+            time.sleep(0.5)  # whatever it would say on its way out, said by now
+        assert [str(w.message) for w in caught] == []
+        assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+        assert capfd.readouterr().err == ""
+    finally:
+        server.shutdown()
+        server.server_close()

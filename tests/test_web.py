@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import html
 import json
+import os
+import queue
 import re
 import subprocess
 import sys
+import threading
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -17,9 +25,10 @@ from assistant.settings import Settings
 from assistant.web import create_app
 from assistant.web.articles import article_id
 from assistant.web.report import claims_html, summary_html
-from tests.conftest import HashEmbeddings
+from tests.conftest import SEEDS, HashEmbeddings
 
 DEMO = "Who said 5 were killed?"
+SEEDS_NAME = SEEDS.name
 HOSTILE_NAME = "<img src=x onerror=alert(1)>.txt"
 HOSTILE = (
     "Acme Plant Fire Injures Workers <script>document.title='pwned'</script>\n\n"
@@ -233,7 +242,11 @@ def test_api_search_and_info_are_what_the_cli_prints(
     assert client.get("/api/ask", params={"q": DEMO}).json() == json.loads(cli.stdout)
     cli = runner.invoke(app, ["info", "--store", store, "--json"])
     assert cli.exit_code == 0, cli.output
-    assert client.get("/api/info").json() == json.loads(cli.stdout)
+    # The same, except that the page names folders, never their place on this disk.
+    shown = json.loads(cli.stdout)
+    shown["store"] = Path(shown["store"]).name
+    shown["folders"] = [Path(f).name for f in shown["folders"]]
+    assert client.get("/api/info").json() == shown
 
 
 @pytest.mark.parametrize(
@@ -458,3 +471,247 @@ def test_a_factcheck_with_a_sentence_cache_answers_alike_and_is_wrapped_once(
     assert cached.ask(question, "extractive").to_json() == plain
     assert len(cached.embeddings) > 0
     assert cached.ask(question, "extractive").to_json() == plain  # from remembered vectors
+
+
+# -- one line numbering for every door (issue 21, W4) -------------------------------
+
+
+def test_cli_api_and_article_page_cite_the_same_line_whatever_the_line_ends(
+    tmp_path: Path,
+) -> None:
+    # Invented articles, one per kind of line end. Each quoted sentence is on line 5
+    # for an editor: CR, CRLF and LF each end a line (U+2028 does not, as in editors).
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    folder = tmp_path / "ends"
+    folder.mkdir()
+    facts = {
+        "\r": ("Ann Lee said 12 workers were hurt in the Dayton fire.", "Who said 12 workers were hurt?"),  # noqa: E501
+        "\r\n": ("Bo Chen said 40 oak trees fell in the Akron storm.", "Who said 40 oak trees fell?"),  # noqa: E501
+        "\n": ("Cy Diaz said 7 fishing boats sank in the Erie squall.", "Who said 7 fishing boats sank?"),  # noqa: E501
+    }  # fmt: skip
+    for n, (end, (sentence, _q)) in enumerate(facts.items()):
+        text = end.join(["Local news", "", "The town\u2028was calm on Sunday.", "", sentence, ""])
+        (folder / f"story{n}.txt").write_bytes(text.encode("utf-8"))
+    fc = FactCheck(Settings(store=tmp_path / "ls", corpus=folder))
+    fc.ingest([folder])
+    c = TestClient(create_app(fc.settings, factcheck=fc), base_url="http://127.0.0.1")
+    runner = CliRunner()
+    for sentence, question in facts.values():
+        cli = runner.invoke(app, ["ask", question, "--store", str(fc.settings.store), "--json"])
+        assert cli.exit_code == 0, cli.output
+        cited = [c for c in json.loads(cli.stdout)["citations"] if c["quote"] == sentence]
+        assert cited, cli.stdout
+        api = [x for x in c.get("/api/ask", params={"q": question}).json()["citations"]
+               if x["quote"] == sentence]  # fmt: skip
+        assert [x["line"] for x in api] == [cited[0]["line"]] == [5]
+        page = c.get("/ask", params={"q": question}).text
+        m = re.search(rf'<li id="c{api[0]["id"]}".*?<a class="open" href="([^"]+)"', page, re.S)
+        assert m
+        article = c.get(html.unescape(m.group(1))).text
+        assert _mark(article) == sentence
+        assert re.search(r"characters \d+-\d+, line 5 \(", article), sentence
+
+
+# -- a model with no usable answer does not stop the server (issue 21, W3) ----------
+
+
+def _unusable_replies() -> Iterator[bytes]:
+    """Authored: replies with no answer in them, in turn (no choices, {}, null, a refusal)."""
+    refusal = {"role": "assistant", "content": None, "refusal": "I will not answer that."}
+    while True:
+        yield json.dumps({"choices": []}).encode()
+        yield b"{}"
+        yield b"null"
+        yield json.dumps(
+            {"id": "authored", "object": "chat.completion", "created": 0, "model": "authored",
+             "choices": [{"index": 0, "message": refusal, "finish_reason": "stop"}]}
+        ).encode()  # fmt: skip
+
+
+@contextmanager
+def _unusable_model() -> Iterator[str]:
+    """An authored OpenAI-compatible server on 127.0.0.1 that never gives a usable answer."""
+    replies = _unusable_replies()
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # the name http.server calls
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            with lock:
+                body = next(replies)
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _lines(stream: Any) -> queue.Queue[str]:
+    """The lines of ``stream`` as they come, read in a thread (a wait can then time out)."""
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_serve_starts_with_an_unusable_model_says_so_once_and_answers_extractively(
+    seed_fc: FactCheck,
+) -> None:
+    with _unusable_model() as base_url:
+        env = {**os.environ, "OPENAI_BASE_URL": base_url, "FACTCHECK_LLM_MODEL": "authored",
+               "FACTCHECK_MODE": "auto", "COLUMNS": "400"}  # fmt: skip
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "serve", "--port", "0",
+             "--store", str(seed_fc.settings.store)],
+            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+        )  # fmt: skip
+        try:
+            lines, said = _lines(proc.stderr), []
+            while not said or not said[-1].startswith("Serving on "):
+                said.append(lines.get(timeout=180).rstrip("\n"))
+            url = said[-1].split()[2]
+            about_model = [line for line in said if "unusable" in line]
+            assert len(about_model) == 1 and "extractive" in about_model[0], said
+            assert not any("Traceback" in line for line in said), said
+            with urllib.request.urlopen(f"{url}api/ask?q=Who+said+5+were+killed%3F") as r:
+                answer = json.loads(r.read())
+            assert answer["mode"] == "extractive" and answer["citations"], answer
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+# -- the names a server answers to, and what /api/info shows (issue 21, W1, W2) -----
+
+
+@contextmanager
+def _served(
+    monkeypatch: pytest.MonkeyPatch, fc: FactCheck, host: str, *, listen: bool = True, **kw: Any
+) -> Iterator[tuple[str, Any, list[str]]]:
+    """``serve`` on ``host`` (any free port), warm-up skipped: (printed URL, app, warnings).
+
+    With ``listen=False`` nothing binds: the application ``serve`` built is returned for
+    a test client, and the URL is the one it would print.
+    """
+    import uvicorn
+
+    import assistant.web.server as server
+
+    monkeypatch.setattr(server, "warm_up", lambda fc: None)
+    built: list[uvicorn.Server] = []
+    real_run = uvicorn.Server.run
+
+    def run(self: uvicorn.Server, *args: Any, **kwargs: Any) -> None:
+        built.append(self)
+        if listen:
+            real_run(self, *args, **kwargs)
+        else:
+            self.should_exit = True  # the announcing thread then names the URL and ends
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    urls: queue.Queue[str] = queue.Queue()
+    warnings: list[str] = []
+    thread = threading.Thread(
+        target=server.serve,
+        args=(fc.settings, host, 0, urls.put),
+        kwargs={"factcheck": fc, "on_warning": warnings.append, **kw},
+        daemon=True,
+    )
+    thread.start()
+    try:
+        url = urls.get(timeout=60) if listen else ""
+        thread.join(timeout=60) if not listen else None
+        yield url, built[0].config.app, warnings
+    finally:
+        if built:
+            built[0].should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.2"])
+def test_the_url_serve_prints_for_another_loopback_address_answers(
+    monkeypatch: pytest.MonkeyPatch, seed_fc: FactCheck
+) -> None:
+    import socket
+
+    try:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.2", 0))
+    except OSError:
+        pytest.skip("this machine has no 127.0.0.2")
+    with _served(monkeypatch, seed_fc, "127.0.0.2") as (url, _app, warnings):
+        assert url.startswith("http://127.0.0.2:") and warnings == []
+        with urllib.request.urlopen(f"{url}api/info", timeout=30) as r:
+            assert r.status == 200 and json.loads(r.read())["exists"] is True
+
+
+def test_serving_to_the_network_answers_only_to_this_machines_names(
+    monkeypatch: pytest.MonkeyPatch, seed_fc: FactCheck
+) -> None:
+    import socket
+
+    # A page on another site that points its own name at this machine (DNS rebinding)
+    # sends that name as Host: refused. This machine's names and addresses, and names
+    # the user lists, are answered.
+    with _served(
+        monkeypatch, seed_fc, "0.0.0.0", listen=False, allow_hosts=["Newsroom.Example"]
+    ) as (_url, app, warnings):
+        assert len(warnings) == 1 and "0.0.0.0" in warnings[0]
+        c = TestClient(app, base_url="http://127.0.0.1")
+        for foreign in ("evil.example", "attacker.test:8765", "127.0.0.1.evil.example"):
+            assert c.get("/api/info", headers={"host": foreign}).status_code == 400, foreign
+        own = ["127.0.0.1", "localhost:8765", "[::1]", socket.gethostname(), "newsroom.example"]
+        for name in own:
+            assert c.get("/api/info", headers={"host": name}).status_code == 200, name
+
+
+def test_allowed_host_names_are_checked_in_one_line() -> None:
+    from assistant.errors import ConfigError
+    from assistant.web.server import allowed_hosts
+
+    assert "127.0.0.2" in allowed_hosts("127.0.0.2")
+    assert "[::1]" in allowed_hosts("::1") and "evil.example" not in allowed_hosts("0.0.0.0")
+    assert "[2001:db8::5]" in allowed_hosts("0.0.0.0", ["2001:DB8:0::5"])
+    for bad in ("*", "http://news.example", "news.example:80", "a b", ""):
+        with pytest.raises(ConfigError, match="--allow-host"):
+            allowed_hosts("0.0.0.0", [bad])
+
+
+def test_api_info_names_no_absolute_path(
+    client: TestClient, seed_fc: FactCheck, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = client.get("/api/info").json()
+    store = Path(seed_fc.settings.store)
+    assert data["store"] == store.name and data["folders"] == [SEEDS_NAME]
+    assert str(store.parent) not in json.dumps(data)
+    # Whatever a reason for an unreadable store holds, no path of this disk is shown.
+    from assistant.index.info import StoreInfo
+
+    broken = StoreInfo(
+        location=str(store), backend="local", collection="articles", exists=False,
+        problem=f"cannot open {store}/chroma.sqlite3 (database is locked) in C:\\Users\\ann\\x",
+    )  # fmt: skip
+    monkeypatch.setattr(FactCheck, "info", lambda self: broken)
+    data = client.get("/api/info").json()
+    assert data["problem"] == "cannot open chroma.sqlite3 (database is locked) in x"
+    assert str(store.parent) not in json.dumps(data)

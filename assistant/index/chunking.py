@@ -210,10 +210,12 @@ class Chunk:
 
 
 class LineIndex:
-    """Maps character offsets to 1-based line numbers.
+    """Maps character offsets to 1-based line numbers: the one numbering every door uses.
 
     LF, CRLF and a lone CR each end a line, as in a text editor: counting only LF put
-    every line of a CR-only file on line 1.
+    every line of a CR-only file on line 1. U+2028, U+0085 and form feeds do not, as
+    editors and ``grep -n`` do not break lines there; the line stored with each chunk at
+    ingest is counted the same way, so the CLI, the API and the article page agree.
     """
 
     def __init__(self, text: str) -> None:
@@ -226,6 +228,11 @@ class LineIndex:
         A line break belongs to the line it ends (both characters of a CRLF).
         """
         return bisect.bisect_right(self._starts, offset) + 1
+
+
+def line_of(text: str, offset: int) -> int:
+    """The 1-based line of ``text[offset]`` as :class:`LineIndex` counts it (one lookup)."""
+    return LineIndex(text).line_of(offset)
 
 
 def chunk_id(source: str, start: int, text: str) -> str:

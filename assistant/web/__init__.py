@@ -51,6 +51,7 @@ def serve(
     *,
     factcheck: FactCheck | None = None,
     on_warning: Callable[[str], None] | None = None,
+    allow_hosts: Sequence[str] = (),
 ) -> None:
     """Serve the pages with uvicorn until interrupted; see :func:`assistant.web.server.serve`."""
     from assistant.web.server import serve as _serve
@@ -62,6 +63,7 @@ def serve(
         on_ready,
         factcheck=factcheck,
         on_warning=on_warning,
+        allow_hosts=allow_hosts,
     )
 
 

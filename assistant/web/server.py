@@ -9,11 +9,13 @@ Starlette runs in a worker thread, so a slow answer does not stall the event loo
 from __future__ import annotations
 
 import ipaddress
+import re
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
@@ -27,12 +29,13 @@ from starlette.staticfiles import StaticFiles
 
 from assistant.contracts import info_json, search_json
 from assistant.errors import FactCheckError, InputError, StoreError
+from assistant.index.chunking import line_of
 from assistant.web.articles import Articles, NotServed
 from assistant.web.render import STATIC, claims_chart, environment, highlighted
 
 if TYPE_CHECKING:
     from assistant.app import FactCheck
-    from assistant.settings import Settings
+    from assistant.settings import Mode, Settings
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 MAX_TEXT = 2000  # the CLI's limit on questions, claims and topics
@@ -58,6 +61,38 @@ API = [
     ("/api/search?q=QUERY&k=N", "What `factcheck search QUERY -k N --json` prints (k 1-100, default 5)."),  # noqa: E501
     ("/api/info", "What `factcheck info --json` prints."),
 ]  # fmt: skip
+
+
+# An absolute path in text: POSIX (not the path of a URL: no ":", "/" or word before
+# it) or Windows (C:\ or \\server\). What follows the last separator is kept.
+_ABSOLUTE_PATH = re.compile(
+    r"""(?<![\w:/.~-])/(?:[^\s/'"()<>]+/)*([^\s/'"()<>]*)"""
+    r"""|(?<![\w])(?:[A-Za-z]:|\\)\\(?:[^\s\\'"()<>]+\\)*([^\s\\'"()<>]*)"""
+)
+
+
+def _named(path: str) -> str:
+    """A folder's name, not its place on the disk (a URL, a Chroma server's, stays whole)."""
+    if "://" in path:
+        return path
+    return PurePosixPath(path.replace("\\", "/")).name or path
+
+
+def public_info(data: dict[str, Any]) -> dict[str, Any]:
+    """What ``info --json`` says, with no absolute path of this machine in it.
+
+    The page may be served to the network, and where the store and the ingested folders
+    lie on the disk (a user name in a home folder, say) is none of a reader's business:
+    folders are named by their last part, and any path in a message is cut to its name.
+    """
+    shown = dict(data)
+    if isinstance(shown.get("store"), str):
+        shown["store"] = _named(shown["store"])
+    shown["folders"] = [_named(str(f)) for f in shown.get("folders") or []]
+    for key, value in shown.items():
+        if isinstance(value, str):
+            shown[key] = _ABSOLUTE_PATH.sub(lambda m: m.group(1) or m.group(2) or "", value)
+    return shown
 
 
 def status_of(exc: FactCheckError) -> int:
@@ -236,7 +271,7 @@ def build_app(
             body=highlighted(text, *(span or (None, None))),
             span=span,
             quote=text[span[0] : span[1]] if span else None,
-            line=text.count("\n", 0, span[0]) + 1 if span else None,
+            line=line_of(text, span[0]) if span else None,
             active="articles",
         )
 
@@ -272,7 +307,7 @@ def build_app(
         return api(work)
 
     def api_info(request: Request) -> JSONResponse:
-        return api(info_json)
+        return api(lambda fc: public_info(info_json(fc)))
 
     # -- errors -------------------------------------------------------------------------
 
@@ -316,6 +351,118 @@ def build_app(
     return app
 
 
+_HOST_NAME = re.compile(r"(?:\*\.)?[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?")
+
+
+def _host_form(name: str) -> str:
+    """``name`` as a browser sends it in a Host header: lower case, an IPv6 address in brackets."""
+    name = name.strip().lower().rstrip(".")
+    try:
+        ip = ipaddress.ip_address(name.strip("[]").split("%")[0])  # no zone: never in a URL
+    except ValueError:
+        return name
+    return f"[{ip.compressed}]" if ip.version == 6 else ip.compressed
+
+
+def _user_host(name: str) -> str:
+    """One ``--allow-host`` value, checked: a host name, ``*.domain`` or an address.
+
+    Raises:
+        ConfigError: Anything else (a scheme, a port, a space, ``*`` alone).
+    """
+    from assistant.errors import ConfigError
+
+    form = _host_form(name)
+    if not (form.startswith("[") or _HOST_NAME.fullmatch(form)):
+        raise ConfigError(
+            f"--allow-host takes a host name, *.domain or an address, without scheme or port "
+            f"(got {name!r}); '*' alone is refused: it would answer any page's name"
+        )
+    return form
+
+
+def machine_names() -> set[str]:
+    """This machine's names and addresses, as Host headers would give them.
+
+    The host name (and its ``.local`` name, which mDNS answers on a LAN), the fully
+    qualified name, the addresses they resolve to, and each network interface's
+    addresses where the system lists them (Linux). An address that is not found here
+    can be added with ``--allow-host``.
+    """
+    import socket
+
+    found: set[str] = set()
+    hostname = socket.gethostname()
+    if hostname and "." not in hostname and hostname != "localhost":
+        found.add(f"{hostname}.local")
+    for name in {hostname, socket.getfqdn(hostname)} - {""}:
+        found.add(name)
+        with suppress(OSError):
+            found.update(str(info[4][0]) for info in socket.getaddrinfo(name, None))
+    found.update(_interface_addresses())
+    return {_host_form(name) for name in found}
+
+
+def _interface_addresses() -> set[str]:
+    """Every interface's IPv4 address and IPv6 addresses (Linux; empty elsewhere)."""
+    import socket
+
+    found: set[str] = set()
+    if not sys.platform.startswith("linux"):
+        return found
+    import fcntl
+    import struct
+
+    siocgifaddr = 0x8915  # <linux/sockios.h>: an interface's IPv4 address
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            for _index, name in socket.if_nameindex():
+                request = struct.pack("256s", name.encode()[:15])
+                try:
+                    reply = fcntl.ioctl(probe.fileno(), siocgifaddr, request)
+                except OSError:
+                    continue  # no IPv4 address on this interface
+                found.add(socket.inet_ntoa(reply[20:24]))
+    except OSError:
+        pass
+    try:
+        for line in Path("/proc/net/if_inet6").read_text().splitlines():
+            found.add(str(ipaddress.IPv6Address(bytes.fromhex(line.split()[0]))))
+    except (OSError, ValueError, IndexError):
+        pass
+    return found
+
+
+def allowed_hosts(host: str, extra: Sequence[str] = ()) -> list[str]:
+    """The Host header values a server bound to ``host`` answers to.
+
+    A page on another site can point a name it owns at this machine (DNS rebinding);
+    the browser then sends that name as Host, and the server refuses it. Accepted: the
+    loopback names; the bound address itself, so the URL ``serve`` prints works
+    (127.0.0.2, say); on any address other than loopback, this machine's names and
+    addresses (:func:`machine_names`); and ``extra``, names the user lists.
+
+    Raises:
+        ConfigError: A name in ``extra`` is not a host name or address.
+    """
+    names = {_host_form(n) for n in LOOPBACK_NAMES} | {_host_form(host)}
+    if not is_loopback(host):
+        names |= machine_names()
+    names |= {_user_host(name) for name in extra}
+    return sorted(names)
+
+
+def _shown_url(host: str, port: int) -> str:
+    """The URL to print: a loopback one when bound to every address (0.0.0.0, ::)."""
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return f"http://{host}:{port}/"
+    if ip.is_unspecified:
+        ip = ipaddress.ip_address("::1" if ip.version == 6 else "127.0.0.1")
+    return f"http://[{ip}]:{port}/" if ip.version == 6 else f"http://{ip}:{port}/"
+
+
 def is_loopback(host: str) -> bool:
     """Whether ``host`` is reachable only from this machine."""
     if host == "localhost":
@@ -326,18 +473,53 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def warm_up(fc: FactCheck) -> None:
-    """Load the store, the model and spaCy, and embed the sentences, before serving."""
+WARM_QUESTION = "Who said how many were killed?"
+_FELL_BACK = "; showing the extractive result"
+
+
+def warm_up(fc: FactCheck) -> str | None:
+    """Load the store, the model and spaCy, and embed the sentences, before serving.
+
+    The claim table and one question also reach the chat model when one is configured,
+    so a model that gives no usable answer (a failing server, a reply with no answer
+    in it) is found here, before the first visitor, and said in one line.
+
+    Returns:
+        That line (``warning: the model is unusable ...``), or None when the model
+        answered, was not asked, or is not configured.
+    """
+    from assistant.llm.faults import LLMError, LLMFormatError
     from assistant.reasoning import nlp
     from assistant.web.warm import prefill
 
     try:
         nlp.load()  # spaCy: about 1.2 s to import and load, paid here once
         prefill(fc)
-        fc.claims()  # the claim table's attributions and the sources' first reads
-        fc.ask("Who said how many were killed?")  # the query path's first-call costs
     except FactCheckError:
-        pass  # an empty or missing store: the pages say so
+        return None  # an empty or missing store: the pages say so
+    uses_model = fc.resolve_mode() == "llm"
+    problem: str | None = None
+    # The claim table's attributions and the sources' first reads, then the query
+    # path's first-call costs. Once the model has failed, the rest warms up without it:
+    # a server that times out would otherwise hold the start for each step.
+    steps: list[Callable[[Mode | None], Any]] = [fc.claims, lambda m: fc.ask(WARM_QUESTION, m)]
+    for step in steps:
+        try:
+            result: Any = step("extractive" if problem else None)
+        except (LLMError, LLMFormatError) as exc:  # mode llm: a server failure is raised
+            problem = problem or f"{exc}; requests that need the model fail until it answers"
+            continue
+        except FactCheckError:
+            continue  # an empty or missing store, say: the pages say so
+        if uses_model and result.mode == "extractive" and result.notices:
+            # auto (or a reply that broke the format): the extractive answer stood in.
+            said = [str(n) for n in result.notices]
+            reason = next((n for n in said if n.endswith(_FELL_BACK)), said[-1])
+            reason = reason.removesuffix(_FELL_BACK)
+            problem = problem or f"{reason}; the pages answer extractively meanwhile"
+    if problem is None:
+        return None
+    return f"warning: the model is unusable at start-up: {' '.join(problem.split())}"
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -378,6 +560,7 @@ def serve(
     *,
     factcheck: FactCheck | None = None,
     on_warning: Callable[[str], None] | None = None,
+    allow_hosts: Sequence[str] = (),
 ) -> None:
     """Serve the pages with uvicorn until interrupted (Ctrl-C).
 
@@ -389,25 +572,33 @@ def serve(
         on_ready: Called with the URL once the server listens (default: print it).
         factcheck: Start from this instance (the CLI may have ingested the seeds with
             it); the server uses a copy whose sentence vectors are kept between requests.
-        on_warning: Where the warning about a non-loopback host goes (default: stderr).
+        on_warning: Where warnings go (default: stderr): a non-loopback host, and a
+            model that gave no usable answer at start-up.
+        allow_hosts: More Host names to answer to, besides this machine's own (and
+            ``FACTCHECK_ALLOW_HOSTS``); see :func:`allowed_hosts`.
+
+    Raises:
+        ConfigError: The port is taken, or a name to allow is not a host name.
     """
     import uvicorn
 
     def say(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    hosts = list(LOOPBACK_NAMES)
+    hosts = allowed_hosts(host, [*settings.allowed_host_names, *allow_hosts])
     if not is_loopback(host):
         (on_warning or say)(
             f"WARNING: serving on {host}: anyone who can reach this machine on port {port} "
-            "can read every ingested article. Use --host 127.0.0.1 to keep it local."
+            "can read every ingested article (it answers to this machine's names and "
+            "addresses; --allow-host adds more). Use --host 127.0.0.1 to keep it local."
         )
-        hosts = ["*"]
     _check_port_free(host, port)
     from assistant.app import FactCheck
 
     factcheck = (factcheck or FactCheck(settings)).with_sentence_cache()
-    warm_up(factcheck)
+    unusable = warm_up(factcheck)
+    if unusable:
+        (on_warning or say)(unusable)
     app = build_app(settings, factcheck=factcheck, allowed_hosts=hosts)
     server = uvicorn.Server(
         uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
@@ -419,9 +610,8 @@ def serve(
                 return
             time.sleep(0.05)
         bound = server.servers[0].sockets[0].getsockname()[1] if server.servers else port
-        shown = f"[{host}]" if ":" in host else host
         (on_ready or (lambda url: say(f"Serving on {url} (Ctrl-C to stop)")))(
-            f"http://{shown}:{bound}/"
+            _shown_url(host, bound)
         )
 
     threading.Thread(target=announce, daemon=True).start()
