@@ -65,7 +65,7 @@ _LABEL_BEFORE = re.compile(r"(?:\b(?:" + phrases(LABEL_WORDS) + r")\.?|#)\s*$", 
 _LABEL_LOOK_BACK = 64
 
 
-def _is_label(text: str, start: int) -> bool:
+def is_label(text: str, start: int) -> bool:
     r"""The number at ``start`` names or ranks something rather than counting.
 
     Only the word before it is read (from the space before that word, or the text's
@@ -103,7 +103,7 @@ def figures(text: str) -> list[Figure]:
             not m.group("high") or YEAR.fullmatch(m.group("high"))
         ):
             continue
-        if not m.group("hedge") and _is_label(text, m.start()):
+        if not m.group("hedge") and is_label(text, m.start()):
             continue
         low, high, _hedge = figure_bounds(m.group("low"), m.group("high"), m.group("hedge"))
         what = figure_category(text, m.start(), m.end())
