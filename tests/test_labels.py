@@ -1,9 +1,10 @@
-"""Numbers that name things (issue 21, row A1).
+"""Numbers that name things, and numbers inside names and markup (issue 21, rows A1 and A3).
 
 A number that labels something ("Zone 12", "Route 9", "the 7th district") is a
 constraint like a name: the answer must come from a sentence about that zone, and a
-sentence about Zone 30 is about another thing, neither an answer nor a contradiction.
-Every article here is invented.
+sentence about Zone 30 is about another thing, neither an answer nor a contradiction. A
+number inside a speaker's name, an HTML-like tag or an identifier ("alert(3)") is no
+figure. Every article here is invented.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from assistant.app import FactCheck
 from assistant.index.schema import StoredChunk
 from assistant.index.terms import terms
 from assistant.reasoning.answer import Candidate
+from assistant.reasoning.claims import build_claim_table
+from assistant.reasoning.figures import figures
 from assistant.reasoning.question import analyse
 from assistant.reasoning.shortanswer import violates
 from assistant.settings import Settings
@@ -131,3 +134,71 @@ def test_a_sentence_about_another_zone_neither_supports_nor_contradicts(tmp_path
     assert wrong.verdict == "refuted", wrong.explanation
     assert all("Zone 30" not in c.quote for c in wrong.citations)
     _verbatim(right.citations + wrong.citations, folder)
+
+
+# -- A3: numbers inside names, tags and identifiers ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The <img src=x onerror=alert(3)> agency said 77 people were killed.", ["77"]),
+        ('The <span data-id="4"> agency said 18 people were killed.', ["18"]),
+        ("Logs from render(3) show the agency said 18 people were killed.", ["18"]),
+        ("The agency for 3 counties said 18 people were killed.", ["18"]),
+    ],
+)
+def test_a_number_in_markup_an_identifier_or_the_speaker_is_no_figure(sentence, expected):
+    assert [f.text for f in figures(sentence)] == expected
+
+
+def _chunks(folder: Path, files: dict[str, str]) -> list[StoredChunk]:
+    out = []
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        out.append(StoredChunk(name, name, str(folder), text.splitlines()[0], 0, len(text), 1,
+                               text, "sha"))  # fmt: skip
+    return out
+
+
+_MARKUP = "Flood report\n\nThe <img src=x onerror=alert(3)> agency said 77 people were killed.\n"
+
+
+def test_markup_in_a_speakers_name_gives_no_claim_and_no_disagreement(tmp_path):
+    fc, folder = _fc(tmp_path, {"flood.txt": _MARKUP})
+    table = fc.claims("extractive")
+    assert [c.figure for c in table.claims] == ["77"]
+    summary = fc.summary(mode="extractive")
+    text = " ".join(s.text for s in summary.sentences)
+    assert "disagree" not in text, text
+    assert " 3 " not in text and "from 3" not in text, text
+    for s in summary.sentences:
+        _verbatim(s.citations, folder)
+
+
+def test_a_number_in_a_speakers_description_gives_no_claim(tmp_path):
+    article = "Flood report\n\nThe agency for 3 counties said 18 people were killed.\n"
+    folder = tmp_path / "a"
+    folder.mkdir()
+    table = build_claim_table(_chunks(folder, {"a.txt": article}))
+    assert [c.figure for c in table.claims] == ["18"]
+
+
+def test_markup_in_a_speakers_name_is_no_short_answer(tmp_path):
+    fc, folder = _fc(tmp_path, {"flood.txt": _MARKUP})
+    answer = fc.ask("How many people were killed in the flood?", "extractive")
+    assert [a.text for a in answer.answers] == ["77"], answer.answer
+    assert not answer.disagreement
+    _verbatim(answer.citations, folder)
+
+
+def test_a_number_in_a_speakers_name_counts_when_the_statement_gives_none(tmp_path):
+    # "they were killed": the two guides are what the statement is about.
+    article = (
+        "Avalanche report\n\nFriends of two mountain guides confirmed that they were killed.\n"
+    )
+    folder = tmp_path / "a"
+    folder.mkdir()
+    table = build_claim_table(_chunks(folder, {"a.txt": article}))
+    assert [(c.figure, c.what) for c in table.claims] == [("two", "killed")]
+    assert [f.text for f in figures(article.splitlines()[2])] == ["two"]

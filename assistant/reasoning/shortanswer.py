@@ -48,6 +48,7 @@ from assistant.language import (
 from assistant.reasoning.claims import CATEGORIES, figure_category
 from assistant.reasoning.dedup import THRESHOLD, resemblance
 from assistant.reasoning.figures import is_label
+from assistant.reasoning.masking import mask_non_figures
 from assistant.reasoning.nlp import Entity, parse_many
 from assistant.reasoning.question import QuestionAnalysis, years_in
 from assistant.reasoning.support import cue_positions, question_cue, supports
@@ -336,12 +337,15 @@ def _singular(words: frozenset[str]) -> frozenset[str]:
     return frozenset(w[:-1] if w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
-def _not_a_count(ent: Entity, cand: Candidate, counts: str | None) -> bool:
-    """The figure counts something else than asked, or is part of a source's name.
+def _not_a_count(ent: Entity, cand: Candidate, counts: str | None, mask: str) -> bool:
+    """The figure counts something else than asked, or is part of a name, markup or code.
 
     "Two Russians familiar with the matter said ..." names a source; "13 killed and
-    another 15 wounded" answers "how many were wounded" with 15 only.
+    another 15 wounded" answers "how many were wounded" with 15 only; "alert(3)" is
+    code. ``mask`` is the sentence with markup and code blanked (:func:`mask_non_figures`).
     """
+    if not mask[ent.start : ent.end].strip():
+        return True
     low = ent.text.lower()
     for a in cand.attributions:
         if low in a.who.lower() or (a.via and low in a.via.lower()):
@@ -548,12 +552,13 @@ def find_short_answers(
         ents = list(parsed.entities)
         ents_of[id(cand)] = ents
         where = [t.start for t in tokens(cand.text) if t.term in qa.terms]
+        mask = mask_non_figures(cand.text)  # a speaker's name: see _not_a_count
         if cue is not None and positions:
             # Of the question's words, the cue says what the answer does or is: in a
             # list ("winner Lee, runner-up Chan"), the name beside it is the answer.
             where = [parsed.words[i].start for i in positions]
         for ent in ents:
-            if ent.label in _FIGURE_LABELS and _not_a_count(ent, cand, counts):
+            if ent.label in _FIGURE_LABELS and _not_a_count(ent, cand, counts, mask):
                 continue
             if not supports(parsed, ent, cue, wants_subject, positions):
                 continue
