@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from assistant.index.normalise import visible
 from assistant.index.retrieval import Hit
 from assistant.index.terms import terms
 from assistant.language import years_in
@@ -106,8 +107,8 @@ def _is_heading(cand: Candidate) -> bool:
     if re.match(r"\s{0,3}#{1,6}\s", line):
         return True
     first_line = not chunk.text[:line_start].replace("\ufeff", "").strip()
-    own = cand.text.strip().lstrip("#").strip()
-    return first_line and bool(chunk.title) and own == chunk.title.strip()
+    own = cand.text.strip().lstrip("#").strip()  # read as a reader sees it: so is the title
+    return first_line and bool(chunk.title) and own == visible(chunk.title).text.strip()
 
 
 @dataclass

@@ -24,6 +24,7 @@ from typing import Any
 
 from assistant.index.chunking import LineIndex, paragraphs, split_sentences
 from assistant.index.corpus import is_within
+from assistant.index.normalise import visible
 from assistant.index.schema import StoredChunk
 from assistant.index.terms import NUMBER_TOKEN_WORDS, Token, terms, tokens
 from assistant.language import (
@@ -490,15 +491,19 @@ def extract_claims(
     memo: dict[str, list[Attribution]] = {} if attributions is None else attributions
     cite = _SentenceCiter(reader)
     for chunk in sorted(chunks, key=lambda c: (c.source, c.start)):
-        for para in paragraphs(chunk.text):
-            spans = split_sentences(chunk.text, para.start, para.end)
-            texts = [chunk.text[s.start : s.end] for s in spans]
+        # Read as a reader sees it ("kil\u200bled" is "killed", "５" is 5); cited as the
+        # file has it, at the file's offsets.
+        view = visible(chunk.text)
+        for para in paragraphs(view.text):
+            spans = split_sentences(view.text, para.start, para.end)
+            texts = [view.text[s.start : s.end] for s in spans]
             atts_of = _LazyAttributions(texts, memo)
             near = _ParagraphSpeakers(atts_of)
             for i, (span, sentence) in enumerate(zip(spans, texts, strict=True)):
                 if FIGURE.search(sentence) is None:  # no figure, no claim: skip the rules
                     continue
-                verify = partial(cite, sentence, chunk, span.start)
+                start, end = view.span(span.start, span.end)
+                verify = partial(cite, chunk.text[start:end], chunk, start)
                 out.extend(_claims_in(sentence, i, atts_of, verify, near))
     return out
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from assistant.index.normalise import visible
 from assistant.index.terms import is_number, terms
 from assistant.language import LABEL_WORDS, ORDINAL_SUFFIX, SPEECH_VERBS, phrases, years_in
 
@@ -182,7 +183,11 @@ def answer_type(question: str) -> AnswerType:
 
 
 def analyse(question: str) -> QuestionAnalysis:
-    """Analyse ``question``: its answer type and constraints."""
+    """Analyse ``question``: its answer type and constraints.
+
+    The question is read as a reader sees it, as passages are ("Zone １２" is "Zone 12").
+    """
+    question = visible(question).text
     kind = answer_type(question)
     years = frozenset(years_in(question))
     qterms = frozenset(terms(question))

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from assistant.index.normalise import visible
 from assistant.index.terms import terms, tokens
 from assistant.language import (
     ARTICLES,
@@ -162,14 +163,15 @@ def violates(qa: QuestionAnalysis, cand: Candidate) -> bool:
         return True  # a question in an article asks; it does not answer
     if _names_a_sequel(qa, cand.text):
         return True
+    passage = visible(cand.chunk.text).text  # as the sentence is read
     if qa.years:
-        years = years_in(cand.text) or years_in(cand.chunk.text)
+        years = years_in(cand.text) or years_in(passage)
         if years and not years & qa.years:
             return True
     # "Season 4", "Q2", "Nova 7": a passage about season 5 is about something else.
     if names_another(qa, cand):
         return True
-    low = cand.chunk.text.lower()
+    low = passage.lower()
     return any(q.lower() not in low for q in qa.quoted)
 
 
@@ -282,7 +284,7 @@ def names_another(qa: QuestionAnalysis, cand: Candidate) -> bool:
     """
     if not qa.number_pairs:
         return False
-    return _numbers_differ(qa, cand.text) or _numbers_differ(qa, cand.chunk.text)
+    return _numbers_differ(qa, cand.text) or _numbers_differ(qa, visible(cand.chunk.text).text)
 
 
 def _words(text: str) -> frozenset[str]:
