@@ -158,3 +158,23 @@ def test_a_title_with_a_hidden_character_still_does_not_decide(tmp_path):
     result = fc.check(_CLAIM, "extractive")
     assert result.verdict == "supported", result.explanation
     assert all(not q.startswith("Crews") for q in _exact(result.citations, folder))
+
+
+def test_a_keyword_index_from_before_reads_its_terms_again_and_keeps_its_manifest(tmp_path):
+    from assistant.index.lexical import FileRecord, LexicalIndex
+    from assistant.index.schema import StoredChunk
+
+    text = "Crews said 5 people were kil\u200bled."
+    chunk = StoredChunk("c0", "a.txt", "/corpus", "Depot", 0, len(text), 1, text, "sha")
+    path = tmp_path / "keywords.sqlite"
+    index = LexicalIndex(path, [chunk])
+    index.record_files([FileRecord("a.txt", "/corpus", "sha", 1)])
+    # As an index written before the text was normalised for matching stored it.
+    with index._db:
+        index._db.execute("UPDATE fts SET body = 'crew 5 peopl kil led' WHERE rowid = 1")
+        index._db.execute("DELETE FROM meta WHERE key = 'terms_version'")
+    index.close()
+
+    again = LexicalIndex(path)
+    assert [c.id for c, _ in again.search("killed", 3)] == ["c0"]
+    assert set(again.files()) == {("/corpus", "a.txt")}  # nothing to ingest again
