@@ -50,6 +50,9 @@ def test_a_number_that_labels_something_is_a_named_constraint(question, pair):
         "How many people said 12 were killed?",  # a count after a speech verb
         "Police said 12 killed in the raid?",
         "How many of the 12 deer were killed?",  # a count before its noun
+        "The death toll reached 12",  # a verb's object
+        "Rescuers found 12",
+        "Rescuers found 12 killed",
     ],
 )
 def test_a_count_is_not_a_label(question):
@@ -134,6 +137,15 @@ def test_a_sentence_about_another_zone_neither_supports_nor_contradicts(tmp_path
     assert wrong.verdict == "refuted", wrong.explanation
     assert all("Zone 30" not in c.quote for c in wrong.citations)
     _verbatim(right.citations + wrong.citations, folder)
+
+
+def test_a_count_after_a_verb_still_decides_a_check(tmp_path):
+    fc, folder = _fc(
+        tmp_path, {"toll.txt": "Quake update\n\nThe death toll reached 30 on Monday.\n"}
+    )
+    result = fc.check("The death toll reached 12", "extractive")
+    assert result.verdict == "refuted", result.explanation
+    _verbatim(result.citations, folder)
 
 
 # -- A3: numbers inside names, tags and identifiers ------------------------------------

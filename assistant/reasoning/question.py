@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.index.normalise import visible
-from assistant.index.terms import is_number, terms
+from assistant.index.terms import IRREGULAR, is_number, terms
 from assistant.language import LABEL_WORDS, ORDINAL_SUFFIX, SPEECH_VERBS, phrases, years_in
 
 AnswerType = Literal["person", "date", "place", "figure", "thing", "open"]
@@ -204,11 +204,16 @@ def analyse(question: str) -> QuestionAnalysis:
         )
         if num in years:
             continue
+        # A verb before a number takes it as its object, a count ("the toll reached
+        # 12", "rescuers found 12"): never a name, however the sentence ends.
+        verb = bool(word) and (
+            word.lower().endswith("ed") or word.lower() in IRREGULAR or word.lower() in SPEECH_VERBS
+        )
         naming = bool(word) and (
             any(c.isupper() for c in word)  # "Nova 7", "Q2", "iOrbit 12"
             or word.lower() in LABEL_WORDS  # "zone 12 last year"
-            or not after  # "xenoblade chronicles 2?"
-            or after.endswith("ed")  # "chronicles 2 released"
+            or (not verb and not after)  # "xenoblade chronicles 2?"
+            or (not verb and after.endswith("ed"))  # "chronicles 2 released"
         )
         options: set[tuple[str, ...]] = set()
         if naming and word and terms(word):
