@@ -77,12 +77,17 @@ ORDINALS: dict[str, int] = {
 ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
 ORDINAL_SUFFIX = "(?:" + "|".join(sorted(ORDINAL_SUFFIXES)) + ")"
 # Words after which a number names or ranks something rather than counting it: "No. 1",
-# "season 4", "part 2", "Q 3" (a quarter).
+# "season 4", "part 2", "Q 3" (a quarter); and the nouns for places, units and vehicles
+# that are numbered rather than counted: "zone 12", "ward 3", "gate 7", "platform 2".
 LABEL_WORDS = frozenset(
     {"no", "nos", "number", "season", "episode", "part", "chapter", "volume", "vol", "round",
      "level", "phase", "grade", "article", "section", "page", "version", "generation", "gen",
      "series", "edition", "game", "stage", "week", "act", "book", "track", "flight", "route",
-     "model", "type", "class", "category", "step", "rank", "ranked", "seed", "seeded", "q"}
+     "model", "type", "class", "category", "step", "rank", "ranked", "seed", "seeded", "q",
+     "zone", "ward", "district", "block", "sector", "precinct", "quadrant", "plot", "lot",
+     "gate", "terminal", "platform", "pier", "berth", "runway", "hangar", "exit", "highway",
+     "interstate", "building", "floor", "room", "suite", "apartment", "unit", "cell", "camp",
+     "division", "battalion", "regiment", "squadron"}
 )  # fmt: skip
 # Quantities given without a number, as the least and the most they can mean (None:
 # unbounded, or not known): "dozens" is two dozen or more, but fewer than a hundred.

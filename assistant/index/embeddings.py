@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.errors import ConfigError, ModelIntegrityError
+from assistant.index.normalise import visible
 
 if TYPE_CHECKING:
     import numpy as np
@@ -130,7 +131,9 @@ class MiniLMEncoder:
         out = np.zeros((len(texts), 384), dtype=np.float32)
         if not texts:
             return out
-        encodings = self._tokenizer.encode_batch(list(texts))
+        # The model reads the text as a reader sees it: its tokenizer drops zero-width
+        # characters but knows no full-width digit ("５" was [UNK]).
+        encodings = self._tokenizer.encode_batch([visible(t).text for t in texts])
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         for b in range(0, len(order), self.batch_size):
             idx = order[b : b + self.batch_size]

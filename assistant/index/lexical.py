@@ -28,6 +28,13 @@ from assistant.index.terms import terms
 # 3: the manifest is keyed by (root, source): two folders may hold files of one name.
 # 4: each chunk keeps its article's outlet, author, date, URL, reader and page.
 SCHEMA_VERSION = "4"
+# How chunks are turned into terms, recorded apart from the tables' layout: when only
+# this changes, each chunk's terms are read again from its stored text, and the
+# manifest and markers are kept (no refill from the vectors, no file read again).
+# 2: text is read as a reader sees it (no zero-width characters, ASCII for full-width
+#    ones: assistant.index.normalise).
+TERMS_VERSION = "2"
+_REINDEX_BATCH = 1000  # chunks read into memory at a time when terms are read again
 _COLUMNS = (
     "id", "source", "root", "title", "start", "end", "line", "text", "file_sha256",
     "outlet", "author", "published", "url", "kind", "page",
@@ -127,6 +134,31 @@ class LexicalIndex:
             self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             self._db.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+            )
+        if self.get_marker("terms_version") != TERMS_VERSION:
+            self._reindex_terms()
+
+    def _reindex_terms(self) -> None:
+        """Read every chunk's terms again from its stored text, in one transaction.
+
+        Raises:
+            sqlite3.OperationalError: The file cannot be written (a read-only store: the
+                caller answers from an index in memory instead).
+        """
+        with self._db:
+            self._db.execute("DELETE FROM fts")
+            last = -1
+            while rows := self._db.execute(
+                "SELECT rowid, text FROM docs WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                (last, _REINDEX_BATCH),
+            ).fetchall():
+                self._db.executemany(
+                    "INSERT INTO fts (rowid, body) VALUES (?, ?)",
+                    [(rowid, " ".join(terms(text)) or "\x00") for rowid, text in rows],
+                )
+                last = rows[-1][0]
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('terms_version', ?)", (TERMS_VERSION,)
             )
 
     # -- writing ---------------------------------------------------------------------

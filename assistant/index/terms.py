@@ -1,10 +1,11 @@
-"""Turning text into search terms, the same way for passages and questions.
+r"""Turning text into search terms, the same way for passages and questions.
 
-Case and punctuation never block a match ("killed?" finds "killed"), numbers and
-number words meet in one form ("5" and "five" are both ``5``, "two hundred" is
-``200``), thousands separators go ("1,000" is ``1000``), and words are stemmed
-("killed" and "kill" meet). Used by the keyword index, the extractive answerer and the
-highlighter, so they all agree on what "matches" means.
+Case and punctuation never block a match ("killed?" finds "killed"), nor do characters
+a reader does not see or reads as plain ones ("kil\u200bled", "５"; see
+:mod:`assistant.index.normalise`); numbers and number words meet in one form ("5" and
+"five" are both ``5``, "two hundred" is ``200``), thousands separators go ("1,000" is
+``1000``), and words are stemmed ("killed" and "kill" meet). Used by the keyword index,
+the extractive answerer and the highlighter, so they all agree on what "matches" means.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.index.normalise import visible
 from assistant.language import NUMBER_WORDS, SCALES
 
 # Casualty reporting says the same thing many ways; these stems meet in one term so
@@ -241,7 +243,10 @@ def tokens(text: str, *, keep_stopwords: bool = False) -> list[Token]:
 
     """
     raw: list[tuple[str, int, int]] = []
-    for m in _TOKEN.finditer(text):
+    # Read as a reader sees it ("kil\u200bled" is "killed", "５" is "5"); each token keeps
+    # the offsets of its characters in ``text`` itself.
+    view = visible(text)
+    for m in _TOKEN.finditer(view.text):
         if m.group("abbr"):
             word = "usa" if "S" in m.group("abbr") else "uk"
         else:
@@ -257,7 +262,7 @@ def tokens(text: str, *, keep_stopwords: bool = False) -> list[Token]:
             # A capitalised demonym meets its country: "Russian" -> "russia", "Syrian" ->
             # "syria", "American" -> "america" (countries ending in -a).
             word = word[:-1]
-        raw.append((word, m.start(), m.end()))
+        raw.append((word, *view.span(m.start(), m.end())))
     out: list[Token] = []
     stem = _stemmer().stemWord
     i = 0

@@ -178,6 +178,7 @@ def _unborne(stance: str, ruled: int, why: str) -> str:
 
 def _as_candidate(cit: Citation, hits: Sequence[Hit], assessment: Assessment) -> Candidate:
     """A verified quote as a scored candidate sentence, for the rules to judge."""
+    from assistant.index.normalise import visible
     from assistant.index.terms import terms
     from assistant.reasoning.answer import ExtractiveAnswerer
 
@@ -186,8 +187,10 @@ def _as_candidate(cit: Citation, hits: Sequence[Hit], assessment: Assessment) ->
         for h in hits
         if h.chunk.source == cit.source and h.chunk.start <= cit.start < h.chunk.end
     )
-    own = set(terms(cit.quote))
-    cand = Candidate(chunk=chunk, hit_rank=0, start=cit.start, end=cit.end, text=cit.quote,
+    # The rules read the quote as a reader sees it, as they read an extractive sentence.
+    text = visible(cit.quote).text
+    own = set(terms(text))
+    cand = Candidate(chunk=chunk, hit_rank=0, start=cit.start, end=cit.end, text=text,
                      context_terms=own, own_terms=own)  # fmt: skip
     if assessment.info.weights:
         cand.coverage = ExtractiveAnswerer.coverage(assessment.info, cand)

@@ -20,6 +20,7 @@ import numpy as np
 
 from assistant.index.chunking import split_sentences
 from assistant.index.lexical import LexicalIndex
+from assistant.index.normalise import visible
 from assistant.index.retrieval import Hit, HybridSearch, check_question
 from assistant.index.sources import SourceFiles
 from assistant.index.terms import is_number, terms
@@ -119,11 +120,17 @@ class ExtractiveAnswerer:
         seen: set[tuple[str, str, int]] = set()
         for rank, hit in enumerate(hits):
             c = hit.chunk
-            spans = split_sentences(c.text)
-            sent_terms = [set(terms(c.text[s.start : s.end])) for s in spans]
+            # Sentences are read as a reader sees them (no zero-width characters, ASCII
+            # for full-width ones); their offsets stay the file's, and a citation quotes
+            # the file's own characters (SourceReader finds the sentence there).
+            view = visible(c.text)
+            spans = split_sentences(view.text)
+            texts = [view.text[s.start : s.end] for s in spans]
+            sent_terms = [set(terms(t)) for t in texts]
             title_terms = set(terms(c.title))
             for i, s in enumerate(spans):
-                key = (c.root, c.source, c.start + s.start)  # two folders, one file name
+                start, end = view.span(s.start, s.end)
+                key = (c.root, c.source, c.start + start)  # two folders, one file name
                 if key in seen:
                     continue
                 seen.add(key)
@@ -136,12 +143,12 @@ class ExtractiveAnswerer:
                     Candidate(
                         chunk=c,
                         hit_rank=rank,
-                        start=c.start + s.start,
-                        end=c.start + s.end,
-                        text=c.text[s.start : s.end],
+                        start=c.start + start,
+                        end=c.start + end,
+                        text=texts[i],
                         context_terms=ctx,
                         own_terms=sent_terms[i],
-                        attributions=find_attributions(c.text[s.start : s.end]),
+                        attributions=find_attributions(texts[i]),
                     )
                 )
         return out

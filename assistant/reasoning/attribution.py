@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from assistant.language import (
@@ -92,6 +92,9 @@ _TRAILING = re.compile(
     r"(?<!\s)\s++(?:which|who|that|where|when|on|in|last|this|at)\b", re.IGNORECASE
 )
 _LEADING = re.compile(r"^(?:and|but|so|however|meanwhile|also|then|yet|as)\s+", re.IGNORECASE)
+# How far beyond its own length a name may stand from where its attribution matched
+# (auxiliaries and relays between a name and its verb: "X, citing Y, has also said").
+_NAME_REACH = 160
 
 
 @dataclass(frozen=True)
@@ -347,3 +350,47 @@ def find_attributions(sentence: str) -> list[Attribution]:
     for a in found:
         unique.setdefault(a.display().lower(), a)
     return list(unique.values())
+
+
+def speaker_spans(sentence: str, attributions: Iterable[Attribution]) -> list[tuple[int, int]]:
+    """Where each attribution's speaker (and relay) stands in ``sentence``, as offsets.
+
+    The rules read the sentence without its parentheses (see :func:`find_attributions`),
+    so a name is found there near its attribution and its span mapped back: a span
+    covers any parenthesis inside the name ("The Acme (3) agency"). A name not found
+    near its attribution has no span.
+
+    Args:
+        sentence: The sentence the attributions were found in.
+        attributions: Its attributions (pronouns have no name and no span).
+
+    Returns:
+        ``[start, end)`` spans in ``sentence``, in no particular order.
+    """
+    stripped_at: list[int] = []  # where each parenthesis was cut, in the stripped text
+    removed: list[int] = []  # characters cut up to and including it
+    total = 0
+    for m in _PARENS.finditer(sentence):
+        stripped_at.append(m.start() - total)
+        total += m.end() - m.start()
+        removed.append(total)
+    stripped = _PARENS.sub("", sentence) if total else sentence
+
+    def original(pos: int) -> int:
+        i = bisect.bisect_right(stripped_at, pos)
+        return pos + (removed[i - 1] if i else 0)
+
+    spans = []
+    for a in attributions:
+        if a.is_pronoun:
+            continue
+        for name in (a.who, a.via):
+            if not name:
+                continue
+            # A name stands within a few words of where its rule matched, before the
+            # verb or after "according to": a bounded search keeps this linear.
+            reach = len(name) + _NAME_REACH
+            at = stripped.find(name, max(0, a.pos - reach), a.pos + reach)
+            if at >= 0:
+                spans.append((original(at), original(at + len(name) - 1) + 1))
+    return spans

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from assistant.index.normalise import visible
 from assistant.index.retrieval import Hit
 from assistant.index.terms import terms
 from assistant.language import years_in
@@ -31,6 +32,7 @@ from assistant.reasoning.claims import source_key
 from assistant.reasoning.figures import figures
 from assistant.reasoning.negation import negated
 from assistant.reasoning.nlp import Entity, entities_many
+from assistant.reasoning.shortanswer import names_another
 from assistant.reasoning.slots import STRONG_MATCH, Slot, claim_slots, entity_stance, matches_but
 from assistant.reasoning.speakers import speaks
 from assistant.wording import agree
@@ -105,8 +107,8 @@ def _is_heading(cand: Candidate) -> bool:
     if re.match(r"\s{0,3}#{1,6}\s", line):
         return True
     first_line = not chunk.text[:line_start].replace("\ufeff", "").strip()
-    own = cand.text.strip().lstrip("#").strip()
-    return first_line and bool(chunk.title) and own == chunk.title.strip()
+    own = cand.text.strip().lstrip("#").strip()  # read as a reader sees it: so is the title
+    return first_line and bool(chunk.title) and own == visible(chunk.title).text.strip()
 
 
 @dataclass
@@ -310,6 +312,9 @@ class ClaimChecker:
         # Titles and headings name a topic; they do not decide (unless they are all the
         # article has).
         evidence = [c for c in evidence if not _is_heading(c)]
+        # A sentence about Zone 30 is about another thing than a claim about Zone 12:
+        # its figure neither confirms nor contradicts the claim's.
+        evidence = [c for c in evidence if not names_another(assessment.qa, c)]
         tagged = entities_many([c.text for c in evidence])
         judged = [
             self.judge(claim, c, assessment, claim_source, slots, ents)

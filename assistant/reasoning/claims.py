@@ -24,6 +24,7 @@ from typing import Any
 
 from assistant.index.chunking import LineIndex, paragraphs, split_sentences
 from assistant.index.corpus import is_within
+from assistant.index.normalise import visible
 from assistant.index.schema import StoredChunk
 from assistant.index.terms import NUMBER_TOKEN_WORDS, Token, terms, tokens
 from assistant.language import (
@@ -38,6 +39,7 @@ from assistant.language import (
 )
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
+from assistant.reasoning.masking import mask_non_figures
 from assistant.reasoning.verify import stands_at
 
 # What a figure counts, by the stems near it. Order matters for ties: more specific first.
@@ -489,15 +491,19 @@ def extract_claims(
     memo: dict[str, list[Attribution]] = {} if attributions is None else attributions
     cite = _SentenceCiter(reader)
     for chunk in sorted(chunks, key=lambda c: (c.source, c.start)):
-        for para in paragraphs(chunk.text):
-            spans = split_sentences(chunk.text, para.start, para.end)
-            texts = [chunk.text[s.start : s.end] for s in spans]
+        # Read as a reader sees it ("kil\u200bled" is "killed", "５" is 5); cited as the
+        # file has it, at the file's offsets.
+        view = visible(chunk.text)
+        for para in paragraphs(view.text):
+            spans = split_sentences(view.text, para.start, para.end)
+            texts = [view.text[s.start : s.end] for s in spans]
             atts_of = _LazyAttributions(texts, memo)
             near = _ParagraphSpeakers(atts_of)
             for i, (span, sentence) in enumerate(zip(spans, texts, strict=True)):
                 if FIGURE.search(sentence) is None:  # no figure, no claim: skip the rules
                     continue
-                verify = partial(cite, sentence, chunk, span.start)
+                start, end = view.span(span.start, span.end)
+                verify = partial(cite, chunk.text[start:end], chunk, start)
                 out.extend(_claims_in(sentence, i, atts_of, verify, near))
     return out
 
@@ -538,6 +544,38 @@ class _ParagraphSpeakers:
         return found if found is not None else self._nearest(i, 1)
 
 
+def _counts(
+    sentence: str, atts: Sequence[Attribution], prefixes: frozenset[str]
+) -> list[tuple[re.Match[str], str]]:
+    """The figures of ``sentence`` that count something, each with what it counts.
+
+    Markup and code hold no figure ("The <b id=3> agency said"). Nor does a speaker's
+    name when the statement gives a figure of its own ("The agency for 3 counties said
+    18 were killed"); when it gives none, a number in the name may be what it is about
+    ("associates of two fighters confirmed they were killed").
+    """
+    found = _counts_in(sentence, mask_non_figures(sentence, atts), prefixes)
+    if not found and atts:
+        found = _counts_in(sentence, mask_non_figures(sentence), prefixes)
+    return found
+
+
+def _counts_in(
+    sentence: str, masked: str, prefixes: frozenset[str]
+) -> list[tuple[re.Match[str], str]]:
+    """:func:`_counts` over ``masked``, the sentence with what holds no figure blanked."""
+    out = []
+    for m in FIGURE.finditer(masked):
+        if _is_not_a_count(sentence, m, prefixes):
+            continue
+        # "one" is everywhere ("follow one from Reuters"): only right next to the event.
+        short = m.group("low").lower() == "one" and not m.group("hedge")
+        what = figure_category(sentence, m.start(), m.end(), window=4 if short else _WINDOW)
+        if what is not None:
+            out.append((m, what))
+    return out
+
+
 def _claims_in(
     sentence: str,
     i: int,
@@ -555,14 +593,7 @@ def _claims_in(
     prefixes = speaker_prefixes(atts)
     cited: Citation | RejectedCitation | None = None  # one check per sentence, when needed
     out: list[Claim] = []
-    for m in FIGURE.finditer(sentence):
-        if _is_not_a_count(sentence, m, prefixes):
-            continue
-        # "one" is everywhere ("follow one from Reuters"): only right next to the event.
-        short = m.group("low").lower() == "one" and not m.group("hedge")
-        what = figure_category(sentence, m.start(), m.end(), window=4 if short else _WINDOW)
-        if what is None:
-            continue
+    for m, what in _counts(sentence, atts, prefixes):
         hedge_text = m.group("hedge")
         figure = m.group(0).strip(" \"“”'")
         between = sentence[m.start() : m.start("low")]

@@ -6,10 +6,12 @@ Dates, years, ordinals, ranks, labels and model numbers are not counts and are l
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.index.terms import terms
 from assistant.language import LABEL_WORDS, WEEKDAYS, YEAR, phrases
+from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.claims import (
     FIGURE,
     figure_bounds,
@@ -17,6 +19,7 @@ from assistant.reasoning.claims import (
     month_after,
     month_before,
 )
+from assistant.reasoning.masking import mask_non_figures
 
 # Kinds of count that can be compared: deaths, casualties and injuries are one family.
 _FAMILY = {"killed": "casualty", "wounded": "casualty", "casualties": "casualty"}
@@ -65,7 +68,7 @@ _LABEL_BEFORE = re.compile(r"(?:\b(?:" + phrases(LABEL_WORDS) + r")\.?|#)\s*$", 
 _LABEL_LOOK_BACK = 64
 
 
-def _is_label(text: str, start: int) -> bool:
+def is_label(text: str, start: int) -> bool:
     r"""The number at ``start`` names or ranks something rather than counting.
 
     Only the word before it is read (from the space before that word, or the text's
@@ -88,22 +91,38 @@ def _is_label(text: str, start: int) -> bool:
     return word.lower() not in WEEKDAYS and bool(terms(word))
 
 
-def figures(text: str) -> list[Figure]:
+def figures(text: str, attributions: Sequence[Attribution] | None = None) -> list[Figure]:
     """The counts in ``text`` as intervals with their kind of count.
 
     Not counts, so left out: dates and years ("the 2019 Alpine Rally"), ordinals
-    ("first", "92nd"), ranks and labels ("No. 1", "season 4") and model numbers
-    ("Nova 7").
+    ("first", "92nd"), ranks and labels ("No. 1", "season 4"), model numbers
+    ("Nova 7"), numbers in markup or code ("alert(3)"), and a number in the name of
+    who speaks when the statement gives its own ("the agency for 3 counties said 18
+    died"; see :mod:`assistant.reasoning.masking`).
+
+    Args:
+        text: A sentence or a claim.
+        attributions: Its attributions, when the caller has them (found otherwise).
     """
+    if attributions is None:
+        attributions = find_attributions(text)
+    found = _figures_in(text, mask_non_figures(text, attributions))
+    if not found and attributions:
+        found = _figures_in(text, mask_non_figures(text))
+    return found
+
+
+def _figures_in(text: str, masked: str) -> list[Figure]:
+    """:func:`figures` over ``masked``, the text with what holds no figure blanked."""
     out = []
-    for m in FIGURE.finditer(text):
+    for m in FIGURE.finditer(masked):
         if month_before(text, m.start()) or month_after(text, m.end()):
             continue
         if YEAR.fullmatch(m.group("low")) and (
             not m.group("high") or YEAR.fullmatch(m.group("high"))
         ):
             continue
-        if not m.group("hedge") and _is_label(text, m.start()):
+        if not m.group("hedge") and is_label(text, m.start()):
             continue
         low, high, _hedge = figure_bounds(m.group("low"), m.group("high"), m.group("hedge"))
         what = figure_category(text, m.start(), m.end())

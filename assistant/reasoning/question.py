@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.index.terms import is_number, terms
+from assistant.index.normalise import visible
+from assistant.index.terms import IRREGULAR, is_number, terms
 from assistant.language import LABEL_WORDS, ORDINAL_SUFFIX, SPEECH_VERBS, phrases, years_in
 
 AnswerType = Literal["person", "date", "place", "figure", "thing", "open"]
@@ -105,9 +106,11 @@ _MONEY_WORDS = re.compile(
     r"earn\w*|spend\w*|spent|valu\w+|fund\w*|fine|deal)\b|\bhow much\b",
     re.I,
 )
+# A number with the word before it and the word after it. A label may end in a letter
+# ("Block 4B", "Gate 12a"); an ordinal keeps its suffix apart ("92nd").
 _NUMBER_IN_CONTEXT = re.compile(
     r"(?:(?P<word>[A-Za-z][A-Za-z'-]*)\s?)?(?<![\d.,])(?P<num>\d+)"
-    rf"(?P<suffix>{ORDINAL_SUFFIX})?\b"
+    rf"(?:(?P<suffix>{ORDINAL_SUFFIX})|(?P<letter>[A-Za-z]))?\b"
     r"(?:\s+(?P<next>[A-Za-z]+))?"
 )
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
@@ -128,8 +131,9 @@ class QuestionAnalysis:
         years: Years the question names; a passage about other years does not answer.
         numbers: Other numbers it names ("Q1", "season 4", "92nd"), as terms.
         number_pairs: For each such number, the term pair it forms with the word it
-            names (("season", "4")), or the number alone for an ordinal (("92",)): a
-            passage must hold one of them, in either order.
+            names (("season", "4"), ("block", "4b")), or for an ordinal the number alone
+            (("92",)) and with the noun it numbers (("7", "district")): a passage must
+            hold one of them, in either order.
         quoted: Phrases it quotes, which a passage must contain.
         terms: The question's own terms: an entity made only of them is not an answer.
     """
@@ -145,6 +149,22 @@ class QuestionAnalysis:
     number_pairs: tuple[frozenset[tuple[str, ...]], ...] = ()
     quoted: tuple[str, ...] = ()
     terms: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def label_numbers(self) -> frozenset[str]:
+        """The numbers the question uses as names ("12" of "Zone 12"), not as counts.
+
+        A sentence that gives 12 as a count still answers "How many deer were killed
+        in Zone 12?": the question names the zone, not the figure.
+        """
+        return frozenset(
+            t
+            for options in self.number_pairs
+            for pair in options
+            if len(pair) == 2
+            for t in pair
+            if t[:1].isdigit()
+        )
 
 
 def answer_type(question: str) -> AnswerType:
@@ -163,7 +183,11 @@ def answer_type(question: str) -> AnswerType:
 
 
 def analyse(question: str) -> QuestionAnalysis:
-    """Analyse ``question``: its answer type and constraints."""
+    """Analyse ``question``: its answer type and constraints.
+
+    The question is read as a reader sees it, as passages are ("Zone １２" is "Zone 12").
+    """
+    question = visible(question).text
     kind = answer_type(question)
     years = frozenset(years_in(question))
     qterms = frozenset(terms(question))
@@ -180,17 +204,24 @@ def analyse(question: str) -> QuestionAnalysis:
         )
         if num in years:
             continue
+        # A verb before a number takes it as its object, a count ("the toll reached
+        # 12", "rescuers found 12"): never a name, however the sentence ends.
+        verb = bool(word) and (
+            word.lower().endswith("ed") or word.lower() in IRREGULAR or word.lower() in SPEECH_VERBS
+        )
         naming = bool(word) and (
             any(c.isupper() for c in word)  # "Nova 7", "Q2", "iOrbit 12"
-            or word.lower() in LABEL_WORDS
-            or not after  # "xenoblade chronicles 2?"
-            or after.endswith("ed")  # "chronicles 2 released"
+            or word.lower() in LABEL_WORDS  # "zone 12 last year"
+            or (not verb and not after)  # "xenoblade chronicles 2?"
+            or (not verb and after.endswith("ed"))  # "chronicles 2 released"
         )
         options: set[tuple[str, ...]] = set()
         if naming and word and terms(word):
-            options.add((terms(word)[-1], num))
+            options.add((terms(word)[-1], num + (m.group("letter") or "").lower()))
         if suffix:  # "92nd": the number itself, written "92nd" or "ninety-second"
             options.add((num,))
+            if after and terms(after):  # "the 7th district": the district it numbers
+                options.add((num, terms(after)[0]))
         if options:
             pairs.append(frozenset(options))
     labels = LABELS.get(kind, frozenset())

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from assistant.index.normalise import visible
 from assistant.index.terms import terms, tokens
 from assistant.language import (
     ARTICLES,
@@ -47,6 +48,8 @@ from assistant.language import (
 )
 from assistant.reasoning.claims import CATEGORIES, figure_category
 from assistant.reasoning.dedup import THRESHOLD, resemblance
+from assistant.reasoning.figures import is_label
+from assistant.reasoning.masking import mask_non_figures
 from assistant.reasoning.nlp import Entity, parse_many
 from assistant.reasoning.question import QuestionAnalysis, years_in
 from assistant.reasoning.support import cue_positions, question_cue, supports
@@ -160,14 +163,15 @@ def violates(qa: QuestionAnalysis, cand: Candidate) -> bool:
         return True  # a question in an article asks; it does not answer
     if _names_a_sequel(qa, cand.text):
         return True
+    passage = visible(cand.chunk.text).text  # as the sentence is read
     if qa.years:
-        years = years_in(cand.text) or years_in(cand.chunk.text)
+        years = years_in(cand.text) or years_in(passage)
         if years and not years & qa.years:
             return True
     # "Season 4", "Q2", "Nova 7": a passage about season 5 is about something else.
-    if qa.number_pairs and _numbers_differ(qa, cand.chunk.text):
+    if names_another(qa, cand):
         return True
-    low = cand.chunk.text.lower()
+    low = passage.lower()
     return any(q.lower() not in low for q in qa.quoted)
 
 
@@ -204,39 +208,83 @@ def _names_a_sequel(qa: QuestionAnalysis, sentence: str) -> bool:
     return False
 
 
+# A label number that ends in a letter ("4B", "12a"), kept as one term: "4B" and "4C"
+# are two blocks. An ordinal's suffix is not such a letter.
+_LETTERED = re.compile(rf"(\d+)(?!{ORDINAL_SUFFIX}\b)([a-z])")
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """A text's adjacent term pairs (see :func:`_pairs_of`)."""
+
+    forward: frozenset[tuple[str, str]]  # as written
+    either: frozenset[tuple[str, str]]  # and reversed
+    ordinal: frozenset[tuple[str, str]]  # an ordinal and the word after it: ("9", "district")
+
+
 @lru_cache(maxsize=512)
-def _pairs_of(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]:
-    """Adjacent term pairs of ``text`` (ordinal words as digits): as written, and either way.
+def _pairs_of(text: str) -> _Pairs:
+    """Adjacent term pairs of ``text`` (ordinals as digits, "4B" as one term "4b").
 
     Cached per passage: every sentence of a passage asks about the same text.
     """
     seq: list[str] = []
+    ordinal_at: set[int] = set()
     for word in re.findall(r"[\w'-]+", text.lower()):
         for part in word.split("-"):
+            lettered = _LETTERED.fullmatch(part)
             if part in ORDINALS:
+                ordinal_at.add(len(seq))
                 seq.append(str(ORDINALS[part]))
+            elif lettered:
+                seq.append(part)
             else:
-                seq += [t for t in terms(part) if t not in ORDINAL_SUFFIXES]
+                found = terms(part)
+                if len(found) > 1 and found[-1] in ORDINAL_SUFFIXES:  # "9th"
+                    ordinal_at.add(len(seq) + len(found) - 2)
+                seq += [t for t in found if t not in ORDINAL_SUFFIXES]
     forward = frozenset(itertools.pairwise(seq))
-    return forward, forward | {(b, a) for a, b in forward}  # "fourth season" is season 4
+    ordinal = frozenset((seq[i], seq[i + 1]) for i in ordinal_at if i + 1 < len(seq))
+    # "fourth season" is season 4.
+    return _Pairs(forward, forward | {(b, a) for a, b in forward}, ordinal)
+
+
+def _is_label_number(term: str) -> bool:
+    return term[:1].isdigit()
 
 
 def _numbers_differ(qa: QuestionAnalysis, text: str) -> bool:
-    """The passage names another number where the question names one ("season 5").
+    """The text names another number where the question names one ("season 5").
 
-    A passage that never writes the word ("the phones" for "Nova 7") may still be
-    about it; one that writes it with another number is about something else.
+    A text that never writes the word ("the phones" for "Nova 7") may still be about
+    it; one that writes it with another number ("Zone 30" for "Zone 12", "the 9th
+    district" for "the 7th district") is about something else.
     """
-    forward, either = _pairs_of(text)
+    pairs = _pairs_of(text)
     for options in qa.number_pairs:
         named = [p for p in options if len(p) == 2]
-        if not named or any(p in either for p in named):
+        if not named or any(p in pairs.either for p in named):
             continue
-        for word, num in ((w, n) if not w.isdigit() else (n, w) for w, n in named):
+        for first, second in named:
+            if _is_label_number(first):  # "the 7th district": another ordinal before it
+                if any(b == second and a != first for a, b in pairs.ordinal):
+                    return True
             # Only "season 5" itself, not "2021 at the Pixel event".
-            if any(a == word and b.isdigit() and b != num for a, b in forward):
+            elif any(a == first and _is_label_number(b) and b != second for a, b in pairs.forward):
                 return True
     return False
+
+
+def names_another(qa: QuestionAnalysis, cand: Candidate) -> bool:
+    """The sentence, or its passage, is about another thing of the name the question numbers.
+
+    "How many deer were killed in Zone 12?": a sentence about Zone 30 is about another
+    zone, even in a passage that names Zone 12 as well; a sentence that names no zone
+    goes with its passage, which must not name only other zones.
+    """
+    if not qa.number_pairs:
+        return False
+    return _numbers_differ(qa, cand.text) or _numbers_differ(qa, visible(cand.chunk.text).text)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -291,12 +339,15 @@ def _singular(words: frozenset[str]) -> frozenset[str]:
     return frozenset(w[:-1] if w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
-def _not_a_count(ent: Entity, cand: Candidate, counts: str | None) -> bool:
-    """The figure counts something else than asked, or is part of a source's name.
+def _not_a_count(ent: Entity, cand: Candidate, counts: str | None, mask: str) -> bool:
+    """The figure counts something else than asked, or is part of a name, markup or code.
 
     "Two Russians familiar with the matter said ..." names a source; "13 killed and
-    another 15 wounded" answers "how many were wounded" with 15 only.
+    another 15 wounded" answers "how many were wounded" with 15 only; "alert(3)" is
+    code. ``mask`` is the sentence with markup and code blanked (:func:`mask_non_figures`).
     """
+    if not mask[ent.start : ent.end].strip():
+        return True
     low = ent.text.lower()
     for a in cand.attributions:
         if low in a.who.lower() or (a.via and low in a.via.lower()):
@@ -353,7 +404,10 @@ def _usable(qa: QuestionAnalysis, ent: Entity, sentence: str) -> bool:
     if ent.label not in qa.labels:
         return False
     ent_terms = set(terms(ent.text))
-    if ent_terms and 2 * len(ent_terms & qa.terms) >= len(ent_terms):
+    # A number the question uses as a name ("Zone 12") does not make 12 its own word:
+    # "12 deer were killed in Zone 12" answers how many were killed in Zone 12.
+    own = qa.terms - qa.label_numbers if ent.label in _FIGURE_LABELS else qa.terms
+    if ent_terms and 2 * len(ent_terms & own) >= len(ent_terms):
         # "Photoly" does not answer "Who acquired Photoly?", nor "the Alpha Cup
         # Semifinalist" "Who won the Alpha Cup?".
         return False
@@ -371,8 +425,11 @@ def _usable(qa: QuestionAnalysis, ent: Entity, sentence: str) -> bool:
         return False  # "10^400" is a power: neither "10" nor "400" is the figure
     if ent.label == "CARDINAL":
         before = sentence[: ent.start]
-        # "Nova 7", "Orbit 12": a number glued to a name is part of the name.
+        # "Nova 7", "Orbit 12": a number glued to a name is part of the name; "zone 12",
+        # "season 4": a number after a label word names what it follows.
         if re.search(r"[A-Z][\w-]*\s$", before) and not re.search(r"[.!?]\s$", before):
+            return False
+        if is_label(sentence, ent.start):
             return False
         if YEAR.fullmatch(ent.text.strip()):
             return False
@@ -497,12 +554,13 @@ def find_short_answers(
         ents = list(parsed.entities)
         ents_of[id(cand)] = ents
         where = [t.start for t in tokens(cand.text) if t.term in qa.terms]
+        mask = mask_non_figures(cand.text)  # a speaker's name: see _not_a_count
         if cue is not None and positions:
             # Of the question's words, the cue says what the answer does or is: in a
             # list ("winner Lee, runner-up Chan"), the name beside it is the answer.
             where = [parsed.words[i].start for i in positions]
         for ent in ents:
-            if ent.label in _FIGURE_LABELS and _not_a_count(ent, cand, counts):
+            if ent.label in _FIGURE_LABELS and _not_a_count(ent, cand, counts, mask):
                 continue
             if not supports(parsed, ent, cue, wants_subject, positions):
                 continue

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.index.chunking import split_sentences
+from assistant.index.normalise import visible
 from assistant.index.schema import StoredChunk
 from assistant.index.terms import terms
 from assistant.language import ARTICLES, POSSESSIVES, SCALES
@@ -451,8 +452,11 @@ def attributed_statements(
     memo = {} if memo is None else memo
     out = []
     for chunk in sorted(chunks, key=lambda c: (c.source, c.start)):
-        for span in split_sentences(chunk.text):
-            found = _statement(chunk, chunk.text[span.start : span.end], span.start, memo)
+        # Read as a reader sees it; the offset is the file's (see claims.extract_claims).
+        view = visible(chunk.text)
+        for span in split_sentences(view.text):
+            text = view.text[span.start : span.end]
+            found = _statement(chunk, text, view.span(span.start, span.end)[0], memo)
             if found:
                 out.append(found)
     return out

@@ -2,9 +2,10 @@
 
 A quote may come from a model or a user who typed straight quotes for curly ones, a
 hyphen for a dash, a plain space for a non-breaking one, or collapsed a run of
-whitespace. Those differences are forgiven; nothing else is. The span returned always
-satisfies ``text[span.start:span.end]`` being the source's own characters, and callers
-show that slice, never the quote as given.
+whitespace, or from the view of the text that matching reads (no zero-width characters,
+ASCII for full-width ones). Those differences are forgiven; nothing else is. The span
+returned always satisfies ``text[span.start:span.end]`` being the source's own
+characters, and callers show that slice, never the quote as given.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from assistant.index.chunking import Span
+from assistant.index.normalise import read_char
 
 _QUOTES = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
@@ -35,11 +37,20 @@ def _normalise(text: str) -> _Normalised:
     Whitespace runs (including U+00A0 and other Unicode spaces) become one space; runs
     of dashes become one hyphen, so "--" and an em dash match; "…" becomes "...".
     Combining marks are composed (NFC) character by character so "é" matches "é".
+    Invisible format characters (a zero-width space, a soft hyphen) are skipped, and
+    full-width characters and other scripts' digits read as ASCII, as matching reads
+    them (:func:`assistant.index.normalise.read_char`).
     """
     out: list[str] = []
     origin: list[int] = []
     prev = ""
-    for i, ch in enumerate(text):
+    for i, raw in enumerate(text):
+        # As matching reads it (assistant.index.normalise): an invisible character is
+        # skipped, a full-width one or another script's digit read as ASCII, so a
+        # sentence read in that view is found in its file.
+        ch = raw if raw < "\x80" else read_char(raw)
+        if not ch:
+            continue
         if ch.isspace() or unicodedata.category(ch) == "Zs":
             if prev == " ":
                 continue

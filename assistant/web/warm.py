@@ -26,13 +26,16 @@ def prefill(fc: FactCheck, limit: int = MAX_SENTENCES) -> int:
     Does nothing unless ``fc`` embeds through a :class:`SentenceCache`.
     """
     from assistant.index.chunking import split_sentences
+    from assistant.index.normalise import visible
 
     cache = fc.embeddings
     if not isinstance(cache, SentenceCache):
         return 0
     texts: list[str] = []
     for chunk in fc.store.all_chunks():
-        texts.extend(chunk.text[s.start : s.end] for s in split_sentences(chunk.text))
+        # The sentences as answers read them (see ExtractiveAnswerer.candidates).
+        view = visible(chunk.text).text
+        texts.extend(view[s.start : s.end] for s in split_sentences(view))
         if len(texts) >= limit:
             break
     texts = list(dict.fromkeys(texts))[:limit]
