@@ -163,11 +163,14 @@ def _unborne(stance: str, ruled: int, why: str) -> str:
     the rules find the quote against the claim for any reason they check (figures,
     negation, another entity in the claim's place), or find a rival entity named where
     the claim's should be ("names X (not Y)", "names X as well as Y"): offline, such a
-    sentence cannot support either. A "contradicts" falls only on a matching figure: the
+    sentence cannot support either, nor one that leaves the claim unconfirmed ("would
+    not confirm that ..."). A "contradicts" falls only on a matching figure: the
     rules' "says the same" is word overlap, too weak to overrule a model that read a
     contradiction.
     """
-    if stance == "supports" and (ruled < 0 or (ruled == 0 and why.startswith("names "))):
+    # A figure the quote only withholds ("would not confirm that 99 ...") is no support.
+    unsaid = why.startswith(("names ", "leaves "))
+    if stance == "supports" and (ruled < 0 or (ruled == 0 and unsaid)):
         if "figure (" in why:
             return f"the figures in the quote do not support it: it {why}"
         return f"the quote does not support the claim: it {why}"

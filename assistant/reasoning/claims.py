@@ -38,6 +38,8 @@ from assistant.language import (
 )
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
+from assistant.reasoning.negation import may_negate, span_stance
+from assistant.reasoning.nlp import Parsed, parse_many
 from assistant.reasoning.verify import stands_at
 
 # What a figure counts, by the stems near it. Order matters for ties: more specific first.
@@ -60,6 +62,9 @@ _WINDOW = 12  # words either side of a figure in which to look for what it count
 # the word window when it holds too few words.
 _NEAR_CHARS = 256
 _LOOK_BACK = 64  # characters before a figure (and its spaces) that the "before" rules read
+# The longest sentence parsed to see what its negations govern (see _Said): news
+# sentences run to a few hundred characters.
+_MAX_PARSED = 2_000
 
 _HEDGES = "|".join(HEDGES)
 _NUMBER_WORD = r"(?:" + "|".join(sorted(NUMBER_TOKEN_WORDS, key=len, reverse=True)) + r")"
@@ -538,6 +543,29 @@ class _ParagraphSpeakers:
         return found if found is not None else self._nearest(i, 1)
 
 
+class _Said:
+    """Whether a sentence says each of its figures, or denies or withholds it.
+
+    The sentence is parsed only when it holds a word of negation or denial, once for
+    all its figures. A run of more than :data:`_MAX_PARSED` characters with no sentence
+    end is no sentence a parser reads well (a table, a list, an unpunctuated dump); its
+    figures are taken as said, which keeps the claim table linear in the text's length.
+    """
+
+    def __init__(self, sentence: str) -> None:
+        self.sentence = sentence
+        self.parsed: Parsed | None = None
+        self.reads = len(sentence) <= _MAX_PARSED and may_negate(sentence)
+
+    def at(self, start: int, end: int) -> bool:
+        """The sentence says the figure at ``[start, end)`` (no negation governs it)."""
+        if not self.reads:
+            return True
+        if self.parsed is None:
+            self.parsed = parse_many([self.sentence])[0]
+        return span_stance(self.parsed, start, end) == "said"
+
+
 def _claims_in(
     sentence: str,
     i: int,
@@ -554,6 +582,7 @@ def _claims_in(
     speakers = _Speakers(sentence, atts, previous)
     prefixes = speaker_prefixes(atts)
     cited: Citation | RejectedCitation | None = None  # one check per sentence, when needed
+    said = _Said(sentence)
     out: list[Claim] = []
     for m in FIGURE.finditer(sentence):
         if _is_not_a_count(sentence, m, prefixes):
@@ -563,6 +592,8 @@ def _claims_in(
         what = figure_category(sentence, m.start(), m.end(), window=4 if short else _WINDOW)
         if what is None:
             continue
+        if not said.at(m.start("low"), m.end("low")):
+            continue  # "denied that 99 people were killed" is no one's claim of 99
         hedge_text = m.group("hedge")
         figure = m.group(0).strip(" \"“”'")
         between = sentence[m.start() : m.start("low")]
