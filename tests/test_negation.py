@@ -14,12 +14,16 @@ boundaries (L2). Every article here is invented, each alone in its own store.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+import assistant.llm.model as model_module
 from assistant.app import FactCheck
 from assistant.reasoning.nlp import parse_many
-from tests.invented import assert_cited_verbatim, ingested
+from tests.conftest import HashEmbeddings, own_settings
+from tests.invented import assert_cited_verbatim, ingested, write_articles
+from tests.llm_support import Scripted, completion, passage_with, passages_in
 
 # (sentence, figure, the rest of the plain claim, what the question counts)
 DENIED = [
@@ -213,3 +217,135 @@ def test_what_governs_a_figure_decides_whether_it_is_said(sentence, figure, stan
     at = re.search(rf"\b{figure}\b", sentence)
     assert at is not None
     assert span_stance(parse_many([sentence])[0], at.start(), at.end()) == stance
+
+
+# -- LLM mode: authored model replies (scripted, see tests/llm_support.py) --------------
+
+HARLOW = (
+    "The regional health office denied that 99 people were killed in the strike on Harlow Bridge."
+)
+HARLOW_TAIL = "99 people were killed in the strike on Harlow Bridge"
+TARN = "Rescuers said 12 people were killed in the Tarn Valley flood on Sunday."
+HARLOW_Q = "How many people were killed in the strike on Harlow Bridge?"
+
+
+@pytest.fixture
+def scripted_fc(tmp_path: Path):
+    """The Harlow denial and the Tarn flood, ingested, with an authored model server."""
+    folder = write_articles(
+        tmp_path / "articles",
+        {
+            "harlow.txt": f"Strike on Harlow Bridge\n\n{HARLOW}\n",
+            "tarn.txt": f"Flood in the Tarn Valley\n\n{TARN}\n",
+        },
+    )
+
+    def make(handler) -> FactCheck:
+        server = Scripted(handler)
+        cfg = own_settings(tmp_path).model_copy(
+            update={
+                "corpus": folder,
+                "openai_base_url": "http://llm.test/v1",
+                "llm_model": "authored-fixture",
+                "llm_min_relevance": 0.0,
+                "llm_min_quote_relevance": 0.0,
+            }
+        )
+        chat = model_module.make_chat_model(cfg, http_client=server.client())
+        fc = FactCheck(cfg, embeddings=HashEmbeddings(), chat_model=chat)
+        fc.ingest([folder])
+        return fc
+
+    return make
+
+
+def _answer_reply(needle: str, quote: str, answer: str):
+    def handler(request, _n):
+        p = passage_with(request, needle)
+        return completion(
+            {
+                "citations": [{"passage": p, "quote": quote}],
+                "answer": answer.replace("{p}", str(p)),
+                "answerable": True,
+            }
+        )
+
+    return handler
+
+
+def _no_bare_figure(answer, figure: str) -> None:
+    """No short answer, and no sentence of the answer, gives ``figure`` without its denial."""
+    for a in answer.answers:
+        assert not _gives(a.text, figure) or "denied" in a.text, answer.to_json()
+    lead = answer.answer.split("“")[0]
+    assert not _gives(lead, figure) or "denied" in lead, answer.answer
+
+
+def test_llm_quote_cut_from_a_denial_is_cited_whole_and_is_not_the_answer(scripted_fc):
+    # Authored: the model quotes the tail of the denial and answers with its figure.
+    fc = scripted_fc(_answer_reply("Harlow", HARLOW_TAIL, "99 people were killed [{p}]."))
+    answer = fc.ask(HARLOW_Q, "llm")
+    assert answer.mode == "llm"
+    assert [c.quote for c in answer.citations] == [HARLOW]  # the whole sentence, denial and all
+    _no_bare_figure(answer, "99")
+    assert_cited_verbatim(answer, fc.settings.corpus)
+
+
+def test_llm_answer_that_turns_its_quoted_denial_round_is_dropped(scripted_fc):
+    # Authored: the whole denial is quoted, and the answer says the opposite of it.
+    fc = scripted_fc(_answer_reply("Harlow", HARLOW, "99 people were killed [{p}]."))
+    answer = fc.ask(HARLOW_Q, "llm")
+    assert [c.quote for c in answer.citations] == [HARLOW]
+    _no_bare_figure(answer, "99")
+    assert any("deny" in n for n in answer.notices), answer.notices
+
+
+def test_llm_answer_that_keeps_the_denial_stands(scripted_fc):
+    reply = "The regional health office denied that 99 people were killed [{p}]."
+    fc = scripted_fc(_answer_reply("Harlow", HARLOW, reply))
+    answer = fc.ask(HARLOW_Q, "llm")
+    assert answer.answer.startswith("The regional health office denied that 99"), answer.answer
+    assert not answer.notices
+
+
+def test_llm_quote_of_a_clause_nothing_negates_is_kept_as_quoted(scripted_fc):
+    quote = "12 people were killed in the Tarn Valley flood"
+    fc = scripted_fc(_answer_reply("Tarn", quote, "12 people were killed [{p}]."))
+    answer = fc.ask("How many people were killed in the Tarn Valley flood?", "llm")
+    assert [c.quote for c in answer.citations] == [quote]
+    assert answer.answers and answer.answers[0].text == "12"
+
+
+def test_llm_check_support_cut_from_a_denial_is_rejected(scripted_fc):
+    def handler(request, _n):
+        p = passage_with(request, "Harlow")
+        return completion(
+            {
+                "evidence": [{"passage": p, "quote": HARLOW_TAIL, "stance": "supports"}],
+                "verdict": "supported",
+                "explanation": f"It says so [{p}].",
+            }
+        )
+
+    fc = scripted_fc(handler)
+    result = fc.check(f"{HARLOW_TAIL}.", "llm")
+    assert result.mode == "llm" and result.verdict != "supported", result.explanation
+    reasons = [r.reason for r in result.rejected]
+    assert any("denies the figure (99)" in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize("quote", [HARLOW_TAIL, HARLOW])
+def test_llm_claims_row_whose_quote_denies_its_figure_is_rejected(scripted_fc, quote):
+    def handler(request, _n):
+        rows = [
+            {"figure": "99", "low": 99, "high": 99, "hedge": None, "what": "killed",
+             "who": None, "via": None, "passage": n, "quote": quote}
+            for n, text in passages_in(request).items()
+            if "Harlow" in text
+        ]  # fmt: skip
+        return completion({"claims": rows})
+
+    table = scripted_fc(handler).claims("llm")
+    assert table.mode == "llm" and not table.claims, table.to_json()
+    reasons = [r.reason for r in table.rejected]
+    assert any("denies the figure '99'" in r for r in reasons), reasons

@@ -9,8 +9,9 @@ file on disk); what fails is rejected with a reason and never shown as a citatio
   "supported" with no verified supporting quote cannot stand, and a quote it calls
   supporting must pass the offline rules (figures, negation, named entities);
 - summary: a sentence whose citations all fail is dropped and reported;
-- claims: a row whose quote fails, or whose quote does not contain its figure, is
-  rejected; the rest are merged and grouped exactly as offline.
+- claims: a row whose quote fails, whose quote does not contain its figure, or whose
+  quote denies the figure ("denied that 99 people were killed"), is rejected; the rest
+  are merged and grouped exactly as offline.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 
     from assistant.reasoning.answer import ExtractiveAnswerer
     from assistant.reasoning.answer_types import Assessment
+    from assistant.reasoning.negation import Stance
     from assistant.settings import Settings
 
 CLAIM_BATCH = 4  # passages per extraction call: small models lose track past a few
@@ -312,6 +314,16 @@ def _extract(chat: BaseChatModel, settings: Settings, prompt: str) -> ModelClaim
     return reply
 
 
+def _figure_stance(quote: str, start: int, end: int) -> Stance:
+    """Whether ``quote`` says, denies or withholds the figure at ``[start, end)``."""
+    from assistant.reasoning.negation import MAX_PARSED, may_negate, span_stance
+    from assistant.reasoning.nlp import parse_many
+
+    if len(quote) > MAX_PARSED or not may_negate(quote):
+        return "said"
+    return span_stance(parse_many([quote])[0], start, end)
+
+
 def llm_claims(
     chunks: Sequence[StoredChunk],
     chat: BaseChatModel,
@@ -333,9 +345,18 @@ def llm_claims(
             if isinstance(result, RejectedCitation):
                 rejected.append(result)
                 continue
-            if not row.figure.strip() or locate(row.figure, result.quote) is None:
+            at = locate(row.figure, result.quote) if row.figure.strip() else None
+            if at is None:
                 rejected.append(
                     RejectedCitation(row.quote, f"the figure {row.figure!r} is not in the quote")
+                )
+                continue
+            stance = _figure_stance(result.quote, at.start, at.end)
+            if stance != "said":
+                # "denied that 99 people were killed" is no one's claim of 99.
+                verb = "denies" if stance == "denied" else "does not confirm"
+                rejected.append(
+                    RejectedCitation(row.quote, f"the quote {verb} the figure {row.figure!r}")
                 )
                 continue
             passage_text = next(h.chunk.text for h in hits if h.chunk.source == result.source

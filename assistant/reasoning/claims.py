@@ -38,7 +38,7 @@ from assistant.language import (
 )
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
-from assistant.reasoning.negation import may_negate, span_stance
+from assistant.reasoning.negation import MAX_PARSED, may_negate, span_stance
 from assistant.reasoning.nlp import Parsed, parse_many
 from assistant.reasoning.verify import stands_at
 
@@ -62,9 +62,6 @@ _WINDOW = 12  # words either side of a figure in which to look for what it count
 # the word window when it holds too few words.
 _NEAR_CHARS = 256
 _LOOK_BACK = 64  # characters before a figure (and its spaces) that the "before" rules read
-# The longest sentence parsed to see what its negations govern (see _Said): news
-# sentences run to a few hundred characters.
-_MAX_PARSED = 2_000
 
 _HEDGES = "|".join(HEDGES)
 _NUMBER_WORD = r"(?:" + "|".join(sorted(NUMBER_TOKEN_WORDS, key=len, reverse=True)) + r")"
@@ -547,15 +544,15 @@ class _Said:
     """Whether a sentence says each of its figures, or denies or withholds it.
 
     The sentence is parsed only when it holds a word of negation or denial, once for
-    all its figures. A run of more than :data:`_MAX_PARSED` characters with no sentence
-    end is no sentence a parser reads well (a table, a list, an unpunctuated dump); its
-    figures are taken as said, which keeps the claim table linear in the text's length.
+    all its figures. A run of more than :data:`~assistant.reasoning.negation.MAX_PARSED`
+    characters with no sentence end is not parsed: its figures are taken as said, which
+    keeps the claim table linear in the text's length.
     """
 
     def __init__(self, sentence: str) -> None:
         self.sentence = sentence
         self.parsed: Parsed | None = None
-        self.reads = len(sentence) <= _MAX_PARSED and may_negate(sentence)
+        self.reads = len(sentence) <= MAX_PARSED and may_negate(sentence)
 
     def at(self, start: int, end: int) -> bool:
         """The sentence says the figure at ``[start, end)`` (no negation governs it)."""

@@ -48,6 +48,12 @@ from assistant.reasoning.nlp import Parsed
 
 Stance = Literal["said", "denied", "withheld"]
 
+# The longest sentence parsed to see what its negations govern: news sentences run to a
+# few hundred characters. A longer run with no sentence end is no sentence a parser reads
+# well (a table, a list, an unpunctuated dump), and parsing it would cost more than the
+# rest of the work on it.
+MAX_PARSED = 2_000
+
 # Dependencies that open a clause below a word: passing one, the walk is inside a
 # statement ("denied *that 99 people were killed*", "reports *that 66 ...*").
 _CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "acl", "relcl", "csubj", "csubjpass", "pcomp", "advcl"})
