@@ -17,10 +17,14 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import assistant.llm.model as model_module
 from assistant.app import FactCheck
+from assistant.index.chunking import split_sentences
 from assistant.reasoning.nlp import parse_many
+from assistant.reasoning.verify import inside_word
 from tests.conftest import HashEmbeddings, own_settings
 from tests.invented import assert_cited_verbatim, ingested, write_articles
 from tests.llm_support import Scripted, completion, passage_with, passages_in
@@ -349,3 +353,50 @@ def test_llm_claims_row_whose_quote_denies_its_figure_is_rejected(scripted_fc, q
     assert table.mode == "llm" and not table.claims, table.to_json()
     reasons = [r.reason for r in table.rejected]
     assert any("denies the figure '99'" in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize(
+    ("quote", "where"),
+    [
+        ("illed in the Tarn Valley flood on Sunday.", "starts"),
+        ("Rescuers said 12 people were kil", "ends"),
+        ("escuers said 12 people were killed in the Tarn Valley flood", "starts"),
+    ],
+)
+def test_llm_quote_that_starts_or_ends_inside_a_word_is_rejected(scripted_fc, quote, where):
+    fc = scripted_fc(_answer_reply("Tarn", quote, "12 people were killed [{p}]."))
+    answer = fc.ask("How many people were killed in the Tarn Valley flood?", "llm")
+    assert not answer.citations and answer.abstained, answer.to_json()
+    reasons = [r.reason for r in answer.rejected_citations]
+    assert any(f"{where} inside a word" in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "piece", "inside"),
+    [
+        ("They don't know.", "don", (False, True)),  # the apostrophe joins "don" and "t"
+        ("They don't know.", "'t know", (True, False)),
+        ("a non-fatal fall", "fatal fall", (True, False)),  # leaving "non-" out flips it
+        ("some 1,200 people", "200 people", (True, False)),
+        ("about 3.5 million", "5 million", (True, False)),
+        ("about 3.5 million", "about 3.", (False, True)),
+        ("Police said so. Then", "Police said so.", (False, False)),
+        ("«Сорок человек погибли», сказал он.", "Сорок человек", (False, False)),
+        ("«Сорок человек погибли», сказал он.", "орок человек", (True, False)),
+        ("Η Άννα είπε ότι 40 άτομα", "Άννα είπε", (False, False)),
+        ("Η Άννα είπε ότι 40 άτομα", "ννα είπε", (True, False)),
+        ("官员说没有人死亡。", "人死亡。", (True, False)),  # a cut inside unspaced text
+        ("官员说没有人死亡。", "官员说没有人死亡。", (False, False)),
+    ],
+)
+def test_a_cut_is_inside_a_word_when_word_characters_meet_across_it(text, piece, inside):
+    start = text.index(piece)
+    assert (inside_word(text, start), inside_word(text, start + len(piece))) == inside
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("Aa Zz.!?,;-'’\n 0193\u00e9Ωж好")), max_size=300))
+def test_property_extractive_sentences_start_and_end_on_word_boundaries(text: str) -> None:
+    # Every extractive quote is a sentence from the splitter.
+    for s in split_sentences(text):
+        assert not inside_word(text, s.start) and not inside_word(text, s.end)

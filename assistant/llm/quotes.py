@@ -1,9 +1,9 @@
 """The passages a model is shown, and checking each quote it proposes from them.
 
 Passages are numbered ``[n]`` for the prompt; a quote the model offers names a passage
-and must stand verbatim (up to typography) in one of those given, be long enough to
-mean something, be relevant to the question and stand in the file on disk, or it is a
-rejected citation with a reason. A quote cut from inside a
+and must stand verbatim (up to typography) in one of those given, begin and end with
+whole words, be long enough to mean something, be relevant to the question and stand in
+the file on disk, or it is a rejected citation with a reason. A quote cut from inside a
 sentence whose other words deny or qualify it ("denied that ...", "whether ...") is
 cited as the whole sentence. Only the first :data:`MAX_PROPOSALS` quotes of a reply are
 checked.
@@ -26,7 +26,7 @@ from assistant.reasoning.answer_types import Assessment
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.negation import MAX_PARSED, may_negate, outside_governors
 from assistant.reasoning.nlp import parse_many
-from assistant.reasoning.verify import locate
+from assistant.reasoning.verify import inside_word, locate
 
 T = TypeVar("T")
 
@@ -145,7 +145,8 @@ def verify_proposal(
     """Turn one quote a model proposed into a verified citation, or say why not.
 
     The quote must stand verbatim (up to typography) in a passage given to the model
-    (the one it names, or another: models misnumber), be long enough to mean something,
+    (the one it names, or another: models misnumber), start and end on word boundaries
+    (:func:`assistant.reasoning.verify.inside_word`), be long enough to mean something,
     be relevant enough (when ``relevance`` is given), and stand in the file on disk. A
     quote that leaves out a negation or denial governing it is cited as its whole
     sentence (:func:`whole_statement`).
@@ -163,6 +164,11 @@ def verify_proposal(
             f"not found verbatim in passage {passage} ({named.source}) or any other passage given",
         )
     chunk, span = found
+    for pos, end in ((span.start, "starts"), (span.end, "ends")):
+        if inside_word(chunk.text, pos):
+            return RejectedCitation(
+                quote, f"{end} inside a word: a quote must begin and end with whole words"
+            )
     span = whole_statement(chunk.text, span)
     exact = chunk.text[span.start : span.end]
     if len(exact) < MIN_QUOTE_CHARS:
