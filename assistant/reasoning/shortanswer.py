@@ -47,7 +47,7 @@ from assistant.language import (
 )
 from assistant.reasoning.claims import CATEGORIES, figure_category
 from assistant.reasoning.dedup import THRESHOLD, resemblance
-from assistant.reasoning.negation import governors, may_negate, stance_of
+from assistant.reasoning.negation import MAX_PARSED, governors, may_negate, stance_of
 from assistant.reasoning.nlp import Entity, Parsed, parse_many
 from assistant.reasoning.question import QuestionAnalysis, years_in
 from assistant.reasoning.support import cue_positions, question_cue, supports
@@ -509,7 +509,7 @@ def find_short_answers(
             where = [parsed.words[i].start for i in positions]
         # A figure the sentence denies ("denied that 99 people were killed", "77 were
         # not hurt") or withholds ("would not confirm that 99 ...") answers nothing.
-        negates = may_negate(cand.text)
+        negates = len(cand.text) <= MAX_PARSED and may_negate(cand.text)
         for ent in ents:
             if ent.label in _FIGURE_LABELS and _not_a_count(ent, cand, counts):
                 continue
