@@ -312,6 +312,15 @@ def test_llm_answer_that_keeps_the_denial_stands(scripted_fc):
     assert not answer.notices
 
 
+def test_llm_answer_with_a_negation_of_its_own_beside_the_figure_stands(scripted_fc):
+    # The model's sentence negates something else; its figure is said as the quote says it.
+    reply = "The rescuers did not give names, but said 12 people were killed [{p}]."
+    fc = scripted_fc(_answer_reply("Tarn", TARN, reply))
+    answer = fc.ask("How many people were killed in the Tarn Valley flood?", "llm")
+    assert answer.answer.startswith("The rescuers did not give names"), answer.answer
+    assert not answer.notices
+
+
 def test_llm_quote_of_a_clause_nothing_negates_is_kept_as_quoted(scripted_fc):
     quote = "12 people were killed in the Tarn Valley flood"
     fc = scripted_fc(_answer_reply("Tarn", quote, "12 people were killed [{p}]."))

@@ -218,12 +218,14 @@ class LLMAnswerer:
 
 
 def _drop_against_quotes(text: str, citations: list[Citation]) -> tuple[str, list[str]]:
-    """``text`` without the sentences that say what their own quotes deny or withhold.
+    """``text`` without the sentences that say a figure their own quotes deny or withhold.
 
     "99 people were killed [1]" resting on "The office denied that 99 people were
     killed" turns the denial round: the sentence is dropped (and returned, for a
-    notice), like one resting on nothing verified. A sentence that says the same as one
-    of its quotes stays (see :func:`assistant.reasoning.negation.compare`).
+    notice), like one resting on nothing verified. A sentence that says its figures as
+    one of its quotes does stays (see :func:`assistant.reasoning.negation.compare`).
+    Only figures are compared: the words around them a model may well rephrase with a
+    negation of its own ("the mayor, who did not attend, said ...").
     """
     quote_of = {c.id: c.quote for c in citations}
     kept: list[str] = []
@@ -241,12 +243,12 @@ def _drop_against_quotes(text: str, citations: list[Citation]) -> tuple[str, lis
 
 
 def _against(sentence: str, quotes: list[str]) -> bool:
-    """Every quote denies or withholds something ``sentence`` says (or says what it denies)."""
+    """Every quote denies or withholds a figure ``sentence`` says (or says one it denies)."""
     texts = [sentence, *quotes]
     if not any(may_negate(t) for t in texts) or any(len(t) > MAX_PARSED for t in texts):
         return False
     mine, *theirs = parse_many(texts)
-    return all(compare(mine, p) != "same" for p in theirs)
+    return all(compare(mine, p, numbers_only=True) != "same" for p in theirs)
 
 
 def _drop_own_lead(text: str) -> str:

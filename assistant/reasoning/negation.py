@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.index.terms import terms
+from assistant.index.terms import is_number, terms
 from assistant.language import (
     COPULAS,
     DECLINING_VERBS,
@@ -245,7 +245,9 @@ def term_stances(parsed: Parsed, among: frozenset[str] | None = None) -> dict[st
     return out
 
 
-def compare(a: Parsed, b: Parsed) -> Literal["same", "opposite", "unsaid"]:
+def compare(
+    a: Parsed, b: Parsed, numbers_only: bool = False
+) -> Literal["same", "opposite", "unsaid"]:
     """How two sentences stand on what they share, term by term.
 
     ``opposite`` when a shared term is said in one and denied in the other ("The
@@ -254,12 +256,18 @@ def compare(a: Parsed, b: Parsed) -> Literal["same", "opposite", "unsaid"]:
     that the bridge reopened"); ``same`` otherwise. "The mayor, who did not attend,
     said the bridge reopened" and "The bridge reopened" are the same: the negation is
     of "attend", which the other does not speak of.
+
+    Args:
+        a: One sentence's parse.
+        b: The other's.
+        numbers_only: Compare only the numbers the two share ("99" said in one, denied
+            in the other), not the words around them.
     """
     texts = [" ".join(w.text for w in p.words) for p in (a, b)]
     if not any(may_negate(t) for t in texts):
         return "same"
     ta, tb = ({t for w in p.words for t in terms(w.text)} for p in (a, b))
-    shared = frozenset(ta & tb)
+    shared = frozenset(t for t in ta & tb if is_number(t) or not numbers_only)
     sa, sb = term_stances(a, shared), term_stances(b, shared)
     pairs = [{sa[t], sb[t]} for t in sa.keys() & sb.keys()]
     if any(p == {"said", "denied"} for p in pairs):
