@@ -4,9 +4,10 @@ Written once here, so that the sentence splitter, the question analysis, the cla
 reader, the speaker rules and the short answers agree on what a month, a number or a
 speech verb is: months, weekdays and years; units of time; articles and possessives;
 number words, scales, ordinals, quantifiers, vague quantities and the hedges on a figure;
-the words that make a number a label; the nouns for people who can speak; and the verbs
-that report speech. Patterns match whole words only: "Mar" is March and "market" is not;
-"May" (the month, capitalised) is a month and the modal "may" is not.
+the words that make a number a label; the nouns for people who can speak; the verbs
+that report speech; and the words of negation and denial ("not", "denied", "false").
+Patterns match whole words only: "Mar" is March and "market" is not; "May" (the month,
+capitalised) is a month and the modal "may" is not.
 """
 
 from __future__ import annotations
@@ -114,6 +115,13 @@ QUANTIFIERS = frozenset(
     | {q for q in VAGUE_QUANTITIES if " " not in q}
 )
 
+# Words that name a part of a group given after "of": "*none* of the 50 passengers",
+# "*any* of the 40 soldiers", "*half* of the 300 residents".
+PARTITIVES = QUANTIFIERS | frozenset(
+    {"any", "one", "either", "neither", "none", "half", "part", "rest", "majority",
+     "minority", "remainder", "each"}
+)  # fmt: skip
+
 # Nouns for people, or for a group of people, who can be said to speak: general roles,
 # occupations, relations and bodies of people, singular and plural, both spellings where
 # British and American English differ. "officials said", "local residents told", "police
@@ -168,6 +176,65 @@ DECLARING_VERBS = frozenset(
      "concludes", "identified", "identifies", "put", "puts"}
 )  # fmt: skip
 SPEECH_VERBS = SAYING_VERBS | DECLARING_VERBS
+
+# The forms of "be" that join a subject to what is said of it ("is", "was", "'s").
+COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "being", "'s", "’s"})
+
+# Negation and denial: what makes a sentence say that something is *not* so. The parse
+# decides what each one governs (assistant/reasoning/negation.py); these are the words.
+# The words the parser marks as negating the word above them ("were *not* killed",
+# "*never* arrived", "*no* deaths").
+NEGATORS = frozenset({"not", "n't", "n’t", "never", "no"})
+# A negator before one of these is part of a hedge or an idiom, not a negation: "no
+# more than 20" is at most 20, "not only 5", "not until 5 people died".
+NOT_NEGATING_BEFORE = frozenset(
+    {"more", "fewer", "less", "only", "just", "merely", "until", "till", "least"}
+)
+# Words that are themselves "no one" or "nothing": "*none* of the 50 passengers were hurt".
+NEGATIVE_PRONOUNS = frozenset({"none", "nobody", "nothing", "neither", "noone"})
+# Verbs (every form) and nouns that say a statement is false: "denied that ...", "rejected
+# reports that ...", "the ministry's denial that ...". Each also has a sense that states a
+# fact ("was denied entry", "dismissed 40 workers", "rejected the appeal"): a denial counts
+# only when what it governs is a statement (a clause, or a noun such as "reports").
+DENIAL_WORDS = frozenset(
+    {"deny", "denies", "denied", "denying", "denial", "denials",
+     "reject", "rejects", "rejected", "rejecting", "rejection",
+     "dismiss", "dismisses", "dismissed", "dismissing",
+     "refute", "refutes", "refuted", "refuting", "refutation",
+     "dispute", "disputes", "disputed", "disputing",
+     "rebut", "rebuts", "rebutted", "rebutting", "rebuttal",
+     "disprove", "disproves", "disproved", "disproven", "disproving",
+     "contradict", "contradicts", "contradicted", "contradicting",
+     "debunk", "debunks", "debunked", "debunking",
+     "retract", "retracts", "retracted", "retracting", "retraction"}
+)  # fmt: skip
+# Verbs that leave undone what they govern through "to": "refused to confirm that ...",
+# "failed to say how ...".
+DECLINING_VERBS = frozenset(
+    {"refuse", "refuses", "refused", "refusing", "fail", "fails", "failed", "failing",
+     "decline", "declines", "declined", "declining"}
+)  # fmt: skip
+# Words that call a statement false: "it was *false* that ...", "reports that ... are
+# *untrue*", "a *hoax*", "*falsely* claimed that ...".
+FALSITY_WORDS = frozenset(
+    {"false", "untrue", "wrong", "incorrect", "inaccurate", "baseless", "unfounded",
+     "groundless", "fabricated", "fake", "bogus", "mistaken", "erroneous", "lie", "lies",
+     "myth", "hoax", "fabrication", "falsehood", "nonsense", "falsely", "wrongly",
+     "incorrectly", "erroneously", "mistakenly", "untruthfully"}
+)  # fmt: skip
+# Nouns that name a statement, so that what they hold can be denied: "rejected *reports*
+# that 66 ...", "disputed the *figure* of 45 deaths".
+STATEMENT_NOUNS = frozenset(
+    {"report", "reports", "claim", "claims", "allegation", "allegations", "suggestion",
+     "suggestions", "rumour", "rumours", "rumor", "rumors", "account", "accounts", "figure",
+     "figures", "toll", "tolls", "estimate", "estimates", "statement", "statements",
+     "assertion", "assertions", "accusation", "accusations", "story",
+     "stories", "speculation", "notion", "idea", "number", "numbers", "tally", "count",
+     "version", "narrative"}
+)  # fmt: skip
+# Words that make a clause a question or a condition rather than a statement: "whether
+# 99 people were killed", "if 99 people were killed".
+QUALIFYING_MARKS = frozenset({"whether", "if"})
 
 
 def _capitalised(words: Iterable[str]) -> str:

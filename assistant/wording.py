@@ -18,7 +18,10 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 # Lower-case heads that are plural without an -s, and -s words that are singular.
 _PLURAL_HEADS = {"people", "police", "media", "staff", "children", "men", "women"}
 _SINGULAR_S = ("ss", "us", "is", "news")
-_BASE_FORMS = {"says": "say", "gives": "give", "names": "name", "is": "are", "has": "have"}
+_BASE_FORMS = {
+    "says": "say", "gives": "give", "names": "name", "is": "are", "has": "have",
+    "denies": "deny", "affirms": "affirm", "leaves": "leave",
+}  # fmt: skip
 
 
 def is_plural(subject: str) -> bool:

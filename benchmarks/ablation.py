@@ -81,10 +81,19 @@ def _nothing(*_a: Any, **_k: Any) -> list[Any]:
     return []
 
 
+def _same(*_a: Any, **_k: Any) -> str:
+    return "same"
+
+
+def _all_said(_text: str, found: list[Any], *_a: Any, **_k: Any) -> list[str]:
+    return ["said"] * len(found)
+
+
 SA = "assistant.reasoning.shortanswer"
 CK = "assistant.reasoning.check"
 AN = "assistant.reasoning.answer"
 SL = "assistant.reasoning.slots"
+CL = "assistant.reasoning.claims"
 
 ABLATIONS: tuple[Ablation, ...] = (
     Ablation(
@@ -151,8 +160,14 @@ ABLATIONS: tuple[Ablation, ...] = (
     ),
     Ablation(
         "check-negation",
-        "check: a negated sentence on the same topic contradicts the claim",
-        ((f"{CK}:negated", _never),),
+        "check: what a sentence negates or denies (its figures, the words it shares with "
+        "the claim) contradicts the claim",
+        ((f"{CK}:compare", _same), (f"{CK}:stances", _all_said)),
+    ),
+    Ablation(
+        "denied-figures",
+        "ask and claims: a figure the sentence denies or withholds is no answer and no claim",
+        ((f"{SA}:_said", _always), (f"{CL}:_Said.at", _always)),
     ),
     Ablation(
         "check-entities",

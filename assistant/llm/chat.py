@@ -4,9 +4,10 @@ The model only proposes. Its answer must come back in a fixed JSON shape (answer
 [n] passage markers, and quotes that each name a passage); each quote is then located in
 that passage and in the source file, and checked for relevance to the question. Quotes
 that fail become rejected citations with a reason, markers that lose their citation are
-removed, a sentence with no verified marker is dropped, and an answer left with no
-verified citation is an abstention. Retrieval that finds nothing relevant enough abstains
-before the model is called at all.
+removed, a sentence with no verified marker is dropped, and so is one that says what its
+own quotes deny ("99 were killed [1]" on "The office denied that 99 were killed"), and
+an answer left with no verified citation is an abstention. Retrieval that finds nothing
+relevant enough abstains before the model is called at all.
 
 The steps live beside the answerer: :mod:`assistant.llm.model` builds the chat model,
 :mod:`assistant.llm.bounds` holds a server to ``FACTCHECK_LLM_TIMEOUT`` and to a reply the
@@ -27,7 +28,16 @@ from pydantic import BaseModel, Field
 from assistant.index.chunking import split_sentences
 from assistant.index.retrieval import Hit
 from assistant.llm.faults import with_api_errors
-from assistant.llm.markers import MARKERS, has_words, only_markers_to, rewrite_markers, unmark
+from assistant.llm.markers import (
+    MARKERS,
+    cited_ids,
+    has_words,
+    only_markers_to,
+    reference_all,
+    rewrite_markers,
+    sentences,
+    unmark,
+)
 from assistant.llm.quotes import (
     QuotedEvidence,
     first_proposals,
@@ -41,6 +51,8 @@ from assistant.reasoning.answer import ExtractiveAnswerer
 from assistant.reasoning.answer_text import lead_sentence, short_answers_for
 from assistant.reasoning.answer_types import ABSTAIN_TEXT, Answer, Assessment, ShortAnswer
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
+from assistant.reasoning.negation import MAX_PARSED, compare, may_negate
+from assistant.reasoning.nlp import parse_many
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -178,6 +190,11 @@ class LLMAnswerer:
         if not reply.answerable or not citations:
             return base
         base.answer = rewrite_markers(reply.answer, by_passage, [c.id for c in citations])
+        base.answer, against = _drop_against_quotes(base.answer, citations)
+        base.notices += [
+            f"left out a sentence of the model's answer that its quotes deny: {s!r}"
+            for s in against
+        ]
         if not has_words(base.answer):
             # Every sentence of the model's text rested on quotes that did not verify,
             # or cited nothing: show the verified quotes themselves. A "[2]" inside an
@@ -198,6 +215,40 @@ class LLMAnswerer:
             text = re.sub(MARKERS, "", base.answer).strip()
             base.answers = [ShortAnswer(text, None, [c.id for c in citations])]
         return base
+
+
+def _drop_against_quotes(text: str, citations: list[Citation]) -> tuple[str, list[str]]:
+    """``text`` without the sentences that say a figure their own quotes deny or withhold.
+
+    "99 people were killed [1]" resting on "The office denied that 99 people were
+    killed" turns the denial round: the sentence is dropped (and returned, for a
+    notice), like one resting on nothing verified. A sentence that says its figures as
+    one of its quotes does stays (see :func:`assistant.reasoning.negation.compare`).
+    Only figures are compared: the words around them a model may well rephrase with a
+    negation of its own ("the mayor, who did not attend, said ...").
+    """
+    quote_of = {c.id: c.quote for c in citations}
+    kept: list[str] = []
+    dropped: list[str] = []
+    for sentence in sentences(text):
+        quotes = [quote_of[i] for i in cited_ids(sentence) if i in quote_of]
+        plain = MARKERS.sub("", sentence).strip()
+        if quotes and _against(plain, quotes):
+            dropped.append(plain)
+        else:
+            kept.append(sentence)
+    if not dropped:
+        return text, []
+    return reference_all(" ".join(kept), [c.id for c in citations]) if kept else "", dropped
+
+
+def _against(sentence: str, quotes: list[str]) -> bool:
+    """Every quote denies or withholds a figure ``sentence`` says (or says one it denies)."""
+    texts = [sentence, *quotes]
+    if not any(may_negate(t) for t in texts) or any(len(t) > MAX_PARSED for t in texts):
+        return False
+    mine, *theirs = parse_many(texts)
+    return all(compare(mine, p, numbers_only=True) != "same" for p in theirs)
 
 
 def _drop_own_lead(text: str) -> str:

@@ -76,21 +76,17 @@ def rewrite_markers(text: str, by_passage: dict[int, list[int]], all_ids: list[i
         return "".join(f"[{i}]" for i in ids)
 
     kept: list[str] = []
-    for sentence in _sentences(text):
+    for sentence in sentences(text):
         rewritten = MARKERS.sub(repl, sentence)
         if _ONE_MARKER.search(rewritten):
             kept.append(rewritten)
     out = " ".join(kept)
     out = re.sub(r"\s+([.,;:!?])", r"\1", out)  # no space left before punctuation
     out = re.sub(r"[ \t]{2,}", " ", out).strip()
-    used = {int(i) for i in re.findall(r"\[(\d+)\]", out)}
-    missing = [i for i in all_ids if i not in used]
-    if missing:
-        out = f"{out} {''.join(f'[{i}]' for i in missing)}".strip()
-    return out
+    return reference_all(out, all_ids)
 
 
-def _sentences(text: str) -> list[str]:
+def sentences(text: str) -> list[str]:
     """The model's text as sentences, each with the markers that follow it.
 
     The project's own splitter keeps "U.S." and initials inside a sentence. It starts a
@@ -107,3 +103,17 @@ def _sentences(text: str) -> list[str]:
         if piece:
             out.append(piece)
     return out
+
+
+def cited_ids(sentence: str) -> list[int]:
+    """The citation ids a finished sentence points at ("[1][3]" gives 1 and 3)."""
+    return [int(i) for i in _ONE_MARKER.findall(sentence)]
+
+
+def reference_all(text: str, all_ids: list[int]) -> str:
+    """``text`` with a marker appended for each citation in ``all_ids`` it never points at."""
+    used = {int(i) for i in _ONE_MARKER.findall(text)}
+    missing = [i for i in all_ids if i not in used]
+    if missing:
+        text = f"{text} {''.join(f'[{i}]' for i in missing)}".strip()
+    return text

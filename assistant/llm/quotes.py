@@ -1,10 +1,12 @@
 """The passages a model is shown, and checking each quote it proposes from them.
 
 Passages are numbered ``[n]`` for the prompt; a quote the model offers names a passage
-and must stand verbatim (up to typography) in one of those given, be long enough to
-mean something, be relevant to the question and stand in the file on disk, or it is a
-rejected citation with a reason. Only the first :data:`MAX_PROPOSALS` quotes of a reply
-are checked.
+and must stand verbatim (up to typography) in one of those given, begin and end with
+whole words, be long enough to mean something, be relevant to the question and stand in
+the file on disk, or it is a rejected citation with a reason. A quote cut from inside a
+sentence whose other words deny or qualify it ("denied that ...", "whether ...") is
+cited as the whole sentence. Only the first :data:`MAX_PROPOSALS` quotes of a reply are
+checked.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from typing import TypeVar
 import numpy as np
 from pydantic import BaseModel, Field
 
-from assistant.index.chunking import Span
+from assistant.index.chunking import Span, split_sentences
 from assistant.index.retrieval import Hit
 from assistant.index.schema import StoredChunk
 from assistant.index.terms import terms
 from assistant.reasoning.answer import Candidate, ExtractiveAnswerer
 from assistant.reasoning.answer_types import Assessment
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
-from assistant.reasoning.verify import locate
+from assistant.reasoning.negation import MAX_PARSED, may_negate, outside_governors
+from assistant.reasoning.nlp import parse_many
+from assistant.reasoning.verify import inside_word, locate
 
 T = TypeVar("T")
 
@@ -101,6 +105,33 @@ def quote_relevance(answerer: ExtractiveAnswerer, assessment: Assessment, quote:
     return 0.5 * coverage + 0.5 * float(q @ v)
 
 
+def whole_statement(text: str, span: Span) -> Span:
+    """``span`` of ``text``, widened to its whole sentence when words outside it turn it.
+
+    A quote cut from inside a sentence may leave out what governs it: "99 people were
+    killed in the strike" from "The office denied that 99 people were killed in the
+    strike", or from "... whether 99 people were killed". Shown alone it says what its
+    sentence does not. When a negation, denial or "whether"/"if" outside the quote
+    governs a word in it (:func:`assistant.reasoning.negation.outside_governors`), the
+    sentence is cited whole instead, so the reader sees it and the rules judge it.
+    A quote that is already the whole sentence, or whose sentence negates nothing, is
+    kept as it is.
+    """
+    sentences = [s for s in split_sentences(text) if s.start < span.end and span.start < s.end]
+    if not sentences:
+        return span
+    lo, hi = min(sentences[0].start, span.start), max(sentences[-1].end, span.end)
+    if (lo, hi) == (span.start, span.end) or hi - lo > MAX_PARSED:
+        return span
+    sentence = text[lo:hi]
+    if not may_negate(sentence):
+        return span
+    parsed = parse_many([sentence])[0]
+    if outside_governors(parsed, span.start - lo, span.end - lo):
+        return Span(lo, hi)
+    return span
+
+
 def verify_proposal(
     passage: int,
     quote: str,
@@ -114,8 +145,11 @@ def verify_proposal(
     """Turn one quote a model proposed into a verified citation, or say why not.
 
     The quote must stand verbatim (up to typography) in a passage given to the model
-    (the one it names, or another: models misnumber), be long enough to mean something,
-    be relevant enough (when ``relevance`` is given), and stand in the file on disk.
+    (the one it names, or another: models misnumber), start and end on word boundaries
+    (:func:`assistant.reasoning.verify.inside_word`), be long enough to mean something,
+    be relevant enough (when ``relevance`` is given), and stand in the file on disk. A
+    quote that leaves out a negation or denial governing it is cited as its whole
+    sentence (:func:`whole_statement`).
     """
     quote = quote.strip()
     if not 1 <= passage <= len(hits):
@@ -130,6 +164,12 @@ def verify_proposal(
             f"not found verbatim in passage {passage} ({named.source}) or any other passage given",
         )
     chunk, span = found
+    for pos, end in ((span.start, "starts"), (span.end, "ends")):
+        if inside_word(chunk.text, pos):
+            return RejectedCitation(
+                quote, f"{end} inside a word: a quote must begin and end with whole words"
+            )
+    span = whole_statement(chunk.text, span)
     exact = chunk.text[span.start : span.end]
     if len(exact) < MIN_QUOTE_CHARS:
         return RejectedCitation(quote, "too short to show anything")

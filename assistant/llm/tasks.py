@@ -9,8 +9,9 @@ file on disk); what fails is rejected with a reason and never shown as a citatio
   "supported" with no verified supporting quote cannot stand, and a quote it calls
   supporting must pass the offline rules (figures, negation, named entities);
 - summary: a sentence whose citations all fail is dropped and reported;
-- claims: a row whose quote fails, or whose quote does not contain its figure, is
-  rejected; the rest are merged and grouped exactly as offline.
+- claims: a row whose quote fails, whose quote does not contain its figure, or whose
+  quote denies the figure ("denied that 99 people were killed"), is rejected; the rest
+  are merged and grouped exactly as offline.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 
     from assistant.reasoning.answer import ExtractiveAnswerer
     from assistant.reasoning.answer_types import Assessment
+    from assistant.reasoning.negation import Stance
     from assistant.settings import Settings
 
 CLAIM_BATCH = 4  # passages per extraction call: small models lose track past a few
@@ -163,11 +165,14 @@ def _unborne(stance: str, ruled: int, why: str) -> str:
     the rules find the quote against the claim for any reason they check (figures,
     negation, another entity in the claim's place), or find a rival entity named where
     the claim's should be ("names X (not Y)", "names X as well as Y"): offline, such a
-    sentence cannot support either. A "contradicts" falls only on a matching figure: the
+    sentence cannot support either, nor one that leaves the claim unconfirmed ("would
+    not confirm that ..."). A "contradicts" falls only on a matching figure: the
     rules' "says the same" is word overlap, too weak to overrule a model that read a
     contradiction.
     """
-    if stance == "supports" and (ruled < 0 or (ruled == 0 and why.startswith("names "))):
+    # A figure the quote only withholds ("would not confirm that 99 ...") is no support.
+    unsaid = why.startswith(("names ", "leaves "))
+    if stance == "supports" and (ruled < 0 or (ruled == 0 and unsaid)):
         if "figure (" in why:
             return f"the figures in the quote do not support it: it {why}"
         return f"the quote does not support the claim: it {why}"
@@ -312,6 +317,16 @@ def _extract(chat: BaseChatModel, settings: Settings, prompt: str) -> ModelClaim
     return reply
 
 
+def _figure_stance(quote: str, start: int, end: int) -> Stance:
+    """Whether ``quote`` says, denies or withholds the figure at ``[start, end)``."""
+    from assistant.reasoning.negation import MAX_PARSED, may_negate, span_stance
+    from assistant.reasoning.nlp import parse_many
+
+    if len(quote) > MAX_PARSED or not may_negate(quote):
+        return "said"
+    return span_stance(parse_many([quote])[0], start, end)
+
+
 def llm_claims(
     chunks: Sequence[StoredChunk],
     chat: BaseChatModel,
@@ -333,9 +348,18 @@ def llm_claims(
             if isinstance(result, RejectedCitation):
                 rejected.append(result)
                 continue
-            if not row.figure.strip() or locate(row.figure, result.quote) is None:
+            at = locate(row.figure, result.quote) if row.figure.strip() else None
+            if at is None:
                 rejected.append(
                     RejectedCitation(row.quote, f"the figure {row.figure!r} is not in the quote")
+                )
+                continue
+            stance = _figure_stance(result.quote, at.start, at.end)
+            if stance != "said":
+                # "denied that 99 people were killed" is no one's claim of 99.
+                verb = "denies" if stance == "denied" else "does not confirm"
+                rejected.append(
+                    RejectedCitation(row.quote, f"the quote {verb} the figure {row.figure!r}")
                 )
                 continue
             passage_text = next(h.chunk.text for h in hits if h.chunk.source == result.source

@@ -3,10 +3,16 @@
 Offline and rule-based, over the sentences retrieved for the claim:
 
 - a sentence *supports* the claim when it matches the claim closely and, where the
-  claim gives a figure, gives a compatible one ("more than 200" for "200");
+  claim gives a figure, gives a compatible one ("more than 200" for "200") and says it
+  as the claim does;
 - it *contradicts* the claim when it gives a different figure for the same kind of
-  count, or when one of the two is negated and the other is not ("did not provide any
-  source" against "cited official sources");
+  count, denies the claim's figure ("denied that 99 people were killed" against "99
+  people were killed"), or when what the two share is negated in one and not in the
+  other ("did not provide any source" against "cited official sources"). What a
+  negation governs is read from the parse (:mod:`assistant.reasoning.negation`): "the
+  mayor, who did not attend, said ..." negates the attending only, and "were denied
+  entry" denies no statement. A figure only withheld ("would not confirm that 99 ...")
+  neither supports nor contradicts;
 - when the claim names its source ("Russia's Defense Ministry confirmed ..."), only what
   that source said decides: 200 deaths reported by Bloomberg does not make the Defense
   Ministry's confirmation true. Other sources' figures are reported but do not decide.
@@ -29,9 +35,9 @@ from assistant.reasoning.answer_types import Assessment
 from assistant.reasoning.attribution import find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.claims import source_key
-from assistant.reasoning.figures import figures
-from assistant.reasoning.negation import negated
-from assistant.reasoning.nlp import Entity, entities_many
+from assistant.reasoning.figures import figures, stances
+from assistant.reasoning.negation import compare
+from assistant.reasoning.nlp import Entity, entities_many, parse_many
 from assistant.reasoning.shortanswer import names_another
 from assistant.reasoning.slots import STRONG_MATCH, Slot, claim_slots, entity_stance, matches_but
 from assistant.reasoning.speakers import speaks
@@ -184,7 +190,12 @@ class ClaimChecker:
             ents: The sentence's entities (needed with ``slots``).
         """
         from_source = self._from_source(claim_source, cand, assessment)
-        opposite = cand.coverage >= SAME_TOPIC and negated(cand.text) != negated(claim)
+        # Negation and denial as the parse reads them: what each negation governs, so
+        # that "the mayor, who did not attend, said ..." is not the opposite of what
+        # the mayor said, and "were denied entry" denies nothing.
+        claim_parse, cand_parse = parse_many([claim, cand.text])
+        stand = compare(claim_parse, cand_parse) if cand.coverage >= SAME_TOPIC else "same"
+        opposite = stand == "opposite"
         by_entity, entity_why = 0, ""
         if slots:
             weights = assessment.info.weights
@@ -200,19 +211,46 @@ class ClaimChecker:
             # "Bloomberg, citing two unnamed Russians": a figure in who is speaking
             # counts the sources, not what the claim counts.
             speakers = " ".join(f"{a.who} {a.via or ''}" for a in cand.attributions).lower()
-            given = [g for g in figures(cand.text) if not (g.text and g.text.lower() in speakers)]
-            comparable = [g for g in given if any(c.comparable(g) for c in claimed)]
-            matching = [g for g in comparable if any(c.overlaps(g) for c in claimed)]
+            found = figures(cand.text)
+            given = [
+                (g, st)
+                for g, st in zip(found, stances(cand.text, found, cand_parse), strict=True)
+                if not (g.text and g.text.lower() in speakers)
+            ]
+            # Each pair of figures that count the same thing, with what each text does
+            # with its own: says it, denies it ("denied that 99 ..."), or withholds it
+            # ("would not confirm that 99 ...").
+            pairs = [
+                (c, cs, g, gs)
+                for c, cs in zip(claimed, stances(claim, claimed, claim_parse), strict=True)
+                for g, gs in given
+                if c.comparable(g)
+            ]
+            matching = [g for c, cs, g, gs in pairs if c.overlaps(g) and cs == gs]
+            opposing = {"said", "denied"}
+            denied = [(g, gs) for c, cs, g, gs in pairs if c.overlaps(g) and {cs, gs} == opposing]
+            withheld = [g for c, cs, g, gs in pairs if c.overlaps(g) and cs != gs]
+            differing = [g for c, cs, g, gs in pairs if not c.overlaps(g) and cs == gs == "said"]
             if matching:
                 stance, why = 1, f"gives a matching figure ({matching[0].text})"
-            elif comparable:
-                stance, why = -1, f"gives a different figure ({comparable[0].text})"
+            elif denied:
+                g, gs = denied[0]
+                verb = "denies" if gs == "denied" else "affirms"
+                stance, why = -1, f"{verb} the figure ({g.text})"
+            elif differing:
+                stance, why = -1, f"gives a different figure ({differing[0].text})"
+            elif withheld:
+                stance, why = 0, f"leaves the figure ({withheld[0].text}) unconfirmed"
+            elif pairs:
+                stance, why = 0, "gives no comparable figure it says"
             elif opposite:
                 stance, why = -1, "says the opposite"
             else:
                 stance, why = 0, "gives no comparable figure"
         elif opposite:
             stance, why = -1, "says the opposite"
+        elif stand == "unsaid":
+            stance, why = 0, "leaves it unconfirmed"
         elif entity_why and by_entity == 0:
             stance, why = 0, entity_why
         elif _own_coverage(assessment, cand) >= STRONG_MATCH:

@@ -40,6 +40,8 @@ from assistant.language import (
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.masking import mask_non_figures
+from assistant.reasoning.negation import MAX_PARSED, may_negate, span_stance
+from assistant.reasoning.nlp import Parsed, parse_many
 from assistant.reasoning.verify import stands_at
 
 # What a figure counts, by the stems near it. Order matters for ties: more specific first.
@@ -576,6 +578,29 @@ def _counts_in(
     return out
 
 
+class _Said:
+    """Whether a sentence says each of its figures, or denies or withholds it.
+
+    The sentence is parsed only when it holds a word of negation or denial, once for
+    all its figures. A run of more than :data:`~assistant.reasoning.negation.MAX_PARSED`
+    characters with no sentence end is not parsed: its figures are taken as said, which
+    keeps the claim table linear in the text's length.
+    """
+
+    def __init__(self, sentence: str) -> None:
+        self.sentence = sentence
+        self.parsed: Parsed | None = None
+        self.reads = len(sentence) <= MAX_PARSED and may_negate(sentence)
+
+    def at(self, start: int, end: int) -> bool:
+        """The sentence says the figure at ``[start, end)`` (no negation governs it)."""
+        if not self.reads:
+            return True
+        if self.parsed is None:
+            self.parsed = parse_many([self.sentence])[0]
+        return span_stance(self.parsed, start, end) == "said"
+
+
 def _claims_in(
     sentence: str,
     i: int,
@@ -592,8 +617,11 @@ def _claims_in(
     speakers = _Speakers(sentence, atts, previous)
     prefixes = speaker_prefixes(atts)
     cited: Citation | RejectedCitation | None = None  # one check per sentence, when needed
+    said = _Said(sentence)
     out: list[Claim] = []
     for m, what in _counts(sentence, atts, prefixes):
+        if not said.at(m.start("low"), m.end("low")):
+            continue  # "denied that 99 people were killed" is no one's claim of 99
         hedge_text = m.group("hedge")
         figure = m.group(0).strip(" \"“”'")
         between = sentence[m.start() : m.start("low")]

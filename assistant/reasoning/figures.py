@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.index.terms import terms
 from assistant.language import LABEL_WORDS, WEEKDAYS, YEAR, phrases
+from assistant.reasoning import negation
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.claims import (
     FIGURE,
@@ -20,6 +21,8 @@ from assistant.reasoning.claims import (
     month_before,
 )
 from assistant.reasoning.masking import mask_non_figures
+from assistant.reasoning.negation import Stance
+from assistant.reasoning.nlp import Parsed, parse_many
 
 # Kinds of count that can be compared: deaths, casualties and injuries are one family.
 _FAMILY = {"killed": "casualty", "wounded": "casualty", "casualties": "casualty"}
@@ -33,6 +36,9 @@ class Figure:
     high: float | None
     family: str | None
     text: str = ""
+    # Where the number itself stands in the text it was read from (-1: not known).
+    start: int = field(default=-1, compare=False)
+    end: int = field(default=-1, compare=False)
 
     def overlaps(self, other: Figure) -> bool:
         """True when the two intervals share a value (an open end is unbounded)."""
@@ -127,5 +133,23 @@ def _figures_in(text: str, masked: str) -> list[Figure]:
         low, high, _hedge = figure_bounds(m.group("low"), m.group("high"), m.group("hedge"))
         what = figure_category(text, m.start(), m.end())
         text_of = m.group(0).strip(" \"“”'")
-        out.append(Figure(low, high, _FAMILY.get(what or "", what), text_of))
+        family = _FAMILY.get(what or "", what)
+        out.append(Figure(low, high, family, text_of, m.start("low"), m.end("low")))
     return out
+
+
+def stances(text: str, found: list[Figure], parsed: Parsed | None = None) -> list[Stance]:
+    """What ``text`` does with each of its figures ``found``: says, denies or withholds it.
+
+    See :mod:`assistant.reasoning.negation`. A text with no word of negation or denial
+    says every figure, and is not parsed.
+
+    Args:
+        text: The text the figures were read from (by :func:`figures`).
+        found: Its figures.
+        parsed: Its parse, when the caller has it.
+    """
+    if not found or not negation.may_negate(text):
+        return ["said"] * len(found)
+    parsed = parsed if parsed is not None else parse_many([text])[0]
+    return [negation.span_stance(parsed, f.start, f.end) for f in found]

@@ -50,7 +50,8 @@ from assistant.reasoning.claims import CATEGORIES, figure_category
 from assistant.reasoning.dedup import THRESHOLD, resemblance
 from assistant.reasoning.figures import is_label
 from assistant.reasoning.masking import mask_non_figures
-from assistant.reasoning.nlp import Entity, parse_many
+from assistant.reasoning.negation import MAX_PARSED, governors, may_negate, stance_of
+from assistant.reasoning.nlp import Entity, Parsed, parse_many
 from assistant.reasoning.question import QuestionAnalysis, years_in
 from assistant.reasoning.support import cue_positions, question_cue, supports
 
@@ -436,6 +437,11 @@ def _usable(qa: QuestionAnalysis, ent: Entity, sentence: str) -> bool:
     return True
 
 
+def _said(parsed: Parsed, ent: Entity) -> bool:
+    """The sentence says the entity is so: no negation or denial governs it."""
+    return ent.root < 0 or stance_of(governors(parsed, ent.root)) == "said"
+
+
 def _specificity(text: str) -> int:
     """How precise a date is: 0 for none or a bare year, 2 for day, month and year."""
     key = date_key(text)
@@ -559,8 +565,13 @@ def find_short_answers(
             # Of the question's words, the cue says what the answer does or is: in a
             # list ("winner Lee, runner-up Chan"), the name beside it is the answer.
             where = [parsed.words[i].start for i in positions]
+        # A figure the sentence denies ("denied that 99 people were killed", "77 were
+        # not hurt") or withholds ("would not confirm that 99 ...") answers nothing.
+        negates = len(cand.text) <= MAX_PARSED and may_negate(cand.text)
         for ent in ents:
             if ent.label in _FIGURE_LABELS and _not_a_count(ent, cand, counts, mask):
+                continue
+            if negates and ent.label in _FIGURE_LABELS and not _said(parsed, ent):
                 continue
             if not supports(parsed, ent, cue, wants_subject, positions):
                 continue

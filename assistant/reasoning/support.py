@@ -26,6 +26,7 @@ import itertools
 from dataclasses import dataclass
 
 from assistant.index.terms import terms
+from assistant.language import COPULAS as _COPULAS
 from assistant.reasoning.nlp import Entity, Parsed, Word
 
 # Edges in the dependency tree between an answer and the cue word: subject to verb is
@@ -33,7 +34,6 @@ from assistant.reasoning.nlp import Entity, Parsed, Word
 MAX_DISTANCE = 3
 # Cue words tried per entity, either side of it (see supports).
 NEAREST = 8
-_COPULAS = frozenset({"is", "was", "are", "were", "be", "'s", "’s"})
 _AUXILIARIES = _COPULAS | frozenset({"does", "did", "do", "will", "would", "has", "have", "had"})
 _WH = frozenset({"who", "whom", "whose", "what", "which", "when", "where", "how"})
 # Nouns that say what kind of answer is wanted, not what it does: "the release *date*",

@@ -5,7 +5,9 @@ hyphen for a dash, a plain space for a non-breaking one, or collapsed a run of
 whitespace, or from the view of the text that matching reads (no zero-width characters,
 ASCII for full-width ones). Those differences are forgiven; nothing else is. The span
 returned always satisfies ``text[span.start:span.end]`` being the source's own
-characters, and callers show that slice, never the quote as given.
+characters, and callers show that slice, never the quote as given. :func:`inside_word`
+tells a cut that splits a word ("illed in the strike"), which a model's quote must not
+make.
 """
 
 from __future__ import annotations
@@ -135,6 +137,45 @@ def locate_folded(quote: str, text: str, hay: Folded, *, near: int | None = None
     while end < len(text) and text[end] in _DASHES and text[end - 1] in _DASHES:
         end += 1
     return Span(start, end)
+
+
+# Marks that join the word characters either side of them into one word: apostrophes
+# ("don't", "O'Brien") and hyphens ("non-fatal"); and, between digits, the separators of
+# a number ("1,200", "3.5").
+_JOINERS = frozenset("'\u2019\u02bc-\u2010\u2011")
+_NUMBER_JOINERS = frozenset(",.")
+
+
+def _wordlike(ch: str) -> bool:
+    """A letter or digit of any script, or a combining mark on one."""
+    return ch.isalnum() or unicodedata.category(ch) in ("Mn", "Mc", "Me")
+
+
+def inside_word(text: str, pos: int) -> bool:
+    """A cut of ``text`` at ``pos`` (between ``text[pos - 1]`` and ``text[pos]``) splits a word.
+
+    It does when there is a letter or digit (of any script) on both sides, or when the
+    cut falls beside a mark that joins the word characters around it: "don|'t" and
+    "don'|t", "non|-fatal", "1|,200" and "3.|5". A cut at either end of the text, or
+    beside a space or punctuation that joins nothing, does not. In a script written
+    without spaces (Chinese, Japanese, Thai) every cut between two of its characters
+    splits a word: where the words end cannot be told from the characters alone, and a
+    cut there can leave out a negation ("没有" before a verb).
+    """
+    if pos <= 0 or pos >= len(text):
+        return False
+    before, after = text[pos - 1], text[pos]
+    if _wordlike(before) and _wordlike(after):
+        return True
+    for joiner, left, right in ((after, pos - 1, pos + 1), (before, pos - 2, pos)):
+        if left < 0 or right >= len(text):
+            continue
+        a, b = text[left], text[right]
+        if joiner in _JOINERS and _wordlike(a) and _wordlike(b):
+            return True
+        if joiner in _NUMBER_JOINERS and a.isdigit() and b.isdigit():
+            return True
+    return False
 
 
 def stands_at(text: str, start: int, end: int, quote: str) -> bool:
