@@ -8,6 +8,7 @@ is set aside (kept, renamed) so a rebuild can start afresh.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,8 +125,16 @@ def _snapshot(path: Path) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix="factcheck-readonly-"))  # 0700
     copy = tmp / "store"
     try:
-        # Lock files are not data, and another process may hold them.
-        shutil.copytree(path, copy, ignore=shutil.ignore_patterns("*.lock"))
+        # Lock files are not data, and another process may hold them. The copy is this
+        # user's to write: a store made read-only by its modes (chmod -R a-w) would
+        # otherwise pass them on, and Chroma would refuse the copy as well.
+        shutil.copytree(
+            path, copy, ignore=shutil.ignore_patterns("*.lock"), copy_function=shutil.copyfile
+        )
+        for folder, _, files in os.walk(copy):
+            os.chmod(folder, 0o700)
+            for name in files:
+                os.chmod(os.path.join(folder, name), 0o600)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if is_control(exc):
