@@ -21,6 +21,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -267,6 +268,76 @@ def built(tmp_path: Path, corpus: Path) -> Path:
     return store
 
 
+READS = (
+    ["search", "Wagner Group"],
+    ["ask", "Who said 5 were killed?"],
+    ["check", "Russia's Defense Ministry confirmed 200 deaths"],
+    ["claims"],
+    ["info"],
+)
+
+
+def _chroma_refuses_to_open(monkeypatch: pytest.MonkeyPatch, store: Path) -> None:
+    """Chroma writes a row whenever it opens a store: on a full disk, that is refused."""
+    import chromadb
+    from chromadb.errors import InternalError
+
+    real = chromadb.PersistentClient
+    inside = str(store.resolve())
+
+    def client(path, *args, **kwargs):
+        if str(Path(path).resolve()) == inside:
+            raise InternalError("error returned from database: (code: 13) database or disk is full")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(chromadb, "PersistentClient", client)
+
+
+def test_authored_a_store_on_a_full_disk_still_answers(built, monkeypatch):
+    # D3: ask, search, claims and info all failed with the ingest's disk-full line.
+    gc.collect()
+    _chroma_refuses_to_open(monkeypatch, built)
+    for command in READS:
+        result = runner.invoke(app, [*command, "--store", str(built)])
+        assert result.exit_code in (0, 3), result.output
+        assert "no space left" not in result.output and "problem" not in result.output
+        assert ".txt:" in result.stdout or "contents:" in result.stdout
+
+
+def test_authored_a_full_disk_with_no_room_for_a_copy_either_is_one_honest_line(built, monkeypatch):
+    gc.collect()
+    _chroma_refuses_to_open(monkeypatch, built)
+
+    def no_room(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copytree", no_room)
+    line = _one_line(
+        runner.invoke(app, ["search", "Wagner", "--store", str(built)]),
+        contains="no space left on the disk holding the store at",
+    )
+    # A reader is not told about an ingest it never ran, nor that the store is damaged.
+    assert "ingest" not in line and "damaged" not in line and "TMPDIR" in line
+
+
+def test_authored_a_read_that_chroma_cannot_compact_on_a_full_disk_is_not_called_damage(
+    built, monkeypatch
+):
+    from chromadb.api.models.Collection import Collection
+    from chromadb.errors import InternalError
+
+    def compaction(self, *args, **kwargs):
+        raise InternalError(COMPACTION)
+
+    monkeypatch.setattr(Collection, "query", compaction)
+    monkeypatch.setattr("assistant.index.store.free_bytes", lambda folder: 0, raising=False)
+    line = _one_line(
+        runner.invoke(app, ["search", "Wagner", "--store", str(built)]),
+        contains="no space left on the disk holding the store at",
+    )
+    assert "damaged" not in line and "--rebuild" not in line and "ingest" not in line
+
+
 # -- a real full disk (tmpfs) --------------------------------------------------------
 
 
@@ -390,3 +461,21 @@ def test_a_real_disk_filling_mid_ingest_gives_back_what_the_run_wrote(
         filler.unlink()
     again = _fc(store).ingest([new])
     assert again.embedded == again.chunks > 0
+
+
+def test_a_store_on_a_real_full_disk_answers_ask_search_claims_and_info(built, tmpfs):
+    disk = tmpfs(16)
+    gc.collect()
+    store = disk / "store"
+    shutil.copytree(built, store)
+    assert _fill(disk) == 0
+    for command in READS:
+        result = subprocess.run(
+            [sys.executable, "-m", "assistant", *command, "--store", str(store)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        assert result.returncode in (0, 3), result.stderr
+        assert "no space left" not in result.stderr and "problem" not in result.stdout
+        assert ".txt:" in result.stdout or "contents:" in result.stdout

@@ -42,6 +42,7 @@ from assistant.index.faults import (
     NOTHING_WRITTEN,
     TAKEN_OUT,
     disk_full_error,
+    disk_full_reading_error,
     fault_kind,
     is_compaction_failure,
     is_control,
@@ -94,6 +95,7 @@ class Store:
         server: ChromaServer | None = None,
     ) -> None:
         self.path = Path(path)
+        self._create = create
         self.model_id = model_id
         self.collection_name = collection
         self.server = server
@@ -546,7 +548,9 @@ class Store:
                     f"({type(exc).__name__}: {detail}): is it running? (FACTCHECK_CHROMA_URL)"
                 ) from exc
         try:
-            client, self._dir, self.read_only = open_local(self.path)
+            # An ingest on a full disk stops here; a reader reads a private copy.
+            client, self._dir, why = open_local(self.path, copy_when_full=not self._create)
+            self.read_only = why is not None
             return client
         except BaseException as exc:  # chromadb raises many types for a damaged folder
             if is_control(exc):
@@ -577,6 +581,8 @@ class Store:
         except BaseException as exc:
             if is_control(exc):
                 raise
+            if self.server is None and (is_disk_full(exc) or self._too_full_for(exc)):
+                raise disk_full_reading_error(str(self.path)) from exc
             if self.server is not None:
                 raise StoreError(
                     f"the Chroma server at {self.server.url} failed to answer "
