@@ -298,7 +298,7 @@ class Store:
         """The error to raise for a write that failed part-way (or ``exc`` itself)."""
         if self._filled_the_disk(exc):
             undone = self._undo(self._added_ids)
-            if isinstance(exc, DiskFullError) and exc.args and not self._added_ids and undone:
+            if isinstance(exc, DiskFullError) and not self._added_ids and undone:
                 return exc  # refused before writing: it already says so
             return disk_full_error(self.where, TAKEN_OUT if undone else LEFT_IN)
         if isinstance(exc, FactCheckError) or is_control(exc):
