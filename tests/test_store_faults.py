@@ -219,6 +219,110 @@ def test_a_store_on_a_real_read_only_mount_answers(built, tmp_path):
     assert ".txt:" in result.stdout and "corrupt" not in result.stderr
 
 
+def _read_only_by_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make Chroma and ``os.access`` heed a folder's mode bits as they do for a non-root user.
+
+    Root writes files whatever their mode, so a store made read-only with ``chmod -R a-w``
+    would open; a user who is not root gets Chroma's refusal, for the store and for any
+    copy of it that kept its modes.
+    """
+    import chromadb
+    from chromadb.errors import InternalError
+
+    real_access, real_client = os.access, chromadb.PersistentClient
+
+    def denied(path: Path) -> bool:
+        return any(
+            p.exists() and not p.stat().st_mode & stat.S_IWUSR
+            for p in (path, path / "chroma.sqlite3")
+        )
+
+    def access(path, mode, *args, **kwargs):
+        if mode & os.W_OK and denied(Path(path)) and Path(path).is_dir():
+            return False
+        return real_access(path, mode, *args, **kwargs)
+
+    def client(path, *args, **kwargs):
+        if denied(Path(path)):
+            raise InternalError(
+                "error returned from database: (code: 8) attempt to write a readonly database"
+            )
+        return real_client(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(chromadb, "PersistentClient", client)
+
+
+def _chmod_tree(folder: Path, *, write: bool) -> None:
+    for p in [folder, *folder.rglob("*")]:
+        mode = stat.S_IMODE(p.stat().st_mode)
+        p.chmod(mode | stat.S_IWUSR if write else mode & ~0o222)
+
+
+def test_authored_a_store_made_read_only_with_chmod_answers_without_damaged(built, monkeypatch):
+    # Issue 21, R1: the private copy kept the store's read-only modes, so Chroma could
+    # not open the copy either, and a healthy store was called "possibly damaged".
+    gc.collect()
+    _chmod_tree(built, write=False)
+    try:
+        before = _snapshot(built)
+        _read_only_by_mode(monkeypatch)
+        for command in (
+            ["ask", "Who said 5 were killed?"],
+            ["search", "Wagner Group"],
+            ["check", "Russia's Defense Ministry confirmed 200 deaths"],
+        ):
+            result = runner.invoke(app, [*command, "--store", str(built)])
+            assert result.exit_code in (0, 3), result.output
+            assert ".txt:" in result.stdout and "damaged" not in result.output
+        info = runner.invoke(app, ["info", "--store", str(built)])
+        assert info.exit_code == 0 and "damaged" not in info.output
+        assert "problem" not in info.output and "contents:" in info.output
+        assert _snapshot(built) == before
+    finally:
+        _chmod_tree(built, write=True)
+
+
+def _can_drop_capabilities() -> bool:
+    """Whether a child can run as root without the powers that ignore file modes."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        return False
+    probe = ["setpriv", "--bounding-set=-all", "--inh-caps=-all", "true"]
+    return subprocess.run(probe, capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _can_drop_capabilities(), reason="needs root and setpriv")
+def test_a_store_made_read_only_with_chmod_answers_for_a_user_who_cannot_write_it(built, tmp_path):
+    # A real refusal: root without CAP_DAC_OVERRIDE is held to the modes, as a user is.
+    gc.collect()
+    _chmod_tree(built, write=False)
+    try:
+        before = _snapshot(built)
+        env = {**os.environ, "TMPDIR": str(tmp_path)}
+        powerless = ["setpriv", "--bounding-set=-all", "--inh-caps=-all", sys.executable]
+        for command in (
+            ["ask", "Who said 5 were killed?"],
+            ["search", "Wagner Group"],
+            ["check", "Russia's Defense Ministry confirmed 200 deaths"],
+            ["info"],
+        ):
+            result = subprocess.run(
+                [*powerless, "-m", "assistant", *command, "--store", str(built)],
+                capture_output=True,
+                text=True,
+                cwd=Path(__file__).resolve().parents[1],
+                env=env,
+            )
+            assert result.returncode in (0, 3), result.stderr
+            assert "damaged" not in result.stdout + result.stderr
+            assert "problem" not in result.stdout and "Traceback" not in result.stderr
+            if command == ["info"]:
+                assert "contents:" in result.stdout
+        assert _snapshot(built) == before
+    finally:
+        _chmod_tree(built, write=True)
+
+
 # -- row 3: a full disk ------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ is set aside (kept, renamed) so a rebuild can start afresh.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,13 +107,18 @@ def persistent_client(path: Path) -> Any:
     )
 
 
-def _snapshot(path: Path) -> Path:
+READ_ONLY = "read-only"  # why a store is read from a private copy
+DISK_FULL = "disk-full"
+
+
+def _snapshot(path: Path, why: str = READ_ONLY) -> Path:
     """A private copy of a store this process cannot write, to read it from.
 
     Chroma (1.x) writes to its database whenever it opens one, even to only read it,
-    and fails on a read-only folder; a copy in a private temporary folder lets a
-    read-only store (a read-only mount, another user's store) answer all the same. The
-    copy is deleted when the process exits, and the original is never written.
+    and fails on a read-only folder, or on a full disk; a copy in a private temporary
+    folder lets such a store (a read-only mount, another user's store, a store on a
+    full disk) answer all the same. The copy is deleted when the process exits, and the
+    original is never written.
 
     Raises:
         StoreError: The store cannot be read, or there is no room for the copy.
@@ -121,20 +127,36 @@ def _snapshot(path: Path) -> Path:
     import shutil
     import tempfile
 
-    tmp = Path(tempfile.mkdtemp(prefix="factcheck-readonly-"))  # 0700
+    from assistant.index.space import RESERVE_NAME
+
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix="factcheck-readonly-"))  # 0700
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        raise _no_room_for_copy(path, why, Path(tempfile.gettempdir())) from exc
     copy = tmp / "store"
     try:
-        # Lock files are not data, and another process may hold them.
-        shutil.copytree(path, copy, ignore=shutil.ignore_patterns("*.lock"))
+        # Lock files are not data, and another process may hold them; an ingest's
+        # reserve is empty room. The copy is this user's to write: a store made
+        # read-only by its modes (chmod -R a-w) would otherwise pass them on, and
+        # Chroma would refuse the copy as well.
+        shutil.copytree(
+            path,
+            copy,
+            ignore=shutil.ignore_patterns("*.lock", RESERVE_NAME),
+            copy_function=shutil.copyfile,
+        )
+        for folder, _, files in os.walk(copy):
+            os.chmod(folder, 0o700)
+            for name in files:
+                os.chmod(os.path.join(folder, name), 0o600)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if is_control(exc):
             raise
         if is_disk_full(exc):
-            raise DiskFullError(
-                f"the store at {path} is read-only, and there is no space in {tmp.parent} "
-                "for the private copy it is read from: free some space or set TMPDIR"
-            ) from exc
+            raise _no_room_for_copy(path, why, tmp.parent) from exc
         raise StoreError(
             f"cannot read the store at {path} ({fault_kind(exc)}): it is not readable by you"
         ) from exc
@@ -147,21 +169,46 @@ def _snapshot(path: Path) -> Path:
     return copy
 
 
-def open_local(path: Path) -> tuple[Any, Path, bool]:
-    """A Chroma client for the local store at ``path``: (client, folder opened, read-only).
+def _no_room_for_copy(path: Path, why: str, tmp: Path) -> DiskFullError:
+    if why == DISK_FULL:
+        return DiskFullError(
+            f"no space left on the disk holding the store at {path}, where Chroma needs a "
+            f"little even to read a store, nor in {tmp} for a private copy to read it from: "
+            "free some space, or set TMPDIR to a folder on another disk"
+        )
+    return DiskFullError(
+        f"the store at {path} is read-only, and there is no space in {tmp} "
+        "for the private copy it is read from: free some space or set TMPDIR"
+    )
 
-    A store this process cannot write is read from a private copy (see
-    :func:`_snapshot`), so reading it never needs the write lock or writes markers.
+
+def open_local(path: Path, *, copy_when_full: bool = True) -> tuple[Any, Path, str | None]:
+    """A Chroma client for the local store at ``path``: (client, folder opened, why a copy).
+
+    A store this process cannot write, or one on a disk too full for Chroma to open it
+    (it writes a row whenever it opens a database), is read from a private copy (see
+    :func:`_snapshot`), so reading it never needs the write lock or writes markers. The
+    third value says why (:data:`READ_ONLY`, :data:`DISK_FULL`), or is None.
+
+    Args:
+        path: The store folder.
+        copy_when_full: Read a store on a full disk from a copy (not for an ingest,
+            which could not write it anyway: the disk-full error is raised instead).
     """
+    why = READ_ONLY
     if writable(path):
         try:
-            return persistent_client(path), path, False
+            return persistent_client(path), path, None
         except BaseException as exc:
-            if is_control(exc) or not is_read_only(exc):
+            if is_control(exc):
+                raise
+            if is_disk_full(exc) and copy_when_full:
+                why = DISK_FULL
+            elif not is_read_only(exc):
                 raise
             forget_client(path)  # a failed open stays cached otherwise
-    copy = _snapshot(path)
-    return persistent_client(copy), copy, True
+    copy = _snapshot(path, why)
+    return persistent_client(copy), copy, why
 
 
 def server_of(settings: Settings) -> ChromaServer | None:

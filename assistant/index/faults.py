@@ -61,12 +61,45 @@ def fault_kind(exc: BaseException) -> str:
     return "Chroma crashed" if "panic" in name.lower() else name
 
 
-def disk_full_error(where: str) -> DiskFullError:
-    """The one-line error for a full disk under the store at ``where``."""
+# What a disk-full error says happened to the store, by when the disk filled up.
+TAKEN_OUT = "what this ingest added was taken out again: the store answers as it did before"
+NOTHING_WRITTEN = "nothing was written: the store answers as it did before"
+LEFT_IN = (
+    "some of what this ingest added could not be taken out again; the next `factcheck "
+    "ingest` of the same folders, with room, finishes the job"
+)
+
+
+def disk_full_error(where: str, outcome: str = TAKEN_OUT) -> DiskFullError:
+    """The one-line error for a full disk under the store at ``where`` during an ingest.
+
+    Args:
+        where: The store's location.
+        outcome: What happened to the store (:data:`TAKEN_OUT`, :data:`NOTHING_WRITTEN`,
+            :data:`LEFT_IN`, or a sentence of the same kind).
+    """
     return DiskFullError(
         f"no space left on the disk holding the store at {where}: free some space and run "
-        "`factcheck ingest` again (the store answers as it did before this ingest)"
+        f"`factcheck ingest` again ({outcome})"
     )
+
+
+def disk_full_reading_error(where: str) -> DiskFullError:
+    """The one-line error for a store that cannot be read because its disk is full."""
+    return DiskFullError(
+        f"no space left on the disk holding the store at {where}, and Chroma needs a little "
+        "to read a store: free some space there and ask again (the store itself is intact)"
+    )
+
+
+def is_compaction_failure(exc: BaseException) -> bool:
+    """Chroma failing to apply its log to its segments, which it reports without a cause.
+
+    Chroma's Rust core says only "Error in compaction: Failed to apply logs to the
+    metadata segment" (or the vector segment) when SQLite or a segment file ran out of
+    room: the caller decides from the free space whether that was a full disk.
+    """
+    return any("error in compaction" in str(e).lower() for e in _chain(exc))
 
 
 def read_only_error(where: str, why: str = "it cannot be written") -> StoreReadOnlyError:

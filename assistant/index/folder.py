@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import StoreBusyError, StoreError
-from assistant.index.faults import disk_full_error, is_disk_full, is_read_only, read_only_error
+from assistant.index.faults import (
+    NOTHING_WRITTEN,
+    disk_full_error,
+    is_disk_full,
+    is_read_only,
+    read_only_error,
+)
 
 if TYPE_CHECKING:
     from assistant.index.connection import ChromaServer
@@ -127,7 +133,7 @@ def write_lock(
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         if is_disk_full(exc):
-            raise disk_full_error(where) from exc
+            raise disk_full_error(where, NOTHING_WRITTEN) from exc
         if is_read_only(exc):
             raise read_only_error(where, f"cannot create it: {exc.strerror}") from exc
         raise StoreError(f"cannot create the store at {where} ({exc.strerror or exc})") from exc
@@ -155,7 +161,7 @@ def write_lock(
     # filelock's Timeout is a TimeoutError, itself an OSError: it is handled above.
     except OSError as exc:
         if is_disk_full(exc):
-            raise disk_full_error(where) from exc
+            raise disk_full_error(where, NOTHING_WRITTEN) from exc
         raise read_only_error(where, f"cannot create its lock file: {exc.strerror}") from exc
     try:
         yield

@@ -281,6 +281,7 @@ def _apply(
 
     if on_total:
         on_total(len(to_embed))
+    store.expect(to_embed)  # the disk is checked for all of them before the first write
     if to_embed:
         model = embeddings or make_embedder(settings)
         # New chunks go in before old ones go out: an interrupted run never leaves a

@@ -14,6 +14,7 @@ chromadb), :mod:`assistant.index.folder` keeps the folder private and its write 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,7 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import (
+    DiskFullError,
     EmbeddingMismatchError,
+    FactCheckError,
     StoreBusyError,
     StoreError,
     StoreMissingError,
@@ -35,8 +38,13 @@ from assistant.index.connection import (
     set_aside,
 )
 from assistant.index.faults import (
+    LEFT_IN,
+    NOTHING_WRITTEN,
+    TAKEN_OUT,
     disk_full_error,
+    disk_full_reading_error,
     fault_kind,
+    is_compaction_failure,
     is_control,
     is_disk_full,
     is_read_only,
@@ -49,6 +57,15 @@ from assistant.index.folder import (
     write_lock,
 )
 from assistant.index.schema import SCHEMA_VERSION, SourceRecord, StoredChunk
+from assistant.index.space import (
+    IN_PASSING,
+    MiB,
+    Reserve,
+    free_bytes,
+    mb,
+    undo_cost,
+    write_cost,
+)
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -78,6 +95,7 @@ class Store:
         server: ChromaServer | None = None,
     ) -> None:
         self.path = Path(path)
+        self._create = create
         self.model_id = model_id
         self.collection_name = collection
         self.server = server
@@ -87,6 +105,12 @@ class Store:
         self.read_only = False
         self.notices: list[str] = []  # warnings for the user (a folder left readable)
         self._added: list[str] | None = None  # ids added by the running write, if any
+        self._added_files: set[tuple[str, str]] = set()  # their (root, source)
+        self._expected: list[StoredChunk] | None = None  # what the running write will add
+        self._reserve: Reserve | None = None  # room held to undo the running write
+        self._room_for_batch = IN_PASSING  # what the batch being written needs
+        self._rewrite_after_undo = False  # room was held to VACUUM after an undo
+        self._checked = False  # the running write checked the disk for all it adds
         if server is None:
             check_store_folder(self.path)
         new = server is None and not (self.path / "chroma.sqlite3").exists()
@@ -216,14 +240,19 @@ class Store:
         recorded in the index, which tells other machines sharing a Chroma server that
         their local index needs refreshing.
 
+        On a local store the disk is checked before the first chunk is written (see
+        :meth:`expect` and :mod:`assistant.index.space`): room for the run and for
+        undoing it, the latter held in a reserve file until the run ends.
+
         Args:
             on_wait: Called once if another writer holds the lock and this one waits.
 
         Raises:
             StoreBusyError: Another ingest kept the store locked too long.
             StoreReadOnlyError: The store cannot be written (it is read from a copy).
-            DiskFullError: The disk filled up; what this run added is taken out again,
-                so the store answers as it did before.
+            DiskFullError: The disk is too full for the run, or filled up part-way;
+                what this run added is taken out again, so the store answers as it
+                did before.
             StoreError: The Chroma server went away part-way.
         """
         if self.read_only:
@@ -232,7 +261,12 @@ class Store:
             self._dir, self.lock_path, self.where, wait=True, on_wait=on_wait, notices=self.notices
         ):
             self._added = []
+            self._added_files = set()
+            self._reserve = Reserve(self._dir) if self.server is None else None
+            self._checked = False
             try:
+                if self._reserve is not None:
+                    self._reserve.release()  # one a killed run left behind
                 index = self._open_keywords()
                 if self._out_of_step(index):
                     self.sync_keywords()
@@ -247,18 +281,28 @@ class Store:
                     last_ingest=datetime.now(UTC).isoformat(timespec="seconds"),
                 )
             except BaseException as exc:
-                failure = exc if is_control(exc) else self._write_failure(exc)
+                if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+                    raise
+                failure = self._write_failure(exc)
                 if failure is exc:
                     raise
                 raise failure from exc
             finally:
                 self._added = None
+                self._expected = None
+                if self._reserve is not None:
+                    self._reserve.release()
+                    self._reserve = None
 
     def _write_failure(self, exc: BaseException) -> BaseException:
         """The error to raise for a write that failed part-way (or ``exc`` itself)."""
-        if is_disk_full(exc):
-            self._undo(self._added_ids)
-            return disk_full_error(self.where)
+        if self._filled_the_disk(exc):
+            undone = self._undo(self._added_ids)
+            if isinstance(exc, DiskFullError) and not self._added_ids and undone:
+                return exc  # refused before writing: it already says so
+            return disk_full_error(self.where, TAKEN_OUT if undone else LEFT_IN)
+        if isinstance(exc, FactCheckError) or is_control(exc):
+            return exc
         if self.server is not None:
             return StoreError(
                 f"lost the Chroma server at {self.server.url} during the ingest "
@@ -269,19 +313,183 @@ class Store:
             return read_only_error(self.where, f"a write was refused: {fault_kind(exc)}")
         return exc
 
+    def _filled_the_disk(self, exc: BaseException) -> bool:
+        """Whether a write failed because the disk holding the store is (nearly) full."""
+        if isinstance(exc, DiskFullError):
+            return True
+        if isinstance(exc, FactCheckError):
+            return False
+        return is_disk_full(exc) or self._too_full_for(exc)
+
+    def _too_full_for(self, exc: BaseException) -> bool:
+        """Whether a failure of Chroma's is best put down to a (nearly) full disk.
+
+        SQLite and the OS say when the disk is full; Chroma's compaction does not (it
+        reports only that it could not apply its log), so a failure of Chroma's counts
+        as a full disk when the disk has less room than a batch being written needs.
+        """
+        if self.server is not None:
+            return False
+        if not (is_compaction_failure(exc) or type(exc).__module__.startswith("chromadb")):
+            return False
+        try:
+            return free_bytes(self._dir) < self._room_for_batch
+        except OSError:
+            return False
+
     @property
     def _added_ids(self) -> list[str]:
         return list(self._added or [])
 
-    def _undo(self, ids: list[str]) -> None:
-        """Take out the chunks a failed run added (best effort: the disk may be full)."""
+    def expect(self, chunks: Sequence[StoredChunk]) -> None:
+        """Announce the chunks this run will add, so the disk is checked for all of them.
+
+        On a store that holds vectors already, the disk is checked now, before any
+        embedding; on a new one, at the first :meth:`add`, when the vectors' length is
+        known. Without this announcement each batch is checked on its own.
+
+        Raises:
+            DiskFullError: The disk has no room for the run and its undo (nothing written).
+        """
+        self._expected = list(chunks)
+        if self._reserve is None or not chunks or self._checked:
+            return
+        stored = self._read(lambda: self._collection.get(limit=1, include=["embeddings"]))
+        vectors = stored.get("embeddings")
+        if vectors is not None and len(vectors):
+            self._check_disk(self._expected, len(vectors[0]))
+
+    def _check_disk(self, planned: Sequence[StoredChunk], dim: int) -> None:
+        """Before the run's first write: room for all it adds, and for taking that out.
+
+        The room to take it out is claimed in the reserve file at once.
+
+        Raises:
+            DiskFullError: Not enough room (nothing is written).
+        """
+        self._checked = True
+        if self._reserve is None:  # a Chroma server: its disk is not ours to measure
+            return
+        free = free_bytes(self._dir)
+        write = write_cost(planned, dim)
+        compaction = self._compaction_room(write)
+        self._rewrite_after_undo = compaction > 0
+        undo = undo_cost(planned, dim) + compaction
+        need = write + IN_PASSING + undo
+        if free < need or not self._reserve.hold(undo):
+            raise disk_full_error(
+                self.where,
+                f"this ingest needs about {mb(need)} and {mb(free)} are free; " + NOTHING_WRITTEN,
+            )
+
+    def _make_room(self, part: Sequence[StoredChunk], vectors: Sequence[Sequence[float]]) -> None:
+        """Check the disk before a batch is written; stop before it is full.
+
+        Before the run's first batch, unless :meth:`expect` did: see :meth:`_check_disk`.
+        Before every batch: room for the batch, with what passes through journals on top.
+
+        Raises:
+            DiskFullError: Not enough room (nothing of this batch is written).
+        """
+        if self._reserve is None:
+            return
+        dim = len(vectors[0]) if len(vectors) else 0
+        if not self._checked:
+            self._check_disk(self._expected if self._expected is not None else part, dim)
+        self._room_for_batch = write_cost(part, dim) + IN_PASSING
+        if free_bytes(self._dir) < self._room_for_batch:
+            raise disk_full_error(self.where)
+
+    def _compaction_room(self, write: int) -> int:
+        """Room to hold aside for VACUUM after an undo, when it is worth holding.
+
+        VACUUM needs twice what the databases keep (see :func:`compact`). For a store
+        that is small beside the run (the first ingest of a big folder), the pages an
+        undone run leaves free would outweigh the store itself, and that room costs less
+        than the run: it is held. For a big store it would cost more than the run writes,
+        and the few free pages an undone run leaves are reused by the next ingest.
+        """
+        kept = sum(
+            (self._dir / name).stat().st_size
+            for name in ("chroma.sqlite3", "keyword.sqlite3")
+            if (self._dir / name).exists()
+        )
+        room = 2 * kept + MiB
+        return room if room <= write else 0
+
+    def _undo(self, ids: list[str]) -> bool:
+        """Take out the chunks a failed run added, and give back the room it took.
+
+        The reserve file is released first, so that Chroma has room to log the deletes
+        and rewrite its segments. Files this run recorded as ingested are forgotten, so
+        the next run looks at them again.
+
+        Returns:
+            Whether everything was taken out (else the next ingest finishes the job).
+        """
+        if self._reserve is not None:
+            self._reserve.release()
         try:
             for b in range(0, len(ids), _ADD_BATCH):
                 self._collection.delete(ids=ids[b : b + _ADD_BATCH])
                 if self._keywords is not None:
                     self._keywords.delete(ids[b : b + _ADD_BATCH])
         except Exception:  # the next ingest repairs what is left
-            pass
+            return False
+        if self._keywords is not None:
+            try:
+                if self._added_files:
+                    self._keywords.record_files([], removed=sorted(self._added_files))
+                if not self._out_of_step(self._keywords):
+                    self._keywords.set_markers(dirty="0")
+            except Exception:  # the markers stay dirty: the next open repairs the index
+                pass
+        if self.server is None and ids:
+            self._give_back_room()
+        return True
+
+    def _give_back_room(self) -> None:
+        """Return to the disk what the undone run left in the two databases.
+
+        Deleting leaves the full-text indexes full of tombstones and the files full of
+        free pages: :func:`assistant.index.space.compact` merges and VACUUMs them when
+        the disk has room for it, which the reserve holds for a store that is small
+        beside the run (see :meth:`_compaction_room`). Measured on the seeds' store
+        (0.87 MB) after a run that had written 11.3 MB (1,280 chunks) when another
+        program filled the disk: Chroma's database went back from 5.9 MB to 0.43 MB,
+        the keyword index's to 0.12 MB, and the store to 1.1 MB, in under a second.
+        What stays is Chroma's HNSW files, which keep a slot for each deleted vector
+        (0.5 MB here; 1.5 KB a chunk with the packaged model): only a rebuild gives
+        those back. Chroma also keeps up to its last 1,000 writes in its log until it
+        files them into the HNSW index, so a small run's adds and deletes stay there
+        until then. Restoring a copy of the store made before the run would give back
+        everything, but would cost a copy of the whole store on every ingest, which a
+        big store cannot afford; for a big store the free pages stay in the file, where
+        the next ingest reuses them.
+        """
+        import sqlite3
+
+        from assistant.index.space import compact
+
+        # (database, its FTS5 tables): the keyword index's, then Chroma's (its name for
+        # its full-text table; an older or newer Chroma without it is merely VACUUMed).
+        databases: list[tuple[Any, tuple[str, ...]]] = []
+        if self._keywords is not None and self._keywords.path is not None:
+            databases.append((self._keywords._db, ("fts",)))
+        try:
+            chroma = sqlite3.connect(self._dir / "chroma.sqlite3", timeout=5.0)
+        except sqlite3.Error:
+            chroma = None
+        if chroma is not None:
+            databases.append((chroma, ("embedding_fulltext_search",)))
+        try:
+            for db, full_text in databases:
+                # Best effort: another process may be reading, or the room ran out.
+                with contextlib.suppress(sqlite3.Error, OSError):
+                    compact(db, self._dir, full_text, rewrite=self._rewrite_after_undo)
+        finally:
+            if chroma is not None:
+                chroma.close()
 
     def _set_generation(self, generation: int) -> None:
         meta = {
@@ -340,13 +548,15 @@ class Store:
                     f"({type(exc).__name__}: {detail}): is it running? (FACTCHECK_CHROMA_URL)"
                 ) from exc
         try:
-            client, self._dir, self.read_only = open_local(self.path)
+            # An ingest on a full disk stops here; a reader reads a private copy.
+            client, self._dir, why = open_local(self.path, copy_when_full=not self._create)
+            self.read_only = why is not None
             return client
         except BaseException as exc:  # chromadb raises many types for a damaged folder
             if is_control(exc):
                 raise
             if is_disk_full(exc):
-                raise disk_full_error(self.where) from exc
+                raise disk_full_error(self.where, NOTHING_WRITTEN) from exc
             forget_client(self.path)
             if not writable(self.path):
                 # Its private copy would not open either: the store itself is damaged,
@@ -371,6 +581,8 @@ class Store:
         except BaseException as exc:
             if is_control(exc):
                 raise
+            if self.server is None and (is_disk_full(exc) or self._too_full_for(exc)):
+                raise disk_full_reading_error(str(self.path)) from exc
             if self.server is not None:
                 raise StoreError(
                     f"the Chroma server at {self.server.url} failed to answer "
@@ -540,7 +752,9 @@ class Store:
         for b in range(0, len(chunks), _ADD_BATCH):
             part = chunks[b : b + _ADD_BATCH]
             if self._added is not None:  # noted first: a failing upsert may half-apply
+                self._make_room(part, vectors[b : b + _ADD_BATCH])
                 self._added.extend(c.id for c in part)
+                self._added_files.update((c.root, c.source) for c in part)
             self._collection.upsert(
                 ids=[c.id for c in part],
                 documents=[c.text for c in part],
