@@ -214,3 +214,15 @@ def test_a_number_in_a_speakers_name_counts_when_the_statement_gives_none(tmp_pa
     table = build_claim_table(_chunks(folder, {"a.txt": article}))
     assert [(c.figure, c.what) for c in table.claims] == [("two", "killed")]
     assert [f.text for f in figures(article.splitlines()[2])] == ["two"]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    ["When was the Zephyr 11 launched?: March 4, 2020", "The Zephyr 11 went on sale on 4 March"],
+)
+def test_a_day_of_a_month_is_a_date_not_a_label(claim):
+    # Were "March 4" a label, every sentence giving another day would be set aside, and a
+    # check could no longer see that the sources give another date.
+    pairs = analyse(claim).number_pairs
+    assert all(all("march" not in pair for pair in options) for options in pairs)
+    assert any(("zephyr", "11") in options for options in pairs)

@@ -38,7 +38,7 @@ from assistant.reasoning.claims import source_key
 from assistant.reasoning.figures import figures, stances
 from assistant.reasoning.negation import compare
 from assistant.reasoning.nlp import Entity, entities_many, parse_many
-from assistant.reasoning.shortanswer import names_another
+from assistant.reasoning.shortanswer import sentence_names_another
 from assistant.reasoning.slots import STRONG_MATCH, Slot, claim_slots, entity_stance, matches_but
 from assistant.reasoning.speakers import speaks
 from assistant.wording import agree
@@ -352,7 +352,7 @@ class ClaimChecker:
         evidence = [c for c in evidence if not _is_heading(c)]
         # A sentence about Zone 30 is about another thing than a claim about Zone 12:
         # its figure neither confirms nor contradicts the claim's.
-        evidence = [c for c in evidence if not names_another(assessment.qa, c)]
+        evidence = [c for c in evidence if not sentence_names_another(assessment.qa, c.text)]
         tagged = entities_many([c.text for c in evidence])
         judged = [
             self.judge(claim, c, assessment, claim_source, slots, ents)

@@ -15,7 +15,14 @@ from typing import Literal
 
 from assistant.index.normalise import visible
 from assistant.index.terms import IRREGULAR, is_number, terms
-from assistant.language import LABEL_WORDS, ORDINAL_SUFFIX, SPEECH_VERBS, phrases, years_in
+from assistant.language import (
+    LABEL_WORDS,
+    ORDINAL_SUFFIX,
+    SPEECH_VERBS,
+    month_number,
+    phrases,
+    years_in,
+)
 
 AnswerType = Literal["person", "date", "place", "figure", "thing", "open"]
 
@@ -204,6 +211,8 @@ def analyse(question: str) -> QuestionAnalysis:
         )
         if num in years:
             continue
+        if word and month_number(word) is not None:
+            continue  # "September 21" is a day of a month, not a thing named September
         # A verb before a number takes it as its object, a count ("the toll reached
         # 12", "rescuers found 12"): never a name, however the sentence ends.
         verb = bool(word) and (

@@ -288,6 +288,16 @@ def names_another(qa: QuestionAnalysis, cand: Candidate) -> bool:
     return _numbers_differ(qa, cand.text) or _numbers_differ(qa, visible(cand.chunk.text).text)
 
 
+def sentence_names_another(qa: QuestionAnalysis, text: str) -> bool:
+    """The sentence itself names another thing of the name the question numbers ("Zone 30").
+
+    Unlike :func:`names_another`, its passage is not consulted: a check weighs each
+    sentence on its own, and a passage that also mentions a sibling ("the Model 12, like
+    the Model 11 before it, ...") must not hide a sentence about the claim's own thing.
+    """
+    return bool(qa.number_pairs) and _numbers_differ(qa, text)
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"[\w’']+", text.lower()) if w not in _STOP)
 
