@@ -100,14 +100,6 @@ def may_negate(text: str) -> bool:
     return _CUE.search(text) is not None
 
 
-def _children(parsed: Parsed) -> dict[int, list[int]]:
-    out: dict[int, list[int]] = {}
-    for k, w in enumerate(parsed.words):
-        if w.head != k:
-            out.setdefault(w.head, []).append(k)
-    return out
-
-
 def _negator(parsed: Parsed, k: int) -> bool:
     """Word ``k`` negates the word above it ("not", "never", "no"), not as a hedge."""
     words = parsed.words
@@ -140,7 +132,7 @@ def governors(parsed: Parsed, i: int, children: dict[int, list[int]] | None = No
         children: The parse's children by head (computed when not given).
     """
     words = parsed.words
-    kids = _children(parsed) if children is None else children
+    kids = parsed.children if children is None else children
     out: list[Flip] = []
     statement = False  # the walk has passed a clause or a noun naming a statement
     # The walk has passed a noun's "of" phrase (or another of its prepositions): "did not
@@ -231,7 +223,7 @@ def term_stances(parsed: Parsed, among: frozenset[str] | None = None) -> dict[st
     none is said, and withheld otherwise. Only the words of the terms asked about are
     walked, so a long sentence costs its few matching words, not all of them.
     """
-    kids = _children(parsed)
+    kids = parsed.children
     out: dict[str, Stance] = {}
     rank = {"said": 2, "denied": 1, "withheld": 0}
     for k, w in enumerate(parsed.words):
@@ -284,7 +276,7 @@ def outside_governors(parsed: Parsed, start: int, end: int) -> list[int]:
     killed" cut from "The office denied that 99 people were killed".
     """
     words = parsed.words
-    kids = _children(parsed)
+    kids = parsed.children
     found: set[int] = set()
     for k, w in enumerate(words):
         if start <= w.start and w.end <= end:

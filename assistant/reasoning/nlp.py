@@ -74,6 +74,15 @@ class Parsed:
         return frozenset(e.root for e in self.entities if e.root >= 0)
 
     @functools.cached_property
+    def children(self) -> dict[int, list[int]]:
+        """Each word's dependents, by index (built once per text; read, never changed)."""
+        out: dict[int, list[int]] = {}
+        for k, w in enumerate(self.words):
+            if w.head != k:
+                out.setdefault(w.head, []).append(k)
+        return out
+
+    @functools.cached_property
     def subject_heads(self) -> frozenset[int]:
         """The words that have a subject of their own ("Lee *won*")."""
         return frozenset(w.head for w in self.words if w.dep == "nsubj")

@@ -136,7 +136,7 @@ def question_cue(question: Parsed) -> Cue | None:
     cue_words = sorted({k for i in cue_words for k in _hyphenated(words, i)})
     stems: set[str] = set()
     of_names: set[str] = set()
-    children = _children(question)
+    children = question.children
     for i in cue_words:
         if low in _COPULAS:
             of_names |= _of_names(question, children, i)
@@ -221,14 +221,6 @@ def _hyphenated(words: tuple[Word, ...], i: int) -> range:
     return range(lo, hi + 1)
 
 
-def _children(parsed: Parsed) -> dict[int, list[int]]:
-    out: dict[int, list[int]] = {}
-    for k, w in enumerate(parsed.words):
-        if w.head != k:
-            out.setdefault(w.head, []).append(k)
-    return out
-
-
 def _of_names(parsed: Parsed, children: dict[int, list[int]], i: int) -> set[str]:
     """Stems of the capitalised words in word ``i``'s "of" phrase.
 
@@ -256,7 +248,7 @@ def cue_positions(parsed: Parsed, cue: Cue | None, agents: bool = True) -> list[
     """
     if cue is None:
         return []
-    children = _children(parsed)
+    children = parsed.children
     out = []
     for i, word in enumerate(parsed.words):
         if not any(same_family(s, c, agents) for s in _stems(word.text) for c in cue.stems):
