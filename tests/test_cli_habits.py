@@ -209,10 +209,6 @@ def _measured(folder: Path, stdin: bytes, args: list[str]) -> tuple[int, int, by
     return code, peak, files[1].read_bytes(), files[2].read_bytes()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="passes alone; failed once in each full run of the suite (which assert not yet known)",
-)
 def test_an_over_long_stdin_line_is_never_held_whole_nor_echoed(seed_fc, tmp_path):
     # `ask -` once read a line whole and wrote it back in the error record: a 200 MB line
     # took 824 MB and wrote 200 MB. A line is now read in bounded pieces. The long line
@@ -233,9 +229,10 @@ def test_an_over_long_stdin_line_is_never_held_whole_nor_echoed(seed_fc, tmp_pat
     lines = err.decode().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: stdin line 2:"), lines
     assert "2,000" in lines[0] and "\x1b" not in lines[0] and len(lines[0]) < 300
-    # Less than half the line's size above a run without it: it was never held whole
-    # (reading it whole, decoding it and writing it back cost about three times its size).
-    assert peak_kib - base_kib < big // 1024 // 2, (peak_kib, base_kib)
+    # Less than the line's size above a run without it: it was never held whole (reading
+    # it whole and decoding it alone cost twice its size; writing it back, three times).
+    # Half its size was too tight: in a full test run the peak varied by 32 MiB.
+    assert peak_kib - base_kib < big // 1024, (peak_kib, base_kib)
 
 
 def test_ask_dash_as_text_and_as_one_json_array(seed_fc):
