@@ -16,6 +16,7 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from assistant.app import FactCheck
+from assistant.index.schema import StoredChunk
 from assistant.index.terms import terms
 from assistant.settings import Settings
 
@@ -100,6 +101,29 @@ def invented_fc(tmp_path_factory: pytest.TempPathFactory) -> FactCheck:
     from tests.invented import ARTICLES, ingested
 
     return ingested(tmp_path_factory.mktemp("invented"), ARTICLES)
+
+
+def stored_chunks(folder: Path, files: dict[str, str]) -> list[StoredChunk]:
+    """Write ``files`` (name -> text) into ``folder``, each as one stored chunk."""
+    out = []
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        out.append(StoredChunk(name, name, str(folder), text.splitlines()[0], 0, len(text), 1,
+                               text, "sha"))  # fmt: skip
+    return out
+
+
+@pytest.fixture
+def built(tmp_path: Path, corpus: Path) -> Path:
+    """A store built by the CLI (``factcheck ingest``) with the packaged model."""
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    store = tmp_path / "store"
+    result = CliRunner().invoke(app, ["ingest", str(corpus), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    return store
 
 
 from tests.llm_support import llm_fc, no_sleep  # noqa: E402  (shared fixtures)

@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from assistant.app import FactCheck
 from assistant.index.chunking import split_sentences
-from assistant.index.schema import StoredChunk
 from assistant.reasoning.citations import SourceReader
 from assistant.reasoning.claims import build_claim_table
 from assistant.reasoning.figures import figures
 from assistant.settings import Settings
 from tests.conftest import SEEDS, source_text
-
-
-def _chunks(folder: Path, files: dict[str, str]) -> list[StoredChunk]:
-    out = []
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-        out.append(StoredChunk(name, name, str(folder), text.splitlines()[0], 0, len(text), 1,
-                               text, "sha"))  # fmt: skip
-    return out
+from tests.conftest import stored_chunks as _chunks
 
 
 def _row(table, figure):

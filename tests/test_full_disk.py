@@ -260,15 +260,6 @@ def test_authored_an_ingest_that_cannot_fit_is_refused_before_writing(
     assert _state(seeded) == before
 
 
-@pytest.fixture
-def built(tmp_path: Path, corpus: Path) -> Path:
-    """A store built by the CLI with the packaged model."""
-    store = tmp_path / "store"
-    result = runner.invoke(app, ["ingest", str(corpus), "--store", str(store)])
-    assert result.exit_code == 0, result.output
-    return store
-
-
 READS = (
     ["search", "Wagner Group"],
     ["ask", "Who said 5 were killed?"],

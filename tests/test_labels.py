@@ -22,6 +22,7 @@ from assistant.reasoning.figures import figures
 from assistant.reasoning.question import analyse
 from assistant.reasoning.shortanswer import violates
 from assistant.settings import Settings
+from tests.conftest import stored_chunks as _chunks
 
 # -- A1: a number that names something -------------------------------------------------
 
@@ -162,15 +163,6 @@ def test_a_count_after_a_verb_still_decides_a_check(tmp_path):
 )
 def test_a_number_in_markup_an_identifier_or_the_speaker_is_no_figure(sentence, expected):
     assert [f.text for f in figures(sentence)] == expected
-
-
-def _chunks(folder: Path, files: dict[str, str]) -> list[StoredChunk]:
-    out = []
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-        out.append(StoredChunk(name, name, str(folder), text.splitlines()[0], 0, len(text), 1,
-                               text, "sha"))  # fmt: skip
-    return out
 
 
 _MARKUP = "Flood report\n\nThe <img src=x onerror=alert(3)> agency said 77 people were killed.\n"

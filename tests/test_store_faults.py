@@ -153,15 +153,6 @@ def _make_read_only(monkeypatch: pytest.MonkeyPatch, store: Path) -> None:
     monkeypatch.setattr(chromadb, "PersistentClient", client)
 
 
-@pytest.fixture
-def built(tmp_path: Path, corpus: Path) -> Path:
-    """A store built by the CLI with the packaged model."""
-    store = tmp_path / "store"
-    result = runner.invoke(app, ["ingest", str(corpus), "--store", str(store)])
-    assert result.exit_code == 0, result.output
-    return store
-
-
 def test_a_read_only_store_still_answers_and_is_never_written(built, corpus, monkeypatch):
     gc.collect()  # the fixture's own connections close (and checkpoint) now, not later
     before = _snapshot(built)
