@@ -93,6 +93,27 @@ def test_an_ordinal_label_breaks_the_constraint_with_another_ordinal():
     assert violates(qa, _stand_in("Nine schools closed in the 9th district.", passage))
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The patrol set out on 14 June with twelve volunteers.",  # a day after "on"
+        "Twelve volunteers trained for the patrol in 3 weeks.",  # a span after "in"
+        "The patrol of 40 volunteers was the largest yet.",  # a count after "of"
+    ],
+)
+def test_a_number_after_a_small_word_does_not_name_another_label(sentence):
+    # "the patrol on 14 June" is not Patrol 14: only a number written right after the
+    # word names one, so these sentences may still answer a question about Patrol 9.
+    qa = analyse("How many volunteers joined Patrol 9?")
+    assert not violates(qa, _stand_in(sentence, sentence))
+
+
+def test_a_number_right_after_the_word_still_names_another_label():
+    qa = analyse("How many volunteers joined Patrol 9?")
+    sentence = "Twelve volunteers joined Patrol 14 last spring."
+    assert violates(qa, _stand_in(sentence, sentence))
+
+
 def _fc(tmp_path: Path, files: dict[str, str]) -> tuple[FactCheck, Path]:
     folder = tmp_path / "articles"
     folder.mkdir()

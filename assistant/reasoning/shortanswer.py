@@ -227,6 +227,9 @@ class _Pairs:
 def _pairs_of(text: str) -> _Pairs:
     """Adjacent term pairs of ``text`` (ordinals as digits, "4B" as one term "4b").
 
+    A word with no term (a stop word) stays as an empty term, so that only words
+    written next to each other pair.
+
     Cached per passage: every sentence of a passage asks about the same text.
     """
     seq: list[str] = []
@@ -243,7 +246,9 @@ def _pairs_of(text: str) -> _Pairs:
                 found = terms(part)
                 if len(found) > 1 and found[-1] in ORDINAL_SUFFIXES:  # "9th"
                     ordinal_at.add(len(seq) + len(found) - 2)
-                seq += [t for t in found if t not in ORDINAL_SUFFIXES]
+                # A small word the terms leave out still stands between its
+                # neighbours: "the patrol on 14 June" is not Patrol 14.
+                seq += [t for t in found if t not in ORDINAL_SUFFIXES] or [""]
     forward = frozenset(itertools.pairwise(seq))
     ordinal = frozenset((seq[i], seq[i + 1]) for i in ordinal_at if i + 1 < len(seq))
     # "fourth season" is season 4.
