@@ -185,6 +185,9 @@ COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "being", "'s", "â
 # The words the parser marks as negating the word above them ("were *not* killed",
 # "*never* arrived", "*no* deaths").
 NEGATORS = frozenset({"not", "n't", "nâ€™t", "never", "no"})
+# A conjunction that negates the clause it opens when it opens the sentence: "*Nor* were
+# 12 people hurt" (inside a sentence it joins a negated conjunct, "neither ... nor ...").
+OPENING_NEGATORS = frozenset({"nor"})
 # A negator before one of these is part of a hedge or an idiom, not a negation: "no
 # more than 20" is at most 20, "not only 5", "not until 5 people died".
 NOT_NEGATING_BEFORE = frozenset(

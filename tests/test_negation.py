@@ -176,6 +176,35 @@ def test_a_denial_of_a_claim_without_a_figure_still_refutes_it(alone):
     assert result.verdict == "refuted", result.explanation
 
 
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "There is no evidence that the Pellam bridge reopened on Monday.",
+        "Nor did the Pellam bridge reopen on Monday.",
+    ],
+)
+def test_a_claim_that_something_is_unsupported_is_refuted_by_a_source_saying_it(alone, claim):
+    # "no evidence that X" says X is not so as far as anyone knows; a report of X
+    # contradicts it, as a report of X contradicts "X did not happen".
+    sentence = "Engineers confirmed that the Pellam bridge reopened on Monday."
+    result = alone(sentence).check(claim, "extractive")
+    assert result.verdict == "refuted", result.explanation
+    assert [c.quote for c in result.citations] == [sentence]
+
+
+def test_a_claim_that_a_figure_is_unconfirmed_is_refuted_by_a_source_giving_it(alone):
+    sentence = "Rescuers said 12 people were hurt at the Pellam bridge on Monday."
+    claim = "Officials would not confirm that 12 people were hurt at the Pellam bridge."
+    result = alone(sentence).check(claim, "extractive")
+    assert result.verdict == "refuted", result.explanation
+
+
+def test_a_source_that_finds_no_evidence_neither_supports_nor_refutes(alone):
+    sentence = "There is no evidence that the Pellam bridge reopened on Monday."
+    result = alone(sentence).check("The Pellam bridge reopened on Monday.", "extractive")
+    assert result.verdict == "not_enough_info", result.explanation
+
+
 # -- the rule itself, on parses ---------------------------------------------------------
 
 
@@ -192,6 +221,8 @@ def test_a_denial_of_a_claim_without_a_figure_still_refutes_it(alone):
         ("The strike did not kill any of the 40 soldiers.", "40", "denied"),
         ("Police said 99, not 100, people were killed.", "100", "denied"),
         ("Police said 99, not 100, people were killed.", "99", "said"),
+        ("Nor were 12 people hurt in the blast.", "12", "denied"),
+        ("Neither of the 40 workers was hurt.", "40", "denied"),
         # two negations cancel
         ("The ministry did not deny that 45 people were killed.", "45", "said"),
         # a negated verb of saying neither says nor denies

@@ -195,7 +195,9 @@ class ClaimChecker:
         # the mayor said, and "were denied entry" denies nothing.
         claim_parse, cand_parse = parse_many([claim, cand.text])
         stand = compare(claim_parse, cand_parse) if cand.coverage >= SAME_TOPIC else "same"
-        opposite = stand == "opposite"
+        # A claim that something is not established ("there is no evidence that ...")
+        # is contradicted by a sentence that says it, as a claim that it is not so is.
+        opposite = stand in ("opposite", "affirmed")
         by_entity, entity_why = 0, ""
         if slots:
             weights = assessment.info.weights
@@ -228,7 +230,11 @@ class ClaimChecker:
             ]
             matching = [g for c, cs, g, gs in pairs if c.overlaps(g) and cs == gs]
             opposing = {"said", "denied"}
-            denied = [(g, gs) for c, cs, g, gs in pairs if c.overlaps(g) and {cs, gs} == opposing]
+            denied = [
+                (g, gs)
+                for c, cs, g, gs in pairs
+                if c.overlaps(g) and ({cs, gs} == opposing or (cs, gs) == ("withheld", "said"))
+            ]
             withheld = [g for c, cs, g, gs in pairs if c.overlaps(g) and cs != gs]
             differing = [g for c, cs, g, gs in pairs if not c.overlaps(g) and cs == gs == "said"]
             if matching:

@@ -38,6 +38,7 @@ from assistant.language import (
     FALSITY_WORDS,
     NEGATIVE_PRONOUNS,
     NEGATORS,
+    OPENING_NEGATORS,
     NOT_NEGATING_BEFORE,
     PARTITIVES,
     QUALIFYING_MARKS,
@@ -73,7 +74,14 @@ _NOMINAL_DEPS = frozenset(
 # A quick look before parsing: a text with none of these words negates nothing.
 _CUE = re.compile(
     r"\b(?:"
-    + phrases(NEGATORS | NEGATIVE_PRONOUNS | DENIAL_WORDS | DECLINING_VERBS | FALSITY_WORDS)
+    + phrases(
+        NEGATORS
+        | OPENING_NEGATORS
+        | NEGATIVE_PRONOUNS
+        | DENIAL_WORDS
+        | DECLINING_VERBS
+        | FALSITY_WORDS
+    )
     + r"|no\s+one)\b|n[’']t\b",
     re.IGNORECASE,
 )
@@ -101,9 +109,11 @@ def may_negate(text: str) -> bool:
 
 
 def _negator(parsed: Parsed, k: int) -> bool:
-    """Word ``k`` negates the word above it ("not", "never", "no"), not as a hedge."""
+    """Word ``k`` negates the word above it ("not", "never", "no", an opening "Nor"), not as a hedge."""
     words = parsed.words
     w = words[k]
+    if w.text.lower() in OPENING_NEGATORS:  # "Nor were 12 people hurt"
+        return w.dep == "cc" and all(not v.text[:1].isalnum() for v in words[:k])
     if w.dep not in ("neg", "det") or w.text.lower() not in NEGATORS:
         return False
     after = words[k + 1].text.lower() if k + 1 < len(words) else ""
@@ -239,15 +249,17 @@ def term_stances(parsed: Parsed, among: frozenset[str] | None = None) -> dict[st
 
 def compare(
     a: Parsed, b: Parsed, numbers_only: bool = False
-) -> Literal["same", "opposite", "unsaid"]:
-    """How two sentences stand on what they share, term by term.
+) -> Literal["same", "opposite", "unsaid", "affirmed"]:
+    """How the second sentence stands towards the first on what they share, term by term.
 
     ``opposite`` when a shared term is said in one and denied in the other ("The
     council did not order an evacuation" against "The council ordered an evacuation");
-    ``unsaid`` when one says it and the other only withholds it ("would not confirm
-    that the bridge reopened"); ``same`` otherwise. "The mayor, who did not attend,
-    said the bridge reopened" and "The bridge reopened" are the same: the negation is
-    of "attend", which the other does not speak of.
+    ``unsaid`` when the first says it and the second only withholds it ("would not
+    confirm that the bridge reopened"); ``affirmed`` when the first withholds it ("there
+    is no evidence that the bridge reopened") and the second says it; ``same``
+    otherwise. "The mayor, who did not attend, said the bridge reopened" and "The
+    bridge reopened" are the same: the negation is of "attend", which the other does
+    not speak of.
 
     Args:
         a: One sentence's parse.
@@ -261,11 +273,13 @@ def compare(
     ta, tb = ({t for w in p.words for t in terms(w.text)} for p in (a, b))
     shared = frozenset(t for t in ta & tb if is_number(t) or not numbers_only)
     sa, sb = term_stances(a, shared), term_stances(b, shared)
-    pairs = [{sa[t], sb[t]} for t in sa.keys() & sb.keys()]
-    if any(p == {"said", "denied"} for p in pairs):
+    pairs = [(sa[t], sb[t]) for t in sa.keys() & sb.keys()]
+    if any({x, y} == {"said", "denied"} for x, y in pairs):
         return "opposite"
-    if any(p == {"said", "withheld"} for p in pairs):
+    if ("said", "withheld") in pairs:
         return "unsaid"
+    if ("withheld", "said") in pairs:
+        return "affirmed"
     return "same"
 
 
