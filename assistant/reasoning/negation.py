@@ -38,8 +38,8 @@ from assistant.language import (
     FALSITY_WORDS,
     NEGATIVE_PRONOUNS,
     NEGATORS,
-    OPENING_NEGATORS,
     NOT_NEGATING_BEFORE,
+    OPENING_NEGATORS,
     PARTITIVES,
     QUALIFYING_MARKS,
     STATEMENT_NOUNS,
@@ -109,7 +109,7 @@ def may_negate(text: str) -> bool:
 
 
 def _negator(parsed: Parsed, k: int) -> bool:
-    """Word ``k`` negates the word above it ("not", "never", "no", an opening "Nor"), not as a hedge."""
+    """Word ``k`` negates the word above it ("not", "no", an opening "Nor"), not as a hedge."""
     words = parsed.words
     w = words[k]
     if w.text.lower() in OPENING_NEGATORS:  # "Nor were 12 people hurt"
