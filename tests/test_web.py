@@ -21,9 +21,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from assistant.app import FactCheck
+from assistant.articles import article_id
 from assistant.settings import Settings
 from assistant.web import create_app
-from assistant.web.articles import article_id
 from assistant.web.report import claims_html, summary_html
 from tests.conftest import SEEDS, HashEmbeddings
 

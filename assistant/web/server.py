@@ -27,10 +27,10 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from assistant.articles import Articles, NotServed
 from assistant.contracts import info_json, search_json
 from assistant.errors import FactCheckError, InputError, StoreError
 from assistant.index.chunking import line_of
-from assistant.web.articles import Articles, NotServed
 from assistant.web.render import STATIC, claims_chart, environment, highlighted
 
 if TYPE_CHECKING:

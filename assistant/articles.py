@@ -1,6 +1,6 @@
 """The ingested files, named by opaque ids, read only through the project's source checks.
 
-A page never names a file by a path from the request. The store's file list gives each
+A door never names a file by a path it was given. The store's file list gives each
 (folder, relative path) an id (a hash, so it says nothing about the disk); a request
 names an id, and only an id in the list is read, through
 :class:`~assistant.index.sources.SourceFiles` (trusted folders only, size-bounded, never
