@@ -666,28 +666,9 @@ def ingest(
             fc, files or None, rebuild, quiet=as_json, urls=urls, fetch_dir=fetch_dir
         )
         if as_json:
-            _print_json(
-                {
-                    "files": report.files,
-                    "chunks": report.chunks,
-                    "embedded": report.embedded,
-                    "removed": report.removed,
-                    "unchanged_files": report.unchanged_files,
-                    "skipped": [
-                        *({"path": str(p), "reason": r} for p, r in report.skipped),
-                        *({"path": u, "url": u, "reason": r} for u, r in report.fetch_failed),
-                    ],
-                    "removed_files": [str(p) for p in report.removed_files],
-                    "moved_files": report.moved_files,
-                    "notices": list(report.notices),
-                    "seconds": round(report.seconds, 3),
-                    "store": str(fc.settings.store),
-                    "fetched": [
-                        {"url": f.url, "final_url": f.final_url, "path": str(f.path)}
-                        for f in report.fetched
-                    ],
-                }
-            )
+            from assistant.contracts import ingest_json
+
+            _print_json(ingest_json(report, fc))
         else:
             _echo(report.summary())
 

@@ -1,8 +1,8 @@
-"""The ``--json`` shapes of ``search`` and ``info``, shared by the CLI and the web API.
+"""The ``--json`` shapes of ``search``, ``info`` and ``ingest``, shared by the doors.
 
 ``ask``, ``check``, ``claims`` and ``summary`` have ``to_json()`` on their results; these
-two are built from several objects, so they are built here, once, for both doors (a
-test compares the API's output with the CLI's).
+three are built from several objects, so they are built here, once, for the CLI, the
+web API and the MCP server (tests compare each door's output with the CLI's).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from assistant.app import FactCheck
     from assistant.index.info import StoreInfo
+    from assistant.index.ingest import IngestReport
     from assistant.index.retrieval import Hit
 
 
@@ -67,4 +68,27 @@ def info_json(fc: FactCheck, about: StoreInfo | None = None) -> dict[str, Any]:
         "problem": about.problem,
         "complete_files": about.complete_files,
         "unfinished_ingest": about.unfinished_ingest,
+    }
+
+
+def ingest_json(report: IngestReport, fc: FactCheck) -> dict[str, Any]:
+    """What ``factcheck ingest --json`` prints for ``report`` (an ingest into ``fc``'s store)."""
+    return {
+        "files": report.files,
+        "chunks": report.chunks,
+        "embedded": report.embedded,
+        "removed": report.removed,
+        "unchanged_files": report.unchanged_files,
+        "skipped": [
+            *({"path": str(p), "reason": r} for p, r in report.skipped),
+            *({"path": u, "url": u, "reason": r} for u, r in report.fetch_failed),
+        ],
+        "removed_files": [str(p) for p in report.removed_files],
+        "moved_files": report.moved_files,
+        "notices": list(report.notices),
+        "seconds": round(report.seconds, 3),
+        "store": str(fc.settings.store),
+        "fetched": [
+            {"url": f.url, "final_url": f.final_url, "path": str(f.path)} for f in report.fetched
+        ],
     }
