@@ -1400,6 +1400,43 @@ def serve(
     _guard(run)
 
 
+@app.command()
+def mcp(
+    allow_ingest: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--allow-ingest",
+            metavar="FOLDER",
+            help="Offer an `ingest` tool that may read only inside FOLDER (repeatable). "
+            "Without it the server only reads the store.",
+        ),
+    ] = None,
+    store: StoreOpt = None,
+    chroma_url: ChromaOpt = None,
+    model: ModelOpt = None,
+) -> None:
+    """A Model Context Protocol server over stdio, for agents (Claude Desktop, any MCP client).
+
+    Tools: ask, check, search, claims, summary, info, articles (and ingest with
+    --allow-ingest); each returns what the matching command prints with --json, citations
+    verified as everywhere. Articles are resources (article://ID). The client starts this
+    command; see the README for a configuration example. Stop it by closing its stdin.
+    """
+
+    def run() -> None:
+        from assistant.mcp_server import serve as serve_mcp
+
+        for folder in allow_ingest or []:
+            if not folder.expanduser().is_dir():
+                raise InputError(f"--allow-ingest {folder}: no such folder")
+        serve_mcp(
+            _settings(store=store, llm_model=model, chroma_url=chroma_url),
+            allow_ingest=allow_ingest or (),
+        )
+
+    _guard(run)
+
+
 def main() -> None:
     """Console-script entry point.
 

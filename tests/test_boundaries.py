@@ -39,6 +39,8 @@ def test_cli_start_up_imports_nothing_heavy():
         "Stemmer",
         "sqlite3",
         "spacy",
+        "mcp",
+        "starlette",
     ):
         assert heavy not in loaded, heavy
 
@@ -74,7 +76,13 @@ def test_answering_with_the_local_model_does_not_import_langchain():
 # -- layering, read from the source: data flows down, and no module imports itself back ---
 
 PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
-DOORS = ("assistant.cli", "assistant.web", "assistant.app", "assistant.eval")
+DOORS = (
+    "assistant.cli",
+    "assistant.web",
+    "assistant.mcp_server",
+    "assistant.app",
+    "assistant.eval",
+)
 
 
 def _name(path: Path) -> str:
