@@ -72,10 +72,95 @@ class _UsageLine(click.exceptions.UsageError):
         _echo(f"error: {' '.join(self.format_message().split())}", err=True)
 
 
+def _bad_value(exc: click.exceptions.BadParameter) -> str | None:
+    """A rejected option value in the product's words: the option and what it allows.
+
+    The toolkit's own wording comes from its validation library ("Input should be
+    greater than or equal to 1", "Value error, 'foo' is not one of ...").
+    """
+    param = exc.param
+    if param is None or not getattr(param, "opts", None):
+        return None
+    name = "/".join(param.opts)
+    cause = exc.__cause__
+    errors = getattr(cause, "errors", None)
+    given = errors()[0].get("input") if callable(errors) and errors() else None
+    shown = f" (not {given!r})" if isinstance(given, str) else ""
+    bare = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    if isinstance(bare, type) and issubclass(bare, StrEnum):
+        return f"{name} must be one of {', '.join(m.value for m in bare)}{shown}"
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    if low is not None or high is not None:
+        if low is not None and high is not None:
+            span = f"from {low} to {high}"
+        else:
+            span = f"at least {low}" if low is not None else f"at most {high}"
+        return f"{name} must be a whole number {span}{shown}"
+    return None
+
+
+def _subcommand(ctx: click.core.Context | None) -> click.core.Context | None:
+    """The context of the command being parsed when an error left only the group's."""
+    name = ctx.meta.get(_COMMAND_KEY) if ctx is not None else None
+    get = getattr(ctx.command, "get_command", None) if ctx is not None else None
+    command = get(ctx, name) if name and get is not None else None
+    if command is None:
+        return ctx
+    return click.core.Context(command, info_name=name, parent=ctx)
+
+
+# Options of the whole line that may also follow the command ("factcheck ask -q ...", as gh
+# and ripgrep take flags anywhere), and options of every command that may also come
+# before it ("factcheck --store DIR ask ...").
+_GLOBAL_FLAGS = frozenset({"-q", "--quiet", "-v", "--verbose"})
+_COMMAND_FLAGS = frozenset({"--json"})
+_COMMAND_VALUED = frozenset({"--store"})
+_COMMAND_KEY = "factcheck.command"
+
+
+def _options_anywhere(args: list[str], commands: set[str]) -> tuple[list[str], str | None]:
+    """``args`` with the global flags before the command and the command's options after it.
+
+    Nothing after ``--`` moves: `factcheck ask -- -q` asks "-q". Returns the new
+    arguments and the command's name (None when there is none).
+    """
+    before: list[str] = []
+    after_command: list[str] = []
+    i = 0
+    while i < len(args) and args[i] not in commands:
+        arg = args[i]
+        if arg == "--":
+            return args, None
+        if arg in _COMMAND_FLAGS or arg.startswith("--store="):
+            after_command.append(arg)
+        elif arg in _COMMAND_VALUED and i + 1 < len(args):
+            after_command += [arg, args[i + 1]]
+            i += 1
+        else:
+            before.append(arg)
+        i += 1
+    if i == len(args):
+        return args, None
+    command, rest = args[i], args[i + 1 :]
+    flags: list[str] = []
+    kept: list[str] = []
+    for j, arg in enumerate(rest):
+        if arg == "--":
+            kept += rest[j:]
+            break
+        (flags if arg in _GLOBAL_FLAGS else kept).append(arg)
+    return [*before, *flags, command, *after_command, *kept], command
+
+
 def _usage_line(exc: click.exceptions.UsageError, ctx: click.core.Context | None) -> _UsageLine:
-    """Click's usage error as one line, keeping its hint on where help is."""
-    where = exc.ctx or ctx
-    message = exc.format_message().rstrip(".")
+    """Click's usage error as one line, keeping its hint on where help is.
+
+    The hint names the command's own help (`factcheck summary -h`), not the group's,
+    also when the error came from parsing the command's options.
+    """
+    where = exc.ctx or _subcommand(ctx)
+    worded = _bad_value(exc) if isinstance(exc, click.exceptions.BadParameter) else None
+    message = worded or exc.format_message().rstrip(".")
     # `factcheck ask "-5 degrees?"`: click reads the question as options. A mistyped long
     # option ("--stor") gets click's suggestions, not this hint.
     if (
@@ -102,6 +187,12 @@ class _Group(typer.core.TyperGroup):
         """Run the command line (see click.Command.main)."""
         _tolerant_streams()
         return super().main(*args, **kwargs)
+
+    def parse_args(self, ctx: click.core.Context, args: list[str]) -> list[str]:
+        """Parse the global options, wherever on the line they stand."""
+        args, command = _options_anywhere(args, set(self.list_commands(ctx)))
+        ctx.meta[_COMMAND_KEY] = command
+        return super().parse_args(ctx, args)
 
     def make_context(
         self,

@@ -367,3 +367,70 @@ def test_ingest_json_names_the_removed_files(tmp_path):
     again = json.loads(runner.invoke(app, ["ingest", str(folder), "--json"]).stdout)
     assert again["removed_files"] == [str((folder / "b.txt").resolve())]
     assert again["removed"] >= 1 and again["notices"] == [] and again["moved_files"] == 0
+
+
+# -- issue 23, habits: options anywhere, errors in the product's words ---------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ask", "-q", WHO, "--mode", "extractive"],
+        ["ask", WHO, "-q", "--mode", "extractive"],
+        ["-q", "ask", WHO, "--mode", "extractive"],
+        ["ask", WHO, "--quiet", "--mode", "extractive"],
+    ],
+)
+def test_quiet_is_accepted_before_or_after_the_command(seed_fc, args):
+    result = runner.invoke(app, [*args, "--store", str(seed_fc.settings.store)])
+    assert result.exit_code == 0, result.output
+    assert "5" in result.stdout and result.stderr == ""
+
+
+def test_verbose_after_the_command_says_which_store(seed_fc):
+    store = str(seed_fc.settings.store)
+    result = runner.invoke(app, ["ask", WHO, "-v", "--mode", "extractive", "--store", store])
+    assert result.exit_code == 0, result.output
+    assert "store:" in result.stderr
+
+
+@pytest.mark.parametrize("order", ["before", "after"])
+def test_store_and_json_are_accepted_before_or_after_the_command(seed_fc, order):
+    store = ["--store", str(seed_fc.settings.store), "--json"]
+    ask = ["ask", WHO, "--mode", "extractive"]
+    result = runner.invoke(app, [*store, *ask] if order == "before" else [*ask, *store])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["citations"]
+
+
+def test_a_dash_question_after_double_dash_is_still_a_question(seed_fc):
+    store = str(seed_fc.settings.store)
+    result = runner.invoke(app, ["ask", "--store", store, "--mode", "extractive", "--", "-q"])
+    # "-q" after "--" is the question, not the option: it is answered (or abstained on).
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (["ask", WHO, "-k", "0"], ["-k", "1"]),
+        (["ask", WHO, "--mode", "foo"], ["--mode", "auto", "extractive", "llm"]),
+        (["check", "x", "--mode", "foo"], ["--mode", "auto", "extractive", "llm"]),
+    ],
+)
+def test_a_validation_error_names_the_option_and_the_allowed_values(args, names):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1, line
+    for name in names:
+        assert name in line, line
+    # Not the library's wording.
+    assert "Input should be" not in line and "Value error" not in line, line
+    assert "is not one of" not in line, line
+
+
+def test_a_usage_error_points_to_the_commands_own_help():
+    result = runner.invoke(app, ["summary", "--md"])
+    assert result.exit_code == 2
+    assert "factcheck summary -h" in result.stderr, result.stderr
