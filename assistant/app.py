@@ -202,6 +202,7 @@ class FactCheck:
         on_total: Callable[[int], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
         on_wait: Callable[[], None] | None = None,
+        on_read: Callable[[int, int], None] | None = None,
         urls: Iterable[str] = (),
         fetch_dir: Path | None = None,
         on_fetched: Callable[[Fetched], None] | None = None,
@@ -255,6 +256,7 @@ class FactCheck:
                 on_total=on_total,
                 on_progress=on_progress,
                 on_wait=on_wait,
+                on_read=on_read,
             )
             report.fetched = fetched
             report.fetch_failed = failed

@@ -559,7 +559,8 @@ def _run_ingest(
 ) -> Any:
     """Ingest with a progress bar on stderr (hidden when stderr is not a terminal).
 
-    The bar shows chunks done, rate and elapsed time, and its last state stays on screen.
+    One bar shows files read, then one chunks embedded, each with its rate and elapsed
+    time; their last state stays on screen.
     URLs are fetched first, each saved file named on stderr.
     """
     from rich.progress import (
@@ -575,7 +576,8 @@ def _run_ingest(
     class RateColumn(ProgressColumn):
         def render(self, task: Any) -> Text:
             speed = task.finished_speed or task.speed
-            return Text(f"{speed:,.0f} chunks/s" if speed else "", style="dim")
+            unit = task.fields.get("unit", "chunks")
+            return Text(f"{speed:,.1f} {unit}/s" if speed else "", style="dim")
 
     with Progress(
         "[progress.description]{task.description}",
@@ -587,12 +589,20 @@ def _run_ingest(
         console=_console(err=True),
         disable=quiet or _OUT.quiet or not sys.stderr.isatty(),
     ) as progress:
-        task = progress.add_task("Embedding chunks", total=None)
+        # Reading (web pages, PDFs) can take minutes before the first chunk is embedded:
+        # the first bar moves file by file from the start.
+        reading = progress.add_task("Reading files", total=None, unit="files")
+        task = progress.add_task("Embedding chunks", total=None, visible=False)
+
+        def embedding(n: int) -> None:
+            progress.update(task, total=n, visible=True)
+
         return fc.ingest(
             paths,
             rebuild=rebuild,
             on_skip=_warn_skip,
-            on_total=lambda n: progress.update(task, total=n),
+            on_read=lambda done, found: progress.update(reading, completed=done, total=found),
+            on_total=embedding,
             on_progress=lambda n: progress.advance(task, n),
             on_wait=lambda: _echo(
                 "Another ingest is writing to this store: waiting for it to finish...", err=True

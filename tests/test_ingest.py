@@ -12,6 +12,7 @@ from assistant.app import FactCheck
 from assistant.errors import EmbeddingMismatchError, NoArticlesError, StoreError
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.settings import Settings
+from tests.conftest import own_settings
 
 
 def _fc(tmp_path: Path, emb) -> FactCheck:
@@ -245,3 +246,24 @@ def test_adding_a_pile_to_the_checkouts_store_names_what_it_already_holds(
     own = FactCheck(Settings(store=tmp_path / "own"), embeddings=fake_embeddings)
     own.ingest([demo])
     assert not own.ingest([pile]).notices  # a store the user named is theirs to fill
+
+
+def test_reading_reports_progress_file_by_file_before_anything_is_embedded(tmp_path):
+    # A pile of PDFs and web pages can take minutes to read before the first chunk is
+    # embedded: the progress must move while the files are read, not sit at 0/?.
+    folder = tmp_path / "pile"
+    folder.mkdir()
+    for i in range(5):
+        (folder / f"a{i}.txt").write_text(f"Report {i}\n\nThe quay reopened on day {i}.\n")
+    (folder / "notes.xyz").write_text("not an article\n")
+    events: list[tuple[str, int, int]] = []
+    fc = FactCheck(own_settings(tmp_path))
+    fc.ingest(
+        [folder],
+        on_read=lambda done, total: events.append(("read", done, total)),
+        on_total=lambda n: events.append(("total", n, n)),
+    )
+    reads = [e for e in events if e[0] == "read"]
+    assert [done for _, done, _ in reads] == list(range(1, 7))  # every file, skipped ones too
+    assert {total for _, _, total in reads} == {6}
+    assert events.index(reads[-1]) < events.index(next(e for e in events if e[0] == "total"))

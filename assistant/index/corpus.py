@@ -229,6 +229,7 @@ def read_articles(
     on_skip: Callable[[Path, str], None] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     cache: DocumentCache | None = None,
+    on_read: Callable[[int, int], None] | None = None,
 ) -> ReadResult:
     """Read every article under ``paths``: text, Markdown, web pages, PDFs, Word files.
 
@@ -245,6 +246,8 @@ def read_articles(
             stays bounded whatever is in the folder.
         cache: Where derived texts (web pages, PDFs, Word files) are kept by hash, so
             that answers check citations against the text that was ingested.
+        on_read: Called after each file found, read or skipped, with (files done, files
+            found): reading a pile of PDFs and web pages can take minutes.
 
     Returns:
         The articles, the skipped files and the folders that were listed.
@@ -268,11 +271,14 @@ def read_articles(
         if on_skip is not None:
             on_skip(shown, why)
     seen: set[Path] = set()
+    found = len({file for _, file in pairs})
     for root, file in pairs:
         if file in seen:
             continue
         seen.add(file)
         article, reason = _read_one(root, file, max_bytes, cache)
+        if on_read is not None:
+            on_read(len(seen), found)
         if article is None:
             # A name that is not UTF-8 is shown with its odd bytes escaped: printing it
             # raw would fail on a UTF-8 terminal.

@@ -113,6 +113,7 @@ def ingest(
     on_total: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     on_wait: Callable[[], None] | None = None,
+    on_read: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
     """Bring the store in line with the articles under ``paths``.
 
@@ -126,6 +127,8 @@ def ingest(
         on_progress: Called with the number of chunks just embedded (they are stored
             every ``EMBED_BATCH`` chunks).
         on_wait: Called if another ingest is writing to the store and this one waits.
+        on_read: Called after each file is read or skipped, with (files done, files
+            found), before any chunk is embedded.
 
     Returns:
         A report of what changed.
@@ -144,6 +147,7 @@ def ingest(
         on_skip=on_skip,
         max_bytes=int(settings.max_file_mb * 2**20),
         cache=DocumentCache(settings.text_cache),
+        on_read=on_read,
     )
     model_id = embedding_model_id(settings, embeddings)
     store = open_store(settings, model_id, create=True, rebuild=rebuild)
