@@ -327,3 +327,29 @@ def test_do_the_sources_agree_on_the_cause_says_they_do_not(vale) -> None:
     assert result.answer.startswith("No, the sources disagree: "), result.answer
     assert result.disagreement
     assert_cited_verbatim(result, folder)
+
+
+HARBOUR = {
+    "quay-news.txt": (
+        "Ferry back in Olmsby\n\n"
+        "The storm-delayed ferry Marten docked in Olmsby harbour at 6:15 a.m. on Sunday, "
+        "the harbour master said.\n"
+    ),
+    "quay-post.txt": (
+        "Passengers home at last\n\n"
+        "Relieved passengers stepped ashore after the ferry Marten docked in Olmsby harbour "
+        "at 6:15 a.m., the operator said.\n"
+    ),
+}
+
+
+def test_do_the_sources_agree_says_yes_when_every_file_gives_one_answer(tmp_path: Path) -> None:
+    fc = ingested(tmp_path, HARBOUR)
+    result = fc.ask(
+        "Do the sources agree on when the ferry Marten docked in Olmsby harbour?",
+        mode="extractive",
+    )
+    assert result.answer.startswith("Yes, the sources that give it agree: "), result.answer
+    assert not result.disagreement
+    assert {c.source for c in result.citations} == set(HARBOUR)
+    assert_cited_verbatim(result, tmp_path / "articles")

@@ -85,9 +85,9 @@ def answer_about(question: str, about: AboutSources, inner: Answer) -> Answer:
     Returns:
         The inner answer with its citations, short answers and ``disagreement``
         unchanged, led by a plain reply: "Yes, the sources disagree: ..." (or "No, ..." to
-        "Do they agree?") when they give incompatible answers, "..., the sources agree:
-        ..." when two or more files give the one answer, otherwise what the one source
-        says; an abstention when the articles do not say.
+        "Do they agree?") when they give incompatible answers, "..., the sources that
+        give it agree: ..." when two or more files give the one answer, otherwise what
+        the one source says; an abstention when the articles do not say.
     """
     if inner.abstained:
         return replace(inner, question=question, answer=ABSTAIN_TEXT)
@@ -100,7 +100,13 @@ def answer_about(question: str, about: AboutSources, inner: Answer) -> Answer:
     files = {(c.root, c.source) for c in inner.citations}
     if _typed(inner) and len(files) > 1:
         yes = "Yes, " if about.agree else "No, "
-        lead = "No source here disputes it: " if about.who else yes + "the sources agree: "
+        # Only the sources that give an answer are compared: one that says it in words
+        # the search did not match is not counted, so the claim is no wider than that.
+        lead = (
+            "No source here disputes it: "
+            if about.who
+            else yes + "the sources that give it agree: "
+        )
     elif _typed(inner):
         lead = "Only one source gives it: "
     else:  # sentences, not one answer: nothing to compare side by side
