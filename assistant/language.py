@@ -278,3 +278,92 @@ def month_number(name: str) -> int | None:
 def years_in(text: str) -> set[str]:
     """The years (1800-2099) written in ``text``."""
     return set(YEAR.findall(text))
+
+
+# -- times of day, currencies, percentages, causes (issue 22, answer kinds) -------------
+
+# A time of day as news writes it: "2:40 a.m.", "3 a.m.", "14:30", "3pm", "noon",
+# "midnight". Group "h"/"m" hold the clock, "half" a.m./p.m. (any spelling).
+TIME_OF_DAY = re.compile(
+    r"\b(?:(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<half>[ap])\.?\s?m\b\.?"
+    r"|(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)(?!\d)"
+    r"|(?P<named>noon|midday|midnight))",
+    re.I,
+)
+
+
+def minute_of_day(text: str) -> int | None:
+    """The minute of the day a written time names ("2:40 a.m." is 160), or None.
+
+    Only the first time in ``text`` is read; "noon" is 720 and "midnight" 0.
+    """
+    m = TIME_OF_DAY.search(text)
+    if not m:
+        return None
+    if m.group("named"):
+        return 0 if m.group("named").lower() == "midnight" else 720
+    if m.group("h24") is not None:
+        return int(m.group("h24")) * 60 + int(m.group("m24"))
+    hour = int(m.group("h")) % 12 + (12 if m.group("half").lower() == "p" else 0)
+    return hour * 60 + int(m.group("m") or 0)
+
+
+# Currency written before a figure ("£42,000", "US$ 3m") or after it ("3m euros").
+CURRENCY_SYMBOLS = "£$€¥₹"
+CURRENCY_PREFIX = re.compile(rf"(?:[A-Z]{{1,3}})?[{CURRENCY_SYMBOLS}]\s?$")
+CURRENCY_WORDS = frozenset(
+    {"pounds", "dollars", "euros", "euro", "yen", "crowns", "francs", "rupees", "yuan"}
+)
+# What turns a figure into a share: "60 per cent", "70%", "12 percent".
+PERCENT_AFTER = re.compile(r"\s?(?:%|per\s?cent\b|percent\b)", re.I)
+
+# How a sentence states a cause. Each pattern's group "cause" is the cause as written;
+# the cause stands after a connective ("caused by", "blamed on", "due to", "because",
+# "started when") or before a verb of causing ("a heater set packaging alight", "a spark
+# ignited the dust", "an electrical fault sparked the fire").
+_CAUSE_END = (
+    r"(?=\s*(?:[,;:.!?\"”)]"
+    r"|\s(?:and\s+(?:that|then|was|were)|according to|[a-z]+ (?:said|says|told))\b)|$)"
+)
+CAUSE_AFTER = re.compile(
+    r"\b(?:(?:was|were|is|are|been|being|be)\s+(?:probably\s+|likely\s+|partly\s+)?"
+    r"(?:caused|started|sparked|triggered|set off|ignited|started off)\s+by"
+    r"|blamed\s+(?:it\s+)?on|(?:was|were|is|are)\s+(?:due|attributed|put down)\s+to"
+    r"|due\s+to|owing\s+to|because\s+of|because|as\s+a\s+(?:direct\s+)?result\s+of"
+    r"|(?:started|began|broke\s+out|happened|ignited|erupted|spread)\s+(?:when|after)"
+    r"|(?:the|its|a)\s+(?:likely|probable|possible|main|chief|direct)?\s?"
+    r"cause\s+(?:was|is|had been)"
+    r")\s+(?P<cause>[^,;.!?\"”]{3,160}?)" + _CAUSE_END,
+    re.I,
+)
+# "X set Y alight", "X sparked the fire": the cause is the words before the verb, back to
+# the clause's start (after "said", "that", a comma or the sentence's start).
+CAUSE_BEFORE = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:said|says|that|told\s+\w+|believe[sd]?|thinks?|suspects?)\s+)"
+    r"(?P<cause>(?:(?!\b(?:said|says|that)\b)[^,;.!?\"”]){3,120}?)"
+    r"(?<!\bwas)(?<!\bwere)(?<!\bis)(?<!\bare)(?<!\bbeen)(?<!\bbe)\s+"
+    r"(?:(?:had|has|may\s+have|probably|likely|apparently)\s+)?"
+    r"(?:caused|sparked|triggered|ignited|set\s+(?:\w+\s+){1,3}(?:alight|on\s+fire|ablaze)"
+    r"|set\s+off|started\s+the|led\s+to\s+the|was\s+(?:the|a)\s+(?:likely\s+|probable\s+|possible\s+|main\s+)?cause)\b",
+    re.I,
+)
+# "an electrical fault ... as the likely cause": the cause is the object before "as".
+CAUSE_AS = re.compile(
+    r"\b(?:examining|investigating|named|identified|cited|gave|blamed|suspect\w*)\s+"
+    r"(?P<cause>[^,;.!?\"”]{3,120}?)\s+as\s+(?:the|a)\s+(?:\w+\s+)?cause\b",
+    re.I,
+)
+# Question words that ask for a cause, kept out of the words a cause sentence must hold.
+CAUSE_QUESTION_WORDS = frozenset(
+    {"why", "cause", "caused", "causes", "start", "started", "began", "begin", "reason"}
+)
+# Question words that ask for a share ("What share of ...?"), kept out of the words a
+# sentence must hold: "70% of the plant" gives it without them.
+SHARE_WORDS = frozenset({"share", "percentage", "proportion", "fraction", "percent", "cent"})
+# A share written in words: "half", "a third", "two-thirds", "three quarters", "one in five",
+# "nine out of ten".
+FRACTION = re.compile(
+    r"\b(?:halve?s?|thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)\b"
+    r"|\b(?:\w+|\d+)\s+(?:in|out\s+of)\s+(?:\w+|\d+)\b",
+    re.I,
+)

@@ -23,7 +23,8 @@ from assistant.reasoning.question import analyse, answer_type, years_in
         ("How many people died in the flood?", "figure"),
         ("How much did the stadium cost?", "figure"),
         ("What was the death toll?", "figure"),
-        ("Why did the talks fail?", "open"),
+        ("Why did the talks fail?", "cause"),  # a sentence that states a cause (issue 22)
+        ("How did the team celebrate?", "open"),
     ],
 )
 def test_answer_type(question, kind):
@@ -61,7 +62,8 @@ def test_which_company_or_group_wants_an_organisation_not_a_place():
 
 
 def test_dates_and_places_take_their_labels():
-    assert analyse("When did the bridge open?").labels == frozenset({"DATE"})
+    # A time of day answers "when" too (issue 22): "about 2:40 a.m.".
+    assert analyse("When did the bridge open?").labels == frozenset({"DATE", "TIME"})
     assert analyse("Which city hosted the games?").labels >= {"GPE", "LOC"}
     assert "PERSON" not in analyse("Where is the museum?").labels
 
@@ -104,8 +106,14 @@ def test_a_number_is_paired_with_its_neighbours():
 
 
 def test_open_questions_have_no_labels():
-    qa = analyse("Why did the talks fail?")
+    qa = analyse("How did the team celebrate?")
     assert qa.type == "open" and qa.labels == frozenset()
+
+
+def test_cause_questions_have_no_entity_labels():
+    # A cause is a clause ("a heater set packaging alight"), not an entity.
+    qa = analyse("Why did the talks fail?")
+    assert qa.type == "cause" and qa.labels == frozenset()
 
 
 def test_question_terms_are_recorded():

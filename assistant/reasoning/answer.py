@@ -24,7 +24,15 @@ from assistant.index.normalise import visible
 from assistant.index.retrieval import Hit, HybridSearch, check_question
 from assistant.index.sources import SourceFiles
 from assistant.index.terms import is_number, terms
-from assistant.language import MONTH_NAME, WEEKDAY, YEAR
+from assistant.language import (
+    CAUSE_QUESTION_WORDS,
+    MONTH_NAME,
+    SHARE_WORDS,
+    TIME_OF_DAY,
+    WEEKDAY,
+    YEAR,
+)
+from assistant.reasoning.about_sources import about_sources, answer_about
 from assistant.reasoning.answer_text import render_sentences, render_short
 from assistant.reasoning.answer_types import (
     MAX_CITATIONS,
@@ -33,9 +41,10 @@ from assistant.reasoning.answer_types import (
     QuestionInfo,
 )
 from assistant.reasoning.attribution import find_attributions
+from assistant.reasoning.causes import find_causes
 from assistant.reasoning.citations import SourceReader
 from assistant.reasoning.evidence import Candidate
-from assistant.reasoning.question import QuestionAnalysis, analyse
+from assistant.reasoning.question import SHARE_LABELS, QuestionAnalysis, analyse
 from assistant.reasoning.shortanswer import find_short_answers, violates
 
 if TYPE_CHECKING:
@@ -53,10 +62,12 @@ _SCAFFOLD = frozenset(
         "someone something anyone anything somebody"
     )
 )
+_CAUSE_SCAFFOLD = frozenset(terms(" ".join(CAUSE_QUESTION_WORDS)))
+_SHARE_SCAFFOLD = frozenset(terms(" ".join(SHARE_WORDS)))
 # What a sentence that says when something happened holds: a month, a weekday, a year,
 # or a word for a day ("yesterday", "last week").
 _WHEN_WORDS = re.compile(
-    rf"{MONTH_NAME}|{WEEKDAY.pattern}|{YEAR.pattern}"
+    rf"{MONTH_NAME}|{WEEKDAY.pattern}|{YEAR.pattern}|(?i:{TIME_OF_DAY.pattern})"
     r"|\b(?i:weeks?|yesterday|today|tonight|nights?|mornings?)\b"
 )
 
@@ -71,6 +82,13 @@ def analyse_question(
     """
     qa = qa or analyse(question)
     qterms = [t for t in terms(question) if t not in _SCAFFOLD]
+    if qa.type == "cause":
+        # "What caused the fire?": a sentence that says "set alight" or "blamed on"
+        # states the cause without the question's word for asking it.
+        qterms = [t for t in qterms if t not in _CAUSE_SCAFFOLD] or qterms
+    if qa.labels == SHARE_LABELS:
+        # "What share of the plant ...?": "70% of the plant" gives it without the word.
+        qterms = [t for t in qterms if t not in _SHARE_SCAFFOLD] or qterms
     weights = {t: lexical.idf(t) for t in dict.fromkeys(qterms)}
     return QuestionInfo(
         text=question,
@@ -238,6 +256,10 @@ class ExtractiveAnswerer:
         Raises:
             InputError: The question is empty.
         """
+        about = about_sources(question)
+        if about is not None:  # "Do the sources disagree on X?": answer about X, then say
+            inner = self.answer_from(self.assess(about.question), reader)
+            return answer_about(question, about, inner)
         return self.answer_from(self.assess(question), reader)
 
     def answer_from(self, assessment: Assessment, reader: SourceReader | None = None) -> Answer:
@@ -255,6 +277,10 @@ class ExtractiveAnswerer:
         usable = [c for c in assessment.candidates if not violates(qa, c)]
         if max((c.relevance for c in usable), default=0.0) < self.min_relevance:
             return assessment.abstention("extractive")
+        if qa.type == "cause":
+            causes = find_causes(qa, usable, self.min_relevance)
+            if causes.groups:
+                return render_short(assessment, causes, usable, reader)
         if qa.labels and not qa.wants_speaker:
             short = find_short_answers(qa, usable, self.min_relevance)
             if short.groups:

@@ -24,14 +24,15 @@ from assistant.language import (
     years_in,
 )
 
-AnswerType = Literal["person", "date", "place", "figure", "thing", "open"]
+AnswerType = Literal["person", "date", "place", "figure", "thing", "cause", "open"]
 
 # spaCy labels that can answer each kind of question. The small model mislabels names
 # (some full names as places, others as organisations), so "who" takes
 # any name; which of several names answers is decided by where it stands.
 LABELS: dict[str, frozenset[str]] = {
     "person": frozenset({"PERSON", "ORG", "GPE", "NORP"}),
-    "date": frozenset({"DATE"}),
+    # A time of day answers "when" too ("about 2:40 a.m."); shortanswer ranks a day first.
+    "date": frozenset({"DATE", "TIME"}),
     "place": frozenset({"GPE", "LOC", "FAC"}),
     "figure": frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT"}),
     "thing": frozenset(
@@ -52,7 +53,7 @@ _PLACE_NOUNS = (
 _DATE_NOUNS = r"date|day|year|month|time"
 _FIGURE_NOUNS = (
     r"number|toll|figure|count|amount|revenue|price|cost|population|total|size|score|"
-    r"percentage|share|sales|profit|income|budget|salary|age|rate|death toll"
+    r"percentage|proportion|fraction|share|sales|profit|income|budget|salary|age|rate|death toll"
 )
 
 # Up to three words between "which"/"what" and its noun ("which Moscow-based monitoring
@@ -120,6 +121,24 @@ _NUMBER_IN_CONTEXT = re.compile(
     rf"(?:(?P<suffix>{ORDINAL_SUFFIX})|(?P<letter>[A-Za-z]))?\b"
     r"(?:\s+(?P<next>[A-Za-z]+))?"
 )
+# "Why ...?", "What caused ...?", "How did the fire start?", "What was the cause of ...?":
+# the answer is the sentence that states a cause (see assistant.reasoning.causes).
+_CAUSE = re.compile(
+    r"^\s*why\b|^\s*what (?:caused|causes|cause[sd]?|started|sparked|triggered|set off|led to)\b"
+    r"|^\s*what (?:is|was|were|are) (?:the )?(?:\w+ )?(?:causes?|reasons?)\b"
+    r"|^\s*how (?:did|does|do) .{1,80}? (?:start|begin|break out|happen|catch fire)\b"
+    r"|\b(?:cause|reason)s? (?:of|for|behind)\b",
+    re.I,
+)
+# "What time ...?": a time of day, not a day.
+_WHAT_TIME = re.compile(r"\b(?:what|which) time\b|\bwhat hour\b|\bhow early\b|\bhow late\b", re.I)
+# A share is a percentage or a fraction ("a third", tagged as a number; shortanswer keeps
+# only fractions of those).
+SHARE_LABELS = frozenset({"PERCENT", "CARDINAL"})
+# "What share / percentage / proportion of ...?", "How much of ...?": a share.
+_SHARE = re.compile(
+    r"\b(?:percentage|per ?cent|proportion|fraction)\b|\b(?:share|how much) of\b", re.I
+)
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
 
 
@@ -178,6 +197,8 @@ def answer_type(question: str) -> AnswerType:
     """The kind of answer ``question`` wants (see :class:`QuestionAnalysis`)."""
     if _WHO.search(question):
         return "person"
+    if _CAUSE.search(question):
+        return "cause"
     if _HOW_MANY.search(question):
         return "figure"
     if _WHEN.search(question):
@@ -236,8 +257,12 @@ def analyse(question: str) -> QuestionAnalysis:
     labels = LABELS.get(kind, frozenset())
     if kind == "figure" and _LONG_OLD.search(question):  # "four hours", "35 years old"
         labels |= {"DATE", "TIME"}
+    elif kind == "figure" and _SHARE.search(question):  # "what share": 60 per cent, a third
+        labels = SHARE_LABELS
     elif kind == "figure" and _MONEY_WORDS.search(question):  # revenue is money, not a count
         labels = frozenset({"MONEY"})
+    if kind == "date" and _WHAT_TIME.search(question):  # "What time ...?": 2:40 a.m.
+        labels = frozenset({"TIME"})
     if kind == "person" and _PERSON_ROLE.search(question) and not _SPEECH.search(question):
         # "Who is the CEO of Google?" is not answered by "Alphabet".
         labels = frozenset({"PERSON"})
@@ -257,4 +282,4 @@ def analyse(question: str) -> QuestionAnalysis:
     )
 
 
-__all__ = ["QuestionAnalysis", "analyse", "answer_type", "years_in"]
+__all__ = ["SHARE_LABELS", "QuestionAnalysis", "analyse", "answer_type", "years_in"]

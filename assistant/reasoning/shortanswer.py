@@ -49,10 +49,17 @@ from assistant.language import (
 from assistant.reasoning.claims import CATEGORIES, figure_category
 from assistant.reasoning.dedup import THRESHOLD, resemblance
 from assistant.reasoning.figures import is_label
+from assistant.reasoning.kinds import (
+    currencies_differ,
+    is_clock_time,
+    is_fraction,
+    refine_entities,
+    same_time,
+)
 from assistant.reasoning.masking import mask_non_figures
 from assistant.reasoning.negation import MAX_PARSED, governors, may_negate, stance_of
 from assistant.reasoning.nlp import Entity, Parsed, parse_many
-from assistant.reasoning.question import QuestionAnalysis, years_in
+from assistant.reasoning.question import SHARE_LABELS, QuestionAnalysis, years_in
 from assistant.reasoning.support import cue_positions, question_cue, supports
 
 if TYPE_CHECKING:
@@ -106,6 +113,9 @@ RIVAL_SCORE = 0.8
 NOT_SUBJECT = 0.8
 BUILDING_FOR_WHERE = 0.85
 GROUP_FOR_WHO = 0.8
+# For "when", a time of day ranks below a day of the same sentence's strength: "on
+# 3 March at 9 a.m." answers "When did the strike happen?" with the day first.
+TIME_FOR_WHEN = 0.9
 
 
 @dataclass
@@ -336,6 +346,9 @@ def figure_value(text: str) -> float | None:
 
 def compatible(a: AnswerGroup, b: AnswerGroup) -> bool:
     """The two answers can both be true: the same name, date or figure in other words."""
+    kinds = _kind_compatible(a, b)
+    if kinds is not None:
+        return kinds
     if a.label == "DATE" or b.label == "DATE":
         ka, kb = date_key(a.text), date_key(b.text)
         if ka is None or kb is None:
@@ -349,6 +362,24 @@ def compatible(a: AnswerGroup, b: AnswerGroup) -> bool:
         # A people is one in the singular or the plural: "Russian", "Russians".
         wa, wb = _singular(wa), _singular(wb)
     return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
+
+
+def _kind_compatible(a: AnswerGroup, b: AnswerGroup) -> bool | None:
+    """Times of day and sums of money, compared as such; None for other answers.
+
+    Two clock times agree only on the same minute ("about 2:40 a.m." and "2:40 a.m.");
+    two sums in different currencies never agree, whatever their figures.
+    """
+    if a.label == "TIME" and b.label == "TIME":
+        return same_time(a.text, b.text)
+    if a.label == "MONEY" and b.label == "MONEY" and currencies_differ(a.text, b.text):
+        return False
+    return None
+
+
+def _other_precision(a: AnswerGroup, b: AnswerGroup) -> bool:
+    """One answer is a day and the other a time of day: both can be true, neither a rival."""
+    return {a.label, b.label} == {"DATE", "TIME"}
 
 
 def _singular(words: frozenset[str]) -> frozenset[str]:
@@ -430,6 +461,10 @@ def _usable(qa: QuestionAnalysis, ent: Entity, sentence: str) -> bool:
     if ent.label in ("DATE", "TIME") and qa.type == "figure":
         # "How long ...?" is a duration ("about four hours"), not a day ("February 10").
         return bool(_DURATION.search(ent.text))
+    if ent.label == "CARDINAL" and qa.labels == SHARE_LABELS:
+        return is_fraction(ent.text)  # "what share": "a third", not "23 people"
+    if ent.label == "TIME" and qa.type == "date":
+        return is_clock_time(ent.text)  # "2:40 a.m." answers when; "that morning" does not
     if ent.label == "DATE":
         if not re.search(r"\d", ent.text) and not MONTH_WORD.search(ent.text):
             return qa.type != "date"  # "today", "spring": no date at all
@@ -572,7 +607,7 @@ def find_short_answers(
         doer = cue.verb and not cue.passive and wants_subject
         cue = None
     for cand, parsed, positions in zip(pool, parses[1:], positions_of, strict=True):
-        ents = list(parsed.entities)
+        ents = refine_entities(cand.text, parsed.entities)  # "£42,000", not "42,000"
         ents_of[id(cand)] = ents
         where = [t.start for t in tokens(cand.text) if t.term in qa.terms]
         mask = mask_non_figures(cand.text)  # a speaker's name: see _not_a_count
@@ -605,6 +640,8 @@ def find_short_answers(
                     score *= GROUP_FOR_WHO  # "Russian" rarely answers "who"
                 if qa.type == "date":
                     score *= 0.9 + 0.05 * _specificity(ent.text)
+                    # A time of day answers "when" where no day does (see question.py).
+                    score *= TIME_FOR_WHEN if ent.label == "TIME" else 1.0
                 spans.append(Span(cand, ent, score))
     spans = sorted(spans, key=lambda s: -s.score)[:MAX_SPANS]
     groups = _group(spans)
@@ -620,7 +657,7 @@ def find_short_answers(
         if held is None or span.score > held.score:
             lead_of[id(span.cand)] = span
     for g in groups[1:]:
-        if compatible(top, g):
+        if compatible(top, g) or _other_precision(top, g):
             continue
         # One sentence that stands against the answer is enough: the group's best
         # sentence may be one that names the first answer too.
