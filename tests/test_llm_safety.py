@@ -428,9 +428,9 @@ def test_ten_thousand_quotes_within_the_size_limit_are_cut(llm_fc):
         lambda request, _n: completion(_many_citations(request, 10_000)),
         llm_max_tokens=200_000,
     )
-    started = time.monotonic()
+    # Only the first 50 are checked (said in the rejection): the bound is on work, not on a
+    # wall-clock time, which a loaded machine stretches (speed lives in the benchmarks).
     answer = fc.ask(WHO, "llm")
-    assert time.monotonic() - started < 10
     assert answer.mode == "llm" and [c.quote for c in answer.citations] == [FOREIGN_MINISTRY]
     assert any("9950 more quotes were not checked" in r.reason for r in answer.rejected_citations)
 
