@@ -3,7 +3,8 @@
 On the issue-22 pile (:mod:`tests.sides`): trailing ("..., police said.") and inverted
 ("..., said Mayor X, who ...") attributions name the speaker, each figure of a sentence
 with two speakers goes to its own, and one person is one speaker in ``claims`` and
-``ask``. On invented sentences: the rules behind those, one at a time.
+``ask``. On invented sentences: the rules behind those, one at a time; in ``check``, the
+source of a claim is never its own opponent.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from assistant.app import FactCheck
-from assistant.reasoning.attribution import find_attributions, governing_speaker
+from assistant.reasoning.attribution import find_attributions, governing_speaker, own_words
 from assistant.reasoning.claims import build_claim_table
 from assistant.reasoning.speakers import SpeakerNames
 from tests.conftest import stored_chunks
@@ -218,3 +219,70 @@ def test_one_person_is_one_speaker_in_the_summary(sides_fc) -> None:
     own = " ".join(re.sub(r"“[^”]*”", "", s.text) for s in summary.sentences)
     assert "Ruth Okafor" in own, own
     assert not re.search(r"(?<!Ruth )Okafor|\bthe mayor\b", own, re.I), own
+
+
+# -- In check, the source of a claim is never its own opponent ----------------------------
+
+_DOCKS = {
+    "docks.txt": (
+        "Crane row at Wenholt docks\n\n"
+        "The dockers' union accused the Wenholt port company of ignoring safety warnings "
+        "about the cranes. The port company denied ignoring any warnings.\n"
+    ),
+    "harbour.txt": (
+        "Harbour news\n\n"
+        "The port company said it had ignored no warnings about the cranes, and the "
+        "dockers' union said the company had ignored the warnings for years.\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def docks_fc(tmp_path_factory: pytest.TempPathFactory) -> FactCheck:
+    return ingested(tmp_path_factory.mktemp("docks"), _DOCKS)
+
+
+def _opponents(explanation: str) -> list[str]:
+    """Who the explanation says contradicts the claim."""
+    return re.findall(r"(?:^|\.\s)([^.\[]*?) (?:says?|denies|deny) the opposite", explanation)
+
+
+def test_a_claim_of_what_a_source_said_is_judged_by_its_own_words(docks_fc) -> None:
+    result = docks_fc.check(
+        "The dockers' union said the port company ignored warnings about the cranes.",
+        "extractive",
+    )
+    # The union's words support it; the company's denial in the same sentence is not the
+    # union's, and the company's own sentence does not decide what the union said.
+    assert result.verdict == "supported", result.explanation
+    assert not any("union" in who.lower() for who in _opponents(result.explanation))
+
+
+def test_an_allegation_is_supported_by_its_maker_named_as_saying_it(docks_fc) -> None:
+    claim = "The dockers' union accused the port company of ignoring safety warnings."
+    result = docks_fc.check(claim, "extractive")
+    assert result.verdict == "supported", result.explanation
+    assert re.search(r"union says the same", result.explanation, re.I), result.explanation
+    assert not any("union" in who.lower() for who in _opponents(result.explanation))
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The union accused the company of ignoring warnings about faulty wiring.",
+        "The company ignored repeated warnings about faulty wiring.",
+    ],
+)
+def test_in_the_pile_the_union_is_not_set_against_its_own_allegation(sides_fc, claim) -> None:
+    result = sides_fc.check(claim, "extractive")
+    assert not any("union" in who.lower() for who in _opponents(result.explanation)), (
+        result.explanation
+    )
+
+
+def test_own_words_leave_out_another_speakers_clause() -> None:
+    sentence = _DOCKS["harbour.txt"].split("\n\n")[1].strip()
+    atts = find_attributions(sentence)
+    union = next(a for a in atts if "union" in a.who)
+    words = own_words(sentence, atts, union)
+    assert "ignored the warnings for years" in words and "ignored no warnings" not in words
