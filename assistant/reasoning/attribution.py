@@ -478,8 +478,9 @@ def governing_speaker(
     In "The union puts the toll at 11, while police say six people died" the 11 hangs
     from "puts" and the six from "say": each figure goes to its own speaker, whatever
     stands nearer to it. An "according to X" counts for the clause it is attached to.
-    Only a sentence with two speakers or more is parsed; with one, or when no speech
-    verb governs the place, the caller decides by position.
+    The sentence is parsed only when speakers stand on both sides of the place; with all
+    of them before it, the nearest before is the speaker. With one speaker, with all of
+    them after the place, or when no speech verb governs it, the caller decides.
 
     Args:
         sentence: One sentence.
@@ -487,11 +488,18 @@ def governing_speaker(
         start: An offset in ``sentence`` (where a figure starts).
 
     Returns:
-        The governing named attribution, or None when the parse names none.
+        The governing named attribution, or None when left to the caller.
     """
     named = [a for a in attributions if not a.is_pronoun]
-    # A longer run is not parsed (as for negation): the caller's nearest speaker decides.
-    if len({a.display() for a in named}) < 2 or len(sentence) > MAX_PARSED:
+    if len({a.display() for a in named}) < 2:
+        return None
+    # Only speakers on both sides of the place leave it open: with all of them before it,
+    # the nearest before governs it ("X says 11, while Y says six"). A longer run is not
+    # parsed (as for negation): there the caller's nearest speaker decides.
+    before = [a for a in named if a.pos < start]
+    if before and all(a.pos < start for a in named):
+        return max(before, key=lambda a: a.pos)
+    if not before or len(sentence) > MAX_PARSED:
         return None
     parsed = parse_many([sentence])[0]
     at = {k: a for a in named if (k := _verb_word(parsed, a)) is not None}

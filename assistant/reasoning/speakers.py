@@ -77,6 +77,13 @@ def speaks(sentence: str, attribution: Attribution) -> bool:
 # put one person's words in another's mouth.
 
 _NAME_WORD = r"[A-Z][\w’'-]*"
+# An appositive after a name ("Ada Brook*, the mayor,*"), read where the name ends, and a
+# name before a description ("*Ada Brook*, the mayor"), read where the description starts.
+# Fixed patterns, matched at a place found by str.find: a pattern per speaker would be
+# compiled again for each (the regex cache holds 512), which made a large corpus slow.
+_APPOSITIVE_AFTER = re.compile(r",\s+(?:the|a|an)\s+([^,.;:!?]+?)\s*[,.;]")
+_NAME_BEFORE = re.compile(r"(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")+),\s+$")
+_NAME_REACH = 120  # characters before a description searched for a name
 # Words after which a name's head has ended: "a spokeswoman *for* the port".
 _AFTER_HEAD = frozenset({"of", "for", "from", "with", "at", "in", "on", "to", "and", "or"})
 _DEFINITE = frozenset({"the"}) | POSSESSIVES
@@ -120,15 +127,14 @@ def _mention(who: str, sentence: str) -> _Mention:
     if name:
         describers.add(name.split()[-1].lower())  # "the union" of "the Harbour Workers Union"
         # "Ada Brook, the mayor," / "Ada Brook, a union official,": the appositive describes.
-        m = re.search(re.escape(who) + r",\s+(?:the|a|an)\s+([^,.;:!?]+?)\s*[,.;]", sentence)
+        at = sentence.find(who + ",")
+        m = _APPOSITIVE_AFTER.match(sentence, at + len(who)) if at >= 0 else None
         if m and _head_words(m.group(1)):
             describers.add(_head_words(m.group(1))[-1].lower())
         return _Mention(name, frozenset(describers), False, bool(titles))
     # A description: named by an appositive before it ("Ada Brook, the mayor, said")?
-    m = re.search(
-        r"(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")+),\s+" + re.escape(who) + r"\b",
-        sentence,
-    )
+    at = sentence.find(", " + who)
+    m = _NAME_BEFORE.search(sentence, max(0, at - _NAME_REACH), at + 2) if at >= 0 else None
     if m:
         return _Mention(m.group(1), frozenset(describers), False, False)
     definite = opener in _DEFINITE or (len(words) == 1 and words[0][:1].isupper())
@@ -170,7 +176,16 @@ class SpeakerNames:
                 for (_, written), n in self._written.pop(key).items():
                     self._written[inner][(True, written)] += n
                 self._describers[inner] |= self._describers.pop(key) | {words[0]}
-        self._full = [k for k in self._written if " " in k]
+        # Full names by their last word and by each word that describes them, so that a
+        # surname or a title is looked up, not compared with every name of the corpus.
+        self._by_last: dict[str, list[str]] = {}
+        self._by_describer: dict[str, list[str]] = {}
+        for k in self._written:
+            if " " in k:
+                self._by_last.setdefault(k.split()[-1], []).append(k)
+                for d in self._describers[k]:
+                    self._by_describer.setdefault(d, []).append(k)
+        self._memo: dict[tuple[str, str], str] = {}
 
     def _person(self, who: str, sentence: str) -> str | None:
         """The key of the person ``who`` names in ``sentence``, when the corpus tells."""
@@ -179,13 +194,14 @@ class SpeakerNames:
             key = m.name.lower()
             if " " in key:
                 return key if key in self._written else None
-            fits = [k for k in self._full if k.split()[-1] == key]  # a surname alone
+            fits = self._by_last.get(key, [])  # a surname alone
             if not fits:  # a title alone, as a headline writes it: "Harbourmaster says"
-                fits = [k for k in self._full if key in self._describers[k]]
+                fits = self._by_describer.get(key, [])
             return fits[0] if len(fits) == 1 else (key if key in self._written else None)
         if not m.definite or not m.describers:
             return None
-        fits = [k for k in self._full if m.describers <= self._describers[k]]
+        some = next(iter(m.describers))
+        fits = [k for k in self._by_describer.get(some, []) if m.describers <= self._describers[k]]
         return fits[0] if len(fits) == 1 else None
 
     def canonical(self, who: str | None, sentence: str = "") -> str | None:
@@ -196,11 +212,11 @@ class SpeakerNames:
         """
         if not who:
             return who
-        key = self._person(who, sentence)
-        if key is None:
-            return who
-        forms = self._written[key]
-        return max(forms, key=lambda f: (f[0], forms[f], len(f[1])))[1]
+        if (who, sentence) not in self._memo:
+            key = self._person(who, sentence)
+            forms = self._written[key] if key is not None else Counter({(False, who): 1})
+            self._memo[who, sentence] = max(forms, key=lambda f: (f[0], forms[f], len(f[1])))[1]
+        return self._memo[who, sentence]
 
 
 def canonical_claims(claims: list[Claim]) -> list[Claim]:
