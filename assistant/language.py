@@ -150,6 +150,11 @@ PERSON_NOUNS = frozenset(
 
 # Hedges on a figure, by the bound they leave: "more than 20" is at least 20, "up to 20"
 # at most 20, "about 20" is 20 all the same; "between" and "anywhere from" open a range.
+# Endings of English agent nouns, the roles people hold: "treasurer", "curator",
+# "economist", "librarian", "accountant", "superintendent". Read as a title only right
+# before a name ("treasurer Ada Brook said"), where a role is what such a word is.
+AGENT_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent")
+
 LOWER_BOUND_HEDGES = ("a bit more than", "more than", "over", "at least")
 ROUGH_HEDGES = ("about", "around", "roughly", "approximately", "some", "nearly", "almost")
 UPPER_BOUND_HEDGES = ("as many as", "up to", "fewer than", "less than")
@@ -175,7 +180,13 @@ DECLARING_VERBS = frozenset(
      "estimated", "estimates", "suggested", "suggests", "posted", "posts", "concluded",
      "concludes", "identified", "identifies", "put", "puts"}
 )  # fmt: skip
-SPEECH_VERBS = SAYING_VERBS | DECLARING_VERBS
+# Those that report an allegation: "the union *accused* the company of ignoring warnings"
+# is the union's word that the company ignored them.
+ALLEGING_VERBS = frozenset({"accused", "accuses", "alleged", "alleges"})
+SPEECH_VERBS = SAYING_VERBS | DECLARING_VERBS | ALLEGING_VERBS
+# Saying verbs whose object is the listener, not the speaker: "..., told the mayor" names
+# who was told, so these never open an inverted attribution ("..., said the mayor").
+LISTENER_VERBS = frozenset({"told", "tells", "assured", "assures", "urged", "urges"})
 
 # The forms of "be" that join a subject to what is said of it ("is", "was", "'s").
 COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "being", "'s", "’s"})

@@ -15,10 +15,12 @@ from assistant.reasoning.answer_types import (
     QuestionInfo,
     ShortAnswer,
 )
+from assistant.reasoning.attribution import Attribution, governing_speaker
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.dedup import near_duplicates
 from assistant.reasoning.evidence import Candidate
-from assistant.reasoning.shortanswer import ShortAnswers, find_short_answers
+from assistant.reasoning.shortanswer import AnswerGroup, ShortAnswers, find_short_answers
+from assistant.reasoning.speakers import SpeakerNames
 
 
 def render_sentences(
@@ -98,6 +100,7 @@ def render_short(
         sentence behind any side verified.
     """
     info = assessment.info
+    names = _speaker_names(context)
     shown = [short.groups[0], *short.rivals]
     citations: list[Citation] = []
     rejected: list[RejectedCitation] = []
@@ -115,11 +118,13 @@ def render_short(
         rejected += bad
         if not cited:
             continue
-        who = _who(info, cited[0][0], context)
+        # Each side is named by the speaker of its own figure: in "X puts it at 11, while
+        # Y says six", 11 is X's and six is Y's.
+        who = _who(info, cited[0][0], context, _place(group, cited[0][0]), names)
         ids = [c.id for _, c in cited]
         answers.append(ShortAnswer(group.text, who, ids))
         for cand, cit in cited:
-            speaker = _who(info, cand, context)
+            speaker = _who(info, cand, context, _place(group, cand), names)
             lead = f"{speaker[:1].upper()}{speaker[1:]}: " if speaker else ""
             quotes.append(f"{lead}“{cit.quote}” [{cit.id}]")
         citations += [c for _, c in cited]
@@ -148,9 +153,50 @@ def render_short(
     )
 
 
-def _who(info: QuestionInfo, cand: Candidate, cands_in_chunk: list[Candidate]) -> str | None:
-    """Name who made the statement, preferring the speaker of the matched words."""
+def _speaker_names(context: list[Candidate]) -> SpeakerNames:
+    """One name per speaker over the sentences an answer reads ("Okafor" is "Mayor ...")."""
+    return SpeakerNames(
+        (name, c.text)
+        for c in context
+        for a in c.attributions
+        if not a.is_pronoun
+        for name in (a.who, a.via)
+        if name
+    )
+
+
+def _place(group: AnswerGroup, cand: Candidate) -> int | None:
+    """Where in ``cand`` the group's answer stands (its own wording first), if it does."""
+    spans = [s for s in group.spans if s.cand is cand]
+    spans.sort(key=lambda s: s.entity.text != group.text)
+    return spans[0].entity.start if spans else None
+
+
+def _display(a: Attribution, cand: Candidate, names: SpeakerNames | None) -> str:
+    """``a`` as :meth:`Attribution.display` names it, each name by its one corpus name."""
+    if names is None:
+        return a.display()
+    who = names.canonical(a.who, cand.text) or a.who
+    return f"{names.canonical(a.via, cand.text)}, citing {who}" if a.via else who
+
+
+def _who(
+    info: QuestionInfo,
+    cand: Candidate,
+    cands_in_chunk: list[Candidate],
+    at: int | None = None,
+    names: SpeakerNames | None = None,
+) -> str | None:
+    """Name who made the statement: whose verb governs ``at``, else who said the matched words.
+
+    ``at`` is where the answer stands in the sentence: in "X puts it at 11, while Y says
+    six", 11 is X's whatever the question's words; ``names`` gives each speaker its one
+    name over the answer's sentences.
+    """
     named = [a for a in cand.attributions if not a.is_pronoun]
+    governing = governing_speaker(cand.text, named, at) if at is not None else None
+    if governing is not None:
+        return _display(governing, cand, names)
     if named:
         # In "X said A, and Y reported B", the question's words tell A from B.
         where = [t.start for t in tokens(cand.text) if t.term in info.weights]
@@ -160,8 +206,11 @@ def _who(info: QuestionInfo, cand: Candidate, cands_in_chunk: list[Candidate]) -
             (a for a in named if a.verb != "according to"), key=lambda a: abs(a.pos - centre)
         )
         if others and according:
-            return f"{others[0].display()}, according to {according[0].display()}"
-        return (others or according)[0].display()
+            return (
+                f"{_display(others[0], cand, names)}, according to "
+                f"{_display(according[0], cand, names)}"
+            )
+        return _display((others or according)[0], cand, names)
     if cand.attributions:  # "he said": the speaker named just before, if any
         earlier = [
             c for c in cands_in_chunk if c.chunk.id == cand.chunk.id and c.start < cand.start
@@ -169,7 +218,7 @@ def _who(info: QuestionInfo, cand: Candidate, cands_in_chunk: list[Candidate]) -
         for prev in sorted(earlier, key=lambda c: -c.start):
             prev_named = [a for a in prev.attributions if not a.is_pronoun]
             if prev_named:
-                return prev_named[0].display()
+                return _display(prev_named[0], prev, names)
     return None
 
 

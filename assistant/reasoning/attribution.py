@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from assistant.language import (
+    AGENT_SUFFIXES,
     ARTICLES,
+    LISTENER_VERBS,
+    MONTH_WORD,
     NUMBER_WORDS,
     PERSON_NOUNS,
     POSSESSIVES,
     QUANTIFIERS,
+    SAYING_VERBS,
     SPEECH_VERBS,
+    WEEKDAY,
     phrases,
 )
+from assistant.reasoning.negation import MAX_PARSED
+from assistant.reasoning.nlp import Parsed, parse_many
 
 _SPEECH_VERB = phrases(SPEECH_VERBS)
 _AUX = r"(?:(?:has|have|had|also|later|earlier|repeatedly|previously|now|then|reportedly|"
@@ -43,15 +50,20 @@ _SPEECH_AT = re.compile(r"\b" + _AUX + r"(?P<verb>" + _SPEECH_VERB + r")\b")
 # start did not.
 _CITED_AS_AT = re.compile(r"(?<!\s)\s++(?:cited|quoted)\s+")
 _AS_SAYING = re.compile(r"(?<!\s)\s++as\s+(?:saying|stating)\b")
-# After a noun-like verb ("reports"), what makes it a verb after all: "reports that ...".
-_VERB_OBJECT = re.compile(r"\s*(?:that\b|\d|the\b|on\b|to\b)")
+# After a noun-like verb ("reports"), what makes it a verb after all: "reports that ...",
+# or a figure in words ("Mayor says eight died").
+_VERB_OBJECT = re.compile(r"\s*(?:that\b|\d|the\b|on\b|to\b|(?:" + phrases(NUMBER_WORDS) + r")\b)")
 # "The death toll cited in the recordings ...": the recordings are the source.
 _CITED_IN = re.compile(
     r"\b(?:cited|given|reported)\s+in\s+(?P<who>the\s+[a-z][\w\s-]{2,40}?)(?=\s+(?:ranges?|puts?|was|is|were)\b|[,.;])"
 )
+# "..., said Mayor Ada Brook, who ...", '"...," said the mayor': the speaker follows the
+# verb, which follows the statement's comma or closing quote. The name runs to the next
+# punctuation (a dot after a single capital is an initial: "the U.S. Navy"); whether it
+# is a name at all is _inverted_who's to say.
 _INVERTED = re.compile(
-    r"[,\"”’']\s*(?P<verb>said|says|added|explained|told|wrote|asked)\s+"
-    r"(?P<who>(?:the\s+|a\s+)?[A-Z][^,.;:!?\"“”]*)"
+    r"[,\"”’']\s*(?P<verb>" + phrases(SAYING_VERBS - LISTENER_VERBS) + r")\s+"
+    r"(?P<who>(?:[^,.;:!?\"“”\s]|(?<=\b[A-Z])\.|\s)+)"
 )
 _CLAUSE_CUT = re.compile(
     r"""([,;:]|["“”]|\s[-–—]+\s|\b(?:that|while|but|when|if|as|because|although)\b)""",
@@ -159,7 +171,10 @@ def _headed_by_people(words: list[str]) -> bool:
     at = len(words)
     while at > 1 and words[at - 1][:1].isupper():  # a name: its title is the head
         at -= 1
-    if _bare(words[at - 1]) not in PERSON_NOUNS or at - 1 > _MAX_MODIFIERS:
+    head = _bare(words[at - 1])
+    # Before a name of two words or more, an agent noun is a title too ("treasurer").
+    titled = len(words) - at >= 2 and head.endswith(AGENT_SUFFIXES) and len(head) > 5
+    if (head not in PERSON_NOUNS and not titled) or at - 1 > _MAX_MODIFIERS:
         return False
     return not any(_bare(w) in _NOT_MODIFIERS for w in words[: at - 1])
 
@@ -210,6 +225,48 @@ def _clean(who: str) -> str | None:
     if words[-1].lower() in _BAD_LAST or (len(words) == 1 and words[0].lower() in _DETERMINERS):
         return None
     return who
+
+
+# How many words a lower-case name after its determiner may hold when its head is no noun
+# for people ("said the fire service"): more is a clause ("said the strike killed five").
+_MAX_DESCRIPTION = 3
+
+
+def _inverted_who(run: str) -> str | None:
+    """The speaker named after an inverted verb ("..., said Mayor Ada Brook, who ..."), or None.
+
+    After the verb may stand a name instead of the speaker's: "Lee, a spokesman, said
+    Russia lost five tanks" or "..., the agency said Tuesday". A speaker there is a noun
+    phrase up to its complement ("a spokesman for the port"): words written with a
+    capital (not a day or a month), titles and nouns for people ("Union official Dan
+    Mercer", "police"), or, after a determiner, a short description ("the fire service")
+    with no figure and no verb form of "be", "have" or a modal in it.
+
+    Args:
+        run: The text after the verb, up to the next punctuation.
+
+    Returns:
+        The speaker as :func:`_clean` gives it, or None when the run is no name.
+    """
+    who = _clean(run)
+    if not who or who.lower() in _PRONOUNS:
+        return None
+    words = who.split()
+    determined = words[0].lower() in _DETERMINERS
+    body = words[1:] if determined else words
+    end = next((i for i, w in enumerate(body) if i and w.lower() in _COMPLEMENT), len(body))
+    head = body[:end]
+    if not head or WEEKDAY.match(head[0]) or MONTH_WORD.match(head[0]):
+        return None
+    if all(w[:1].isupper() or _bare(w) in PERSON_NOUNS or w in _CONJUNCTIONS for w in head):
+        return who
+    if not determined and _names_people(head):  # "say local residents"
+        return who
+    described = determined and len(head) <= _MAX_DESCRIPTION
+    figure = any(c.isdigit() for w in head for c in w) or any(w in NUMBER_WORDS for w in head)
+    if described and not figure and not any(w.lower() in _NOT_MODIFIERS for w in head):
+        return who
+    return None
 
 
 _SKIPPABLE = re.compile(r"^\s*(?:which|who|on|in|at|during|after|before|earlier|later)\b", re.I)
@@ -328,8 +385,18 @@ def find_attributions(sentence: str) -> list[Attribution]:
         who = _clean(cites)
         if via and who:
             found.append(Attribution(who=who, via=via, verb="cited", pos=start))
+    inverted = []
+    for m in _INVERTED.finditer(sentence):
+        who = _inverted_who(m.group("who"))
+        if who:
+            inverted.append(Attribution(who=who, verb=m.group("verb"), pos=m.start("verb")))
+    # Before an inverted verb stands the statement, not its speaker: in "Eight died,
+    # said the mayor" no one called "Eight died" speaks.
+    inverted_at = {a.pos for a in inverted}
     for before, m in _speech_verbs(sentence):
         verb = m.group("verb")
+        if m.start("verb") in inverted_at:
+            continue
         if verb in _NOUN_LIKE and not _VERB_OBJECT.match(sentence, m.end()):
             continue
         if before.rstrip().lower().endswith(" to"):  # "unable to say"
@@ -337,10 +404,7 @@ def find_attributions(sentence: str) -> list[Attribution]:
         who = _subject(before)
         if who and ", citing " not in before:
             found.append(Attribution(who=who, verb=verb, pos=m.start("verb")))
-    for m in _INVERTED.finditer(sentence):
-        who = _clean(m.group("who"))
-        if who:
-            found.append(Attribution(who=who, verb=m.group("verb"), pos=m.start()))
+    found += inverted
     for m in _ACCORDING.finditer(sentence):
         who = _clean(m.group("who"))
         if who:
@@ -394,3 +458,102 @@ def speaker_spans(sentence: str, attributions: Iterable[Attribution]) -> list[tu
             if at >= 0:
                 spans.append((original(at), original(at + len(name) - 1) + 1))
     return spans
+
+
+def _verb_word(parsed: Parsed, att: Attribution) -> int | None:
+    """The index of the parsed word that is ``att``'s verb ("said", or "according")."""
+    verb = (att.verb or "").split()[0].lower()
+    best: tuple[int, int] | None = None
+    for k, w in enumerate(parsed.words):
+        if w.text.lower() == verb and (best is None or abs(w.start - att.pos) < best[0]):
+            best = (abs(w.start - att.pos), k)
+    return best[1] if best is not None else None
+
+
+def governing_speaker(
+    sentence: str, attributions: Sequence[Attribution], start: int
+) -> Attribution | None:
+    """The speaker whose speech verb governs the words at ``start``, read from the parse.
+
+    In "The union puts the toll at 11, while police say six people died" the 11 hangs
+    from "puts" and the six from "say": each figure goes to its own speaker, whatever
+    stands nearer to it. An "according to X" counts for the clause it is attached to.
+    The sentence is parsed only when speakers stand on both sides of the place; with all
+    of them before it, the nearest before is the speaker. With one speaker, with all of
+    them after the place, or when no speech verb governs it, the caller decides.
+
+    Args:
+        sentence: One sentence.
+        attributions: Its attributions (:func:`find_attributions`).
+        start: An offset in ``sentence`` (where a figure starts).
+
+    Returns:
+        The governing named attribution, or None when left to the caller.
+    """
+    named = [a for a in attributions if not a.is_pronoun]
+    if len({a.display() for a in named}) < 2:
+        return None
+    # Only speakers on both sides of the place leave it open: with all of them before it,
+    # the nearest before governs it ("X says 11, while Y says six"). A longer run is not
+    # parsed (as for negation): there the caller's nearest speaker decides.
+    before = [a for a in named if a.pos < start]
+    if before and all(a.pos < start for a in named):
+        return max(before, key=lambda a: a.pos)
+    if not before or len(sentence) > MAX_PARSED:
+        return None
+    parsed = parse_many([sentence])[0]
+    at = {k: a for a in named if (k := _verb_word(parsed, a)) is not None}
+    word = next((k for k, w in enumerate(parsed.words) if w.end > start), None)
+    seen: set[int] = set()
+    while word is not None and word not in seen:
+        seen.add(word)
+        if word in at:
+            return at[word]
+        # "according to X" hangs from the verb of the clause it speaks for.
+        for k, a in at.items():
+            if a.verb == "according to" and parsed.words[k].head == word and k != word:
+                return a
+        head = parsed.words[word].head
+        word = None if head == word else head
+    return None
+
+
+def own_words(sentence: str, attributions: Sequence[Attribution], att: Attribution) -> str:
+    """The words of ``sentence`` that ``att``'s verb governs, without the other speakers'.
+
+    In "The company said it ignored no warnings, and the union said it ignored them"
+    the union's words are "the union said it ignored them": what the company says in
+    the same sentence is not the union's. Read from the parse; the whole sentence when
+    it has one speaker, is too long to parse or the verb is not found.
+
+    Args:
+        sentence: One sentence.
+        attributions: Its attributions (:func:`find_attributions`).
+        att: The one whose words are wanted.
+
+    Returns:
+        Those words as they stand in ``sentence``, runs of them joined by a space.
+    """
+    named = [a for a in attributions if not a.is_pronoun]
+    if len({a.display() for a in named}) < 2 or len(sentence) > MAX_PARSED:
+        return sentence
+    parsed = parse_many([sentence])[0]
+    mine = _verb_word(parsed, att)
+    others = {k for a in named if a != att and (k := _verb_word(parsed, a)) is not None}
+    if mine is None:
+        return sentence
+    others.discard(mine)
+    kept: set[int] = set()
+    todo = [mine]
+    while todo:  # the verb's subtree, stopping at another speaker's verb
+        k = todo.pop()
+        kept.add(k)
+        todo += [c for c in parsed.children.get(k, []) if c not in others and c not in kept]
+    runs: list[list[int]] = []
+    for k in sorted(kept):
+        if runs and runs[-1][-1] == k - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    words = parsed.words
+    return " ".join(sentence[words[r[0]].start : words[r[-1]].end] for r in runs)

@@ -32,7 +32,7 @@ from assistant.index.terms import terms
 from assistant.language import years_in
 from assistant.reasoning.answer import Candidate, ExtractiveAnswerer
 from assistant.reasoning.answer_types import Assessment
-from assistant.reasoning.attribution import find_attributions
+from assistant.reasoning.attribution import find_attributions, own_words
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.claims import source_key
 from assistant.reasoning.figures import figures, stances
@@ -123,6 +123,7 @@ class _Judged:
     stance: int  # +1 supports, -1 contradicts, 0 neither
     from_source: bool
     why: str
+    speaker: str | None = None  # who says it, when not the sentence's first speaker
 
 
 class ClaimChecker:
@@ -155,13 +156,16 @@ class ClaimChecker:
         A speaker counts, not any mention: in "Acme acquired Photoly" Acme is the
         subject, and the sentence is not Acme's word. A sentence whose own speaker is
         someone else is that speaker's; one with no speaker (or only "he said") goes with
-        the sentence before it in its passage when that one names the source.
+        the sentence before it in its passage when that one names the source, unless it
+        names a subject of its own ("The company denied ignoring it" is the company's).
         """
         if not source:
             return False
         speakers = [a for a in cand.attributions if speaks(cand.text, a)]
         if speakers:
             return any(source <= set(terms(a.display())) for a in speakers)
+        if any(not a.is_pronoun for a in cand.attributions):
+            return False  # "The company denied ...": its subject's deed, no one's report
         earlier = [
             c for c in assessment.candidates if c.chunk.id == cand.chunk.id and c.end <= cand.start
         ]
@@ -190,10 +194,18 @@ class ClaimChecker:
             ents: The sentence's entities (needed with ``slots``).
         """
         from_source = self._from_source(claim_source, cand, assessment)
+        # The source of a claim is never its own opponent: in "The company denied it,
+        # and the union said X", a claim of what the union said is judged by the union's
+        # words only (:func:`own_words`), and the union is named as saying them.
+        text, speaker = cand.text, None
+        if from_source:
+            own = [a for a in cand.attributions if source_key(a.display()) >= claim_source]
+            if own and speaks(cand.text, own[0]):
+                text, speaker = own_words(cand.text, cand.attributions, own[0]), own[0].display()
         # Negation and denial as the parse reads them: what each negation governs, so
         # that "the mayor, who did not attend, said ..." is not the opposite of what
         # the mayor said, and "were denied entry" denies nothing.
-        claim_parse, cand_parse = parse_many([claim, cand.text])
+        claim_parse, cand_parse = parse_many([claim, text])
         stand = compare(claim_parse, cand_parse) if cand.coverage >= SAME_TOPIC else "same"
         # A claim that something is not established ("there is no evidence that ...")
         # is contradicted by a sentence that says it, as a claim that it is not so is.
@@ -213,10 +225,10 @@ class ClaimChecker:
             # "Bloomberg, citing two unnamed Russians": a figure in who is speaking
             # counts the sources, not what the claim counts.
             speakers = " ".join(f"{a.who} {a.via or ''}" for a in cand.attributions).lower()
-            found = figures(cand.text)
+            found = figures(text)
             given = [
                 (g, st)
-                for g, st in zip(found, stances(cand.text, found, cand_parse), strict=True)
+                for g, st in zip(found, stances(text, found, cand_parse), strict=True)
                 if not (g.text and g.text.lower() in speakers)
             ]
             # Each pair of figures that count the same thing, with what each text does
@@ -267,7 +279,7 @@ class ClaimChecker:
             stance, why = 1, entity_why
         else:
             stance, why = 0, "is related"
-        return _Judged(cand, stance, from_source, why)
+        return _Judged(cand, stance, from_source, why, speaker)
 
     def source_hits(self, claim: str) -> list[Hit]:
         """Passages that name the claim's source and speak of what it counts.
@@ -406,7 +418,7 @@ class ClaimChecker:
             if not isinstance(cited, Citation):
                 continue
             citations.append(cited)
-            speaker = next(
+            speaker = j.speaker or next(
                 (a.display() for a in j.cand.attributions if speaks(j.cand.text, a)), None
             )
             who = speaker or f"a passage of {cited.source}"

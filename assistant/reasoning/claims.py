@@ -37,11 +37,12 @@ from assistant.language import (
     VAGUE_QUANTITIES,
     phrases,
 )
-from assistant.reasoning.attribution import Attribution, find_attributions
+from assistant.reasoning.attribution import Attribution, find_attributions, governing_speaker
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.masking import mask_non_figures
 from assistant.reasoning.negation import MAX_PARSED, may_negate, span_stance
 from assistant.reasoning.nlp import Parsed, parse_many
+from assistant.reasoning.speakers import canonical_claims
 from assistant.reasoning.verify import stands_at
 
 # What a figure counts, by the stems near it. Order matters for ties: more specific first.
@@ -381,7 +382,13 @@ class _Speakers:
         self._after: tuple[Attribution | None] | None = None
 
     def at(self, pos: int) -> Attribution | None:
-        """The speaker of the figure at ``pos``: the nearest named before it, else after."""
+        """The speaker of the figure at ``pos``: whose verb governs it, else the nearest.
+
+        The nearest is the one named before it, else the one after it.
+        """
+        governing = governing_speaker(self.sentence, self.named, pos)
+        if governing is not None:
+            return governing
         i = bisect.bisect_right(self.places, pos)
         if i:  # the first of those at the nearest place, as max() over them returned
             return self.named[bisect.bisect_left(self.places, self.places[i - 1])]
@@ -677,6 +684,7 @@ def merge_and_group(claims: list[Claim]) -> ClaimTable:
 
     Citation ids are assigned here, in table order, one per distinct quote.
     """
+    claims = canonical_claims(claims)  # one person is one source: "Okafor", "the mayor"
     merged: list[Claim] = []
     # Rows by figure, in table order: a claim merges only into a row with its figure, so
     # it is compared with those rows, not with the whole table (that made merging
