@@ -644,6 +644,9 @@ def find_short_answers(
     if not answering:
         return ShortAnswers([], [])
     top = answering[0]
+    # A sentence too far from the question to answer it does not vouch for the answer
+    # either: it only stands for a side.
+    top.spans = [s for s in top.spans if id(s.cand) not in side_only]
     groups = [top, *(g for g in groups if g is not top)]
     rivals = []
     # Only the strongest entity of a sentence can stand for it as a rival: in "moved
