@@ -13,6 +13,7 @@ question.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -45,7 +46,7 @@ from assistant.reasoning.causes import find_causes
 from assistant.reasoning.citations import SourceReader
 from assistant.reasoning.evidence import Candidate
 from assistant.reasoning.question import SHARE_LABELS, QuestionAnalysis, analyse
-from assistant.reasoning.shortanswer import find_short_answers, violates
+from assistant.reasoning.shortanswer import Similarity, find_short_answers, violates
 
 if TYPE_CHECKING:
     from assistant.index.embeddings import Embedder
@@ -282,7 +283,9 @@ class ExtractiveAnswerer:
             if causes.groups:
                 return render_short(assessment, causes, usable, reader)
         if qa.labels and not qa.wants_speaker:
-            short = find_short_answers(qa, usable, self.min_relevance)
+            short = find_short_answers(
+                qa, usable, self.min_relevance, self.similarity(assessment.question)
+            )
             if short.groups:
                 return render_short(assessment, short, usable, reader)
             # "What bill ...?" may be answered by a description, not a name: only the
@@ -291,6 +294,23 @@ class ExtractiveAnswerer:
                 return assessment.abstention("extractive")
         chosen = self.select(assessment.info, usable)
         return render_sentences(assessment, chosen, usable, reader)
+
+    def similarity(self, question: str) -> Similarity:
+        """The embedding similarity of sentences to ``question``, for sides of a count.
+
+        Only sentences whose similarity was not computed when scored are embedded.
+        """
+
+        def similar(cands: Sequence[Candidate]) -> list[float]:
+            todo = [c for c in cands if not c.dense]
+            if todo:
+                qvec = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
+                vecs = np.asarray(self.embeddings.embed_documents([c.text for c in todo]))
+                for cand, sim in zip(todo, vecs @ qvec, strict=True):
+                    cand.dense = float(sim)
+            return [c.dense for c in cands]
+
+        return similar
 
     def select(self, info: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
         """The best sentence plus others that say the same thing in other words or places.

@@ -139,7 +139,7 @@ def render_short(
         )
 
     disagreement = len(answers) > 1
-    lead = lead_sentence(answers, disagreement)
+    lead = lead_sentence(answers, disagreement, short.more if disagreement else 0)
     return Answer(
         question=assessment.question,
         answer=" ".join([lead, *quotes]),
@@ -247,7 +247,7 @@ def _cite_all(
     return cited, rejected
 
 
-def lead_sentence(answers: list[ShortAnswer], disagreement: bool) -> str:
+def lead_sentence(answers: list[ShortAnswer], disagreement: bool, more: int = 0) -> str:
     """The sentence an answer opens with: the short answer, or every side when they differ.
 
     "Dayton [1]." or "The sources disagree: Dayton (Acme) [1]; Reno [2]." Built from
@@ -256,6 +256,7 @@ def lead_sentence(answers: list[ShortAnswer], disagreement: bool) -> str:
     Args:
         answers: The short answers, the first answer first (at least one).
         disagreement: Whether the sources give incompatible answers.
+        more: How many further answers the sources give that are not listed.
 
     Returns:
         The opening sentence, ending with a full stop.
@@ -266,7 +267,8 @@ def lead_sentence(answers: list[ShortAnswer], disagreement: bool) -> str:
         return f"{a.text} ({a.who}) {marks}" if a.who else f"{a.text} {marks}"
 
     if disagreement:
-        return "The sources disagree: " + "; ".join(named(a) for a in answers) + "."
+        rest = f"; and {more} more not shown" if more else ""
+        return "The sources disagree: " + "; ".join(named(a) for a in answers) + rest + "."
     return named(answers[0]) + "."
 
 

@@ -29,13 +29,13 @@ from typing import Any, Literal
 from assistant.index.normalise import visible
 from assistant.index.retrieval import Hit
 from assistant.index.terms import terms
-from assistant.language import years_in
+from assistant.language import VAGUE_QUANTITIES, years_in
 from assistant.reasoning.answer import Candidate, ExtractiveAnswerer
 from assistant.reasoning.answer_types import Assessment
 from assistant.reasoning.attribution import find_attributions, own_words
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
-from assistant.reasoning.claims import source_key
-from assistant.reasoning.figures import figures, stances
+from assistant.reasoning.claims import figure_category, source_key
+from assistant.reasoning.figures import Figure, figures, stances
 from assistant.reasoning.negation import compare
 from assistant.reasoning.nlp import Entity, entities_many, parse_many
 from assistant.reasoning.shortanswer import sentence_names_another
@@ -115,6 +115,66 @@ def _is_heading(cand: Candidate) -> bool:
     first_line = not chunk.text[:line_start].replace("\ufeff", "").strip()
     own = cand.text.strip().lstrip("#").strip()  # read as a reader sees it: so is the title
     return first_line and bool(chunk.title) and own == visible(chunk.title).text.strip()
+
+
+def _vaguer(found: Figure, claimed: Figure) -> bool:
+    """``found`` is a vague word ("several", "dozens") where ``claimed`` is a figure."""
+    words = " ".join(found.text.lower().split())
+    vague = found.low != found.high and any(words.endswith(q) for q in VAGUE_QUANTITIES)
+    return vague and claimed.low == claimed.high
+
+
+def _counts(text: str, fig: Figure) -> str | None:
+    """What the figure counts, by the word nearest it ("killed", "wounded"; None: unnamed)."""
+    if fig.start < 0:
+        return fig.family
+    return figure_category(text, fig.start, fig.end)
+
+
+def _other_counts(
+    claim: str, cands: list[Candidate], taken: list[Candidate], floor: float
+) -> list[Candidate]:
+    """Relevant sentences not in ``taken`` that count what the claim counts, another way.
+
+    One sentence per figure comes first (the most relevant), up to MAX_EVIDENCE in all.
+    """
+    kinds = {_counts(claim, f) for f in figures(claim)} - {None}
+    if not kinds:
+        return []
+    chosen = {id(c) for c in taken}
+    given = {f.low for c in taken for f in figures(c.text) if _counts(c.text, f) in kinds}
+    first: list[Candidate] = []
+    later: list[Candidate] = []
+    for cand in sorted(cands, key=lambda c: -c.relevance):
+        if id(cand) in chosen or cand.relevance < floor:
+            continue
+        counted = [f for f in figures(cand.text) if _counts(cand.text, f) in kinds]
+        if not counted:
+            continue
+        new = {f.low for f in counted} - given
+        (first if new else later).append(cand)
+        given |= new
+    return (first + later)[:MAX_EVIDENCE]
+
+
+def _distinct_first(judged: list[_Judged]) -> list[_Judged]:
+    """``judged`` in order, but the first of each reason ("gives a different figure (8)") first."""
+    seen: set[str] = set()
+    first: list[_Judged] = []
+    later: list[_Judged] = []
+    for j in judged:
+        key = j.why.lower()
+        (later if key in seen else first).append(j)
+        seen.add(key)
+    return first + later
+
+
+def _same_count(a: str | None, b: str | None) -> bool:
+    """Two figures counting ``a`` and ``b`` can gainsay each other: the same count, or a total.
+
+    The killed and the wounded are two counts; casualties are both together.
+    """
+    return a == b or "casualties" in (a, b)
 
 
 @dataclass
@@ -240,6 +300,10 @@ class ClaimChecker:
                 for g, gs in given
                 if c.comparable(g)
             ]
+            # "several" is no matching figure for "six": only a figure as exact as the
+            # claim's confirms it (a vague one may still fall outside it: see below).
+            # Nor does it deny or withhold one.
+            pairs = [(c, cs, g, gs) for c, cs, g, gs in pairs if not _vaguer(g, c)]
             matching = [g for c, cs, g, gs in pairs if c.overlaps(g) and cs == gs]
             opposing = {"said", "denied"}
             denied = [
@@ -248,7 +312,16 @@ class ClaimChecker:
                 if c.overlaps(g) and ({cs, gs} == opposing or (cs, gs) == ("withheld", "said"))
             ]
             withheld = [g for c, cs, g, gs in pairs if c.overlaps(g) and cs != gs]
-            differing = [g for c, cs, g, gs in pairs if not c.overlaps(g) and cs == gs == "said"]
+            # A different figure contradicts only when it counts the same thing, or the
+            # whole of which the claim's is a part: 31 hurt does not gainsay six dead,
+            # though both are casualties; 25 casualties does gainsay 200 dead.
+            differing = [
+                g
+                for c, cs, g, gs in pairs
+                if not c.overlaps(g)
+                and cs == gs == "said"
+                and _same_count(_counts(claim, c), _counts(cand.text, g))
+            ]
             if matching:
                 stance, why = 1, f"gives a matching figure ({matching[0].text})"
             elif denied:
@@ -365,6 +438,10 @@ class ClaimChecker:
             for c in assessment.candidates
             if id(c) not in chosen and any(matches_but(s, weights, c) for s in slots)
         ][:MAX_EVIDENCE]
+        # So does a sentence that gives another figure for what the claim counts ("eight
+        # died" against "six died"): judge the best few of those too, one per figure
+        # first, so that every figure the sources give is weighed.
+        evidence += _other_counts(claim, assessment.candidates, evidence, self.min_relevance)
         # Titles and headings name a topic; they do not decide (unless they are all the
         # article has).
         evidence = [c for c in evidence if not _is_heading(c)]
@@ -390,8 +467,9 @@ class ClaimChecker:
         others = [j for j in judged if j not in deciding and j.stance != 0][:1]
         # Both sides of a conflict are cited: alternate supporting and contradicting
         # sentences, best first, so neither side is cut off by the limit.
-        pros = [j for j in deciding if j.stance > 0]
-        cons = [j for j in deciding if j.stance < 0]
+        # Within a side, each different reason (another figure) before a repeat of one.
+        pros = _distinct_first([j for j in deciding if j.stance > 0])
+        cons = _distinct_first([j for j in deciding if j.stance < 0])
         order = [j for pair in zip(pros, cons, strict=False) for j in pair]
         order += pros[len(order) // 2 :] + cons[len(order) // 2 :]
         shown = (order[:MAX_EVIDENCE] + others)[: MAX_EVIDENCE + 1]

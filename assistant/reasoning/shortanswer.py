@@ -25,7 +25,7 @@ import bisect
 import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -82,6 +82,8 @@ _WORD_NUMBERS: dict[str, float] = {
     },
 }
 _DURATION = re.compile(rf"\b{TIME_UNIT}\b", re.I)
+# A unit right after a figure: it measures a share or a time, it counts nothing.
+_UNIT_AFTER = re.compile(rf"\s*(?:per\s*cent\b|percent\b|%|{TIME_UNIT}\b)", re.I)
 # A day of the month as written in a date: "4", "04", "4th".
 _DAY = re.compile(rf"\b(\d{{1,2}}){ORDINAL_SUFFIX}?\b")
 _STOP = ARTICLES | {"of", "and", "'s", "’s", "s"}
@@ -116,6 +118,11 @@ GROUP_FOR_WHO = 0.8
 # For "when", a time of day ranks below a day of the same sentence's strength: "on
 # 3 March at 9 a.m." answers "When did the strike happen?" with the day first.
 TIME_FOR_WHEN = 0.9
+
+
+# The embedding similarity of each of some sentences to the question (the sentences whose
+# similarity was not computed when they were scored, as too far in wording to answer).
+Similarity = Callable[[Sequence["Candidate"]], Sequence[float]]
 
 
 @dataclass
@@ -153,6 +160,7 @@ class ShortAnswers:
 
     groups: list[AnswerGroup]
     rivals: list[AnswerGroup]
+    more: int = 0  # rivals found beyond those listed (MAX_RIVALS)
 
     @property
     def disagreement(self) -> bool:
@@ -401,6 +409,8 @@ def _not_a_count(ent: Entity, cand: Candidate, counts: str | None, mask: str) ->
             return True
     if not counts:
         return False
+    if _UNIT_AFTER.match(cand.text, ent.end):
+        return True  # "60 per cent of the building", "for six hours": a measure, no count
     # What it counts is read within a few words of it: a window of the sentence keeps
     # this linear in a long sentence with many figures.
     lo = max(0, ent.start - _CATEGORY_REACH)
@@ -571,22 +581,41 @@ def _full_name(group: AnswerGroup, counts: dict[str, int]) -> str:
 
 
 def find_short_answers(
-    qa: QuestionAnalysis, cands: Sequence[Candidate], min_relevance: float
+    qa: QuestionAnalysis,
+    cands: Sequence[Candidate],
+    min_relevance: float,
+    similar: Similarity | None = None,
 ) -> ShortAnswers:
     """Typed answers in the candidate sentences, grouped, best first, with rivals.
 
     Args:
         qa: The analysed question (``qa.labels`` empty: nothing is typed; no answers).
         cands: Candidate sentences, best first, with relevance filled in.
-        min_relevance: Sentences below this relevance are not read.
+        min_relevance: Sentences below this relevance are not read, except as sides.
+        similar: The sentences' embedding similarity to the question (see
+            :data:`Similarity`). With it, a question that asks for a count of a known
+            kind ("how many died") has as sides the other such counts in sentences as
+            close in meaning to it as the answer's, however far their wording ("lost
+            their lives in the blaze" for "died in the fire").
     """
     if not qa.labels:
         return ShortAnswers([], [])
     # "How many were killed?" is answered by a figure that counts the killed, not by
     # the number of sources or of wounded in the same sentence.
     counts = next((name for name, stems in CATEGORIES if stems & qa.terms), None)
-    pool = [c for c in cands if c.relevance >= min_relevance and not violates(qa, c)]
-    pool = pool[:MAX_TAGGED]
+    usable = [c for c in cands if not violates(qa, c)]
+    pool = [c for c in usable if c.relevance >= min_relevance][:MAX_TAGGED]
+    # Sides of a count: sentences worded too far from the question to answer it, that
+    # give a count of the kind asked. They are tagged too, but only stand as rivals.
+    side_only: set[int] = set()
+    if qa.type != "figure":
+        similar = None  # a count's sides are counts: "when were they killed" has dates
+    if counts is not None and similar is not None:
+        kept = {id(c) for c in pool}
+        extra = [c for c in usable if id(c) not in kept and _may_count(c.text, counts)]
+        extra = extra[:MAX_TAGGED]
+        side_only = {id(c) for c in extra}
+        pool = pool + extra
     spans: list[Span] = []
     ents_of: dict[int, list[Entity]] = {}
     parses = parse_many([qa.text, *(c.text for c in pool)])
@@ -623,6 +652,8 @@ def find_short_answers(
                 continue
             if negates and ent.label in _FIGURE_LABELS and not _said(parsed, ent):
                 continue
+            if qa.type == "date" and _dates_another_noun(qa, parsed, ent):
+                continue
             if not supports(parsed, ent, cue, wants_subject, positions):
                 continue
             if doer and not ent.subject:
@@ -645,9 +676,15 @@ def find_short_answers(
                 spans.append(Span(cand, ent, score))
     spans = sorted(spans, key=lambda s: -s.score)[:MAX_SPANS]
     groups = _group(spans)
-    if not groups:
+    # The answer itself comes from a sentence close enough to the question.
+    answering = [g for g in groups if any(id(s.cand) not in side_only for s in g.spans)]
+    if not answering:
         return ShortAnswers([], [])
-    top = groups[0]
+    top = answering[0]
+    # A sentence too far from the question to answer it does not vouch for the answer
+    # either: it only stands for a side.
+    top.spans = [s for s in top.spans if id(s.cand) not in side_only]
+    groups = [top, *(g for g in groups if g is not top)]
     rivals = []
     # Only the strongest entity of a sentence can stand for it as a rival: in "moved
     # from Reno to Dayton", Reno is not what the sentence answers.
@@ -656,11 +693,85 @@ def find_short_answers(
         held = lead_of.get(id(span.cand))
         if held is None or span.score > held.score:
             lead_of[id(span.cand)] = span
+    same_thing = (
+        _same_thing(top, groups[1:], similar, min_relevance)
+        if counts and qa.type == "figure"
+        else set()
+    )
     for g in groups[1:]:
         if compatible(top, g) or _other_precision(top, g):
             continue
+        if g.label == top.label and any(id(s.cand) in same_thing for s in g.spans):
+            # Another count of the kind asked, in a sentence that says about the same
+            # as the answer's: a side, wherever it stands and whatever else it names
+            # ("the union puts the toll at 11, while police say six"). A figure of
+            # another kind (a share, a sum) counts something else.
+            rivals.append(g)
+            continue
         # One sentence that stands against the answer is enough: the group's best
         # sentence may be one that names the first answer too.
-        if any(_stands_against(top, s, lead_of, ents_of) for s in g.spans):
+        if any(
+            _stands_against(top, s, lead_of, ents_of)
+            for s in g.spans
+            if id(s.cand) not in side_only
+        ):
             rivals.append(g)
-    return ShortAnswers(groups, rivals[:MAX_RIVALS])
+    # Sides only: a sentence too far from the question answers nothing by itself.
+    groups = [g for g in groups if g is top or g in rivals or not _only_in(g, side_only)]
+    return ShortAnswers(groups, rivals[:MAX_RIVALS], more=max(len(rivals) - MAX_RIVALS, 0))
+
+
+# The roles of a noun in its clause: a date attached to a word in one of them dates the
+# thing the noun names ("a post on 5 November"), not what the clause's verb tells.
+_NOMINAL = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "dative", "oprd"})
+_MODIFIER = frozenset({"compound", "nmod", "amod", "poss"})
+
+
+def _dates_another_noun(qa: QuestionAnalysis, parsed: Parsed, ent: Entity) -> bool:
+    """The date dates a noun the question does not name: "in a statement on 21 March".
+
+    What a date attaches to is read from the parse: "broke out on 14 March" dates the
+    event the verb tells; "a post on 5 November" dates the post, and is no answer to
+    when the fire broke out (unless the question asks about the post).
+    """
+    words = parsed.words
+    if not 0 <= ent.root < len(words):
+        return False
+    root = words[ent.root]
+    if root.dep in _MODIFIER:  # "a February 10 post"
+        noun = words[root.head]
+    elif root.dep == "pobj" and words[root.head].dep == "prep":  # "a post on 5 November"
+        noun = words[words[root.head].head]
+    else:
+        return False
+    return noun.dep in _NOMINAL and not set(terms(noun.text)) & qa.terms
+
+
+def _only_in(group: AnswerGroup, ids: set[int]) -> bool:
+    return all(id(s.cand) in ids for s in group.spans)
+
+
+def _same_thing(
+    top: AnswerGroup, others: Sequence[AnswerGroup], similar: Similarity | None, floor: float
+) -> set[int]:
+    """The sentences (ids) of ``others`` whose count is a side of ``top``'s.
+
+    A sentence relevant enough to answer the question on its own (``floor``) is; so is
+    one as close in meaning to the question as the answer's best sentence (this share,
+    ``RIVAL_RELEVANCE``, of its embedding similarity), however other its words: "lost
+    their lives in the blaze" for "died in the fire".
+    """
+    cands = list({id(s.cand): s.cand for g in others for s in g.spans}.values())
+    out = {id(c) for c in cands if c.relevance >= floor}
+    rest = [c for c in cands if id(c) not in out]
+    if similar is None or not rest:
+        return out
+    best = max(s.cand.dense for s in top.spans)
+    sims = similar(rest)
+    return out | {id(c) for c, d in zip(rest, sims, strict=True) if d >= RIVAL_RELEVANCE * best}
+
+
+def _may_count(text: str, counts: str) -> bool:
+    """The sentence writes a word of the kind of count ``counts`` (a cheap test before tagging)."""
+    stems = dict(CATEGORIES)[counts]
+    return bool(stems & set(terms(text)))

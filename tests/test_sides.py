@@ -1,0 +1,188 @@
+"""Every side, whatever the wording (issue 22, scope 3).
+
+On the generated pile of ``tests/sides.py`` (five outlets, three death tolls, two injury
+counts) every paraphrase of a question about a count shows every figure the sources
+give, each cited, and says that they disagree; ``check`` of a figure some sources give
+and others contradict is ``conflicting`` with both sides cited. Small invented articles
+hold the shapes that must not be sides: the date of a statement about an event is not
+the date of the event, and "several" is no matching figure for an exact one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from assistant.app import FactCheck
+from tests.conftest import own_settings
+from tests.invented import assert_cited_verbatim, ingested
+from tests.sides import TRUTH, write
+
+PARAPHRASES = {
+    "deaths": (
+        "How many people died in the fire?",
+        "What is the death toll?",
+        "How many were killed in the blaze?",
+    ),
+    "injured": (
+        "How many people were injured in the fire?",
+        "How many people were hurt?",
+        "How many people were wounded in the fire?",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def sides_fc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FactCheck]:
+    """The pile of tests/sides.py ingested once."""
+    base = tmp_path_factory.mktemp("sides")
+    folder = write(base / "pile")
+    fc = FactCheck(own_settings(base).model_copy(update={"corpus": folder}))
+    fc.ingest([folder])
+    yield fc
+
+
+def _side_of(text: str, what: str) -> str | None:
+    """Whose figure (a key of TRUTH[what]) a short answer is, written in any of its forms."""
+    low = text.lower()
+    for who, forms in TRUTH[what].items():
+        if any(low == f.lower() for f in forms):
+            return who
+    return None
+
+
+@pytest.mark.parametrize(
+    ("what", "question"), [(what, q) for what, qs in PARAPHRASES.items() for q in qs]
+)
+def test_every_side_of_a_count_is_shown_whatever_the_wording(sides_fc, what, question):
+    answer = sides_fc.ask(question, "extractive")
+    shown = {_side_of(a.text, what) for a in answer.answers}
+    assert shown >= set(TRUTH[what]), answer.answer
+    assert answer.disagreement, answer.answer
+    assert answer.answer.startswith("The sources disagree")
+    by_id = {c.id: c for c in answer.citations}
+    for a in answer.answers:
+        who = _side_of(a.text, what)
+        if who is None:
+            continue
+        # Each side is cited on a sentence that writes its figure.
+        assert a.citations, a
+        quotes = [by_id[i].quote.lower() for i in a.citations]
+        assert any(f.lower() in q for q in quotes for f in TRUTH[what][who]), (a, quotes)
+    assert_cited_verbatim(answer, sides_fc.settings.corpus)
+
+
+def test_a_claim_some_sources_contradict_is_conflicting_with_both_sides_cited(sides_fc):
+    deaths = TRUTH["deaths"]
+    police = deaths["police"][1]  # as a word, the way a claim opens
+    result = sides_fc.check(f"{police.capitalize()} people died in the fire", "extractive")
+    assert result.verdict == "conflicting", result.explanation
+    quotes = " ".join(c.quote.lower() for c in result.citations)
+    for who, forms in deaths.items():
+        assert any(f.lower() in quotes for f in forms), (who, result.explanation)
+    assert_cited_verbatim(result, sides_fc.settings.corpus)
+
+
+# -- small invented articles ---------------------------------------------------------------
+
+_CRANE = {
+    "crane.txt": (
+        "Crane collapse at Ostmark docks\n\n"
+        "Seven dockers were hurt, several of them badly, when a crane collapsed at the "
+        "Ostmark docks on Friday, the harbour master said.\n"
+    ),
+}
+
+
+def test_a_vague_word_is_no_matching_figure_for_an_exact_one(tmp_path):
+    fc = ingested(tmp_path, _CRANE)
+    result = fc.check("Three dockers were hurt in the Ostmark crane collapse.", "extractive")
+    assert result.verdict != "supported", result.explanation
+    assert "matching figure (several)" not in result.explanation.lower()
+    assert_cited_verbatim(result, fc.settings.corpus)
+
+
+_MILL = {
+    "mill-gazette.txt": (
+        "Flour mill fire in Brenholt\n\n"
+        "Fire broke out at the Harrow flour mill in Brenholt on 14 March, firefighters said. "
+        "Nobody was hurt.\n"
+    ),
+    "mill-post.txt": (
+        "Owners thank Brenholt firefighters\n\n"
+        "In a statement on 21 March, the owners of the Harrow flour mill thanked the "
+        "firefighters who fought the fire.\n"
+    ),
+}
+
+
+def test_the_date_of_a_statement_about_an_event_is_no_rival_date_of_it(tmp_path):
+    fc = ingested(tmp_path, _MILL)
+    # Asked about the statement itself, its date is the answer.
+    asked = fc.ask("When did the owners of the Harrow flour mill make their statement?")
+    assert asked.answers and "21 March" in asked.answers[0].text, asked.answer
+    answer = fc.ask("When did the fire at the Harrow flour mill break out?", "extractive")
+    assert not answer.disagreement, answer.answer
+    assert answer.answers and "14 March" in answer.answers[0].text, answer.answer
+    assert all("21" not in a.text for a in answer.answers), answer.answer
+    assert_cited_verbatim(answer, fc.settings.corpus)
+
+
+_QUARRY = {
+    "quarry-a.txt": (
+        "Quarry blast in Lenvik\n\n"
+        "Four workers died in a blast at the Lenvik quarry on Monday, police said.\n"
+    ),
+    "quarry-b.txt": (
+        "Lenvik quarry explosion\n\n"
+        "The explosion at the quarry in Lenvik killed seven workers, according to their "
+        "union, which blamed old detonators.\n"
+    ),
+}
+
+
+def test_a_rival_count_worded_otherwise_is_a_side(tmp_path):
+    # One report says "died in a blast", the other "explosion ... killed": a question in
+    # either wording shows both counts.
+    fc = ingested(tmp_path, _QUARRY)
+    for question in (
+        "How many workers died in the Lenvik quarry blast?",
+        "How many were killed in the explosion at the Lenvik quarry?",
+    ):
+        answer = fc.ask(question, "extractive")
+        figures = {a.text.lower() for a in answer.answers}
+        assert {"four", "seven"} <= figures, answer.answer
+        assert answer.disagreement, answer.answer
+        assert_cited_verbatim(answer, fc.settings.corpus)
+
+
+def test_a_single_count_is_no_disagreement(tmp_path):
+    fc = ingested(tmp_path, {"quarry-a.txt": _QUARRY["quarry-a.txt"]})
+    answer = fc.ask("How many workers died in the Lenvik quarry blast?", "extractive")
+    assert not answer.disagreement, answer.answer
+    assert [a.text.lower() for a in answer.answers] == ["four"], answer.answer
+
+
+_OUTLETS = ("harbour police", "coastguard", "ferry company", "port authority", "mayor",
+            "seamen's union", "regional governor", "rescue service")  # fmt: skip
+
+
+def test_past_the_limit_the_answer_counts_the_sides_not_shown(tmp_path):
+    # Eight sources, eight tolls: six are listed, each cited, and the rest are counted.
+    from assistant.reasoning.shortanswer import MAX_RIVALS
+
+    articles = {
+        f"ferry-{n}.txt": (
+            f"Ferry sinks off Karsby\n\n{n} passengers died when the ferry sank off Karsby "
+            f"on Sunday, the {who} said.\n"
+        )
+        for n, who in zip(range(3, 3 + len(_OUTLETS)), _OUTLETS, strict=True)
+    }
+    fc = ingested(tmp_path, articles)
+    answer = fc.ask("How many passengers died when the ferry sank off Karsby?", "extractive")
+    assert answer.disagreement, answer.answer
+    assert len(answer.answers) == MAX_RIVALS + 1, answer.answer
+    rest = len(_OUTLETS) - len(answer.answers)
+    assert f"and {rest} more not shown" in answer.answer, answer.answer
+    assert_cited_verbatim(answer, fc.settings.corpus)
