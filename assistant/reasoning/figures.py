@@ -9,8 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.index.terms import terms
-from assistant.language import LABEL_WORDS, WEEKDAYS, YEAR, phrases
+from assistant.language import YEAR
 from assistant.reasoning import negation
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.claims import (
@@ -20,7 +19,7 @@ from assistant.reasoning.claims import (
     month_after,
     month_before,
 )
-from assistant.reasoning.masking import mask_non_figures
+from assistant.reasoning.masking import is_label, mask_non_figures
 from assistant.reasoning.negation import Stance
 from assistant.reasoning.nlp import Parsed, parse_many
 
@@ -60,41 +59,6 @@ class Figure:
             None,
         )
         return bounded and self.family == other.family
-
-
-# A number right after a name is part of the name ("Nova 7", "Orbit 12", "Night Harbor 3",
-# "Zephyr Chronicles™ 2"), not a count. Weekdays are names that a count can follow.
-_NAME_BEFORE = re.compile(r"(?:^|\s)(?P<word>\w*[A-Z][\w'’-]*)[™®]?\s*$")
-# A number after one of these words is a rank or a label ("No. 1", "season 4", "#2").
-_LABEL_BEFORE = re.compile(r"(?:\b(?:" + phrases(LABEL_WORDS) + r")\.?|#)\s*$", re.IGNORECASE)
-
-
-# How far back a word before a number is looked for: a longer run without spaces is no
-# name, and reading a bounded stretch keeps a line of many numbers linear.
-_LABEL_LOOK_BACK = 64
-
-
-def is_label(text: str, start: int) -> bool:
-    r"""The number at ``start`` names or ranks something rather than counting.
-
-    Only the word before it is read (from the space before that word, or the text's
-    start, where ``(?:^|\s)`` can match), not everything before it.
-    """
-    j = start
-    while j > 0 and text[j - 1].isspace():
-        j -= 1
-    lo = max(0, j - _LABEL_LOOK_BACK)
-    while j > lo and not text[j - 1].isspace():  # back to the word's start
-        j -= 1
-    lo = max(lo, j - 1)  # the space before the word (``^`` never matches at ``pos > 0``)
-    if _LABEL_BEFORE.search(text, lo, start):
-        return True
-    m = _NAME_BEFORE.search(text, lo, start)
-    if m is None:
-        return False
-    # A capitalised word with content ("Pixel"), not "Only" or "All" opening a sentence.
-    word = m.group("word")
-    return word.lower() not in WEEKDAYS and bool(terms(word))
 
 
 def figures(text: str, attributions: Sequence[Attribution] | None = None) -> list[Figure]:
