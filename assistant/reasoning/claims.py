@@ -54,7 +54,7 @@ from assistant.language import (
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.reasoning.counted import counted, counts_other, may_qualify
-from assistant.reasoning.masking import is_label, mask_non_figures
+from assistant.reasoning.masking import is_label, mask_non_figures, time_of_day_after
 from assistant.reasoning.negation import MAX_PARSED, may_negate, span_stance
 from assistant.reasoning.nlp import Parsed, parse_many
 from assistant.reasoning.verify import stands_at
@@ -671,7 +671,9 @@ def _counts(
     """
     found = _counts_in(sentence, mask_non_figures(sentence, atts), prefixes, parse)
     if not found and atts:
-        found = _counts_in(sentence, mask_non_figures(sentence), prefixes, parse)
+        # The number in the speaker's name is what the statement is about: that it
+        # hangs on the speaker's noun ("friends of two guides") is why it is there.
+        found = _counts_in(sentence, mask_non_figures(sentence), prefixes, parse, qualify=False)
     return found
 
 
@@ -684,20 +686,30 @@ def _label(word: str | None, kind: str) -> str:
     return f"{word.lower()} ({kind})" if word else kind
 
 
-def _counts_in(sentence: str, masked: str, prefixes: frozenset[str], parse: _Parse) -> list[_Found]:
-    """:func:`_counts` over ``masked``, the sentence with what holds no figure blanked."""
+def _counts_in(
+    sentence: str, masked: str, prefixes: frozenset[str], parse: _Parse, qualify: bool = True
+) -> list[_Found]:
+    """:func:`_counts` over ``masked``, the sentence with what holds no figure blanked.
+
+    ``qualify``: leave out a count that describes another noun (see
+    :func:`assistant.reasoning.counted.counts_other`).
+    """
     out = []
     for m in FIGURE.finditer(masked):
         low = m.group("low")
         if month_before(sentence, m.start()) or month_after(sentence, m.end()):
             continue
+        if time_of_day_after(sentence, m.end()):
+            continue  # "3 a.m."
         if counts_other(sentence, m.start(), m.end()):
             continue  # "two of the workers": a part, not how many workers
-        if may_qualify(sentence, m.start()) and parse.fits:
+        unit = unit_of(sentence, m)
+        # A count hanging on another noun describes it ("relatives of 11 workers"); a
+        # sum or a share hanging on one measures it ("a budget of 41 million crowns").
+        if qualify and unit is None and may_qualify(sentence, m.start()) and parse.fits:
             parsed = parse.get()
             if parsed is not None and counts_other(sentence, m.start(), m.end(), parsed):
-                continue  # "relatives of 11 workers": describes the relatives
-        unit = unit_of(sentence, m)
+                continue
         if unit is not None:
             if m.group("high") is None and re.fullmatch(r"(?:1[89]|20)\d\d", low):
                 continue  # "the 1987 pounds": a year

@@ -10,7 +10,9 @@ of anything the sentence claims. Two shapes say so, in any language of news writ
 - a qualifier: the number's phrase hangs, by a preposition, on another noun ("the
   families *of* 11 victims", "a school *for* 300 pupils"): it describes that noun,
   unless that noun is a size or a statement of one ("a *total* of 11", "the *deaths*
-  of 11 people", "a *toll* of 11").
+  of 11 people", "a *toll* of 11"). This is a rule about counts: a sum or a share
+  hanging on a noun measures it ("revenue of $7.2 billion"), so callers ask it of
+  plain numbers only.
 
 Claims (:mod:`assistant.reasoning.claims`) and the short answers' rivals
 (:mod:`assistant.reasoning.shortanswer`) both ask :func:`counts_other`.
@@ -22,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.index.terms import NUMBER_TOKEN_WORDS, terms
-from assistant.language import PARTITIVES, POSSESSIVES, SIZE_NOUNS, STATEMENT_NOUNS
+from assistant.language import ORDINALS, PARTITIVES, POSSESSIVES, SIZE_NOUNS, STATEMENT_NOUNS
 from assistant.reasoning.nlp import Parsed, Word
 
 # "two of the workers", "six of them", "three of its staff": a part of a whole. Not
@@ -46,6 +48,9 @@ _NOUN_ROLES = frozenset(
 # still counts ("a total of 11", "the deaths of 11 people", "a toll of 11").
 _SIZE_TERMS = frozenset(terms(" ".join(SIZE_NOUNS | STATEMENT_NOUNS)))
 _LOOK_BACK = 48
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+# Words that make a number a fraction ("a third", "two thirds", "half"), singular.
+_FRACTIONS = frozenset(ORDINALS) | {"half", "halve", "quarter"}
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,15 @@ class Counted:
 
 
 def part_of_whole(text: str, end: int) -> bool:
-    """The number ending at ``end`` heads "N of the X": it counts a part of X, not X."""
-    return _PART_OF.match(text, end) is not None
+    """The number ending at ``end`` heads "N of the X": it counts a part of X, not X.
+
+    A fraction is a share of X, not a count ("a third of the blossom"): it is kept.
+    """
+    if _PART_OF.match(text, end) is None:
+        return False
+    last = _LAST_WORD.search(text, max(0, end - _LOOK_BACK), end)
+    word = last.group(1).lower() if last else ""
+    return word.removesuffix("s") not in _FRACTIONS
 
 
 def may_qualify(text: str, start: int) -> bool:

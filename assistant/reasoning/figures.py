@@ -18,6 +18,7 @@ from assistant.reasoning.claims import (
     figure_category,
     month_after,
     month_before,
+    unit_of,
 )
 from assistant.reasoning.masking import is_label, mask_non_figures
 from assistant.reasoning.negation import Stance
@@ -95,7 +96,10 @@ def _figures_in(text: str, masked: str) -> list[Figure]:
         if not m.group("hedge") and is_label(text, m.start()):
             continue
         low, high, _hedge = figure_bounds(m.group("low"), m.group("high"), m.group("hedge"))
-        what = figure_category(text, m.start(), m.end())
+        # A unit makes the kind ("£5", "70%", "five hours"): "about 60 per cent" of a
+        # building is no count of the wounded named after it.
+        unit = unit_of(text, m)
+        what = unit.kind if unit else figure_category(text, m.start(), m.end())
         text_of = m.group(0).strip(" \"“”'")
         family = _FAMILY.get(what or "", what)
         out.append(Figure(low, high, family, text_of, m.start("low"), m.end("low")))

@@ -11,8 +11,8 @@ callers read the sentence again with the names left in when nothing else counts)
 
 Identifiers are numbers that name rather than count, and are blanked the same way, here
 and nowhere else: a phone number in groups of digits ("0800 555 0192"), a number written
-with a leading zero ("0192"), a code or a score joined by hyphens ("26-4471", "4-1"), and
-a time of day ("3 a.m."). Dates and years are told by the month and year rules of the
+with a leading zero ("0192"), and a code or a score joined by hyphens ("26-4471",
+"4-1"). A time of day ("3 a.m.") is no quantity either (:func:`time_of_day_after`). Dates and years are told by the month and year rules of the
 figure readers, labels and model numbers ("No. 4", "Nova 7") by :func:`is_label`.
 """
 
@@ -33,13 +33,11 @@ _CODE = re.compile(r"<[A-Za-z!/?][^<>]*>|(?<=\w)\([^()]*\)|[\w-]+=[^\s<>]*")
 _MAY_HOLD_CODE = re.compile(r"[<(=]")
 # Three or more groups of digits with single spaces, dots or hyphens between them (a
 # phone number: "0800 555 0192", "+44 20 7946 0958"), or a number with a leading zero.
-_DIGIT_GROUPS = re.compile(r"(?<![\w.,])\+?\d{1,5}(?:[ .-]\d{2,5}){2,}(?![\w,])|(?<![\w.,])0\d+")
+_DIGIT_GROUPS = re.compile(r"(?<![\w.,])\+?\d{1,5}(?:[ .-]\d{2,5}){2,}(?!\w|,\d)|(?<![\w.,])0\d+")
 # Two numbers joined by a hyphen or dash, no spaces: a range ("10-15"), a score ("4-1")
 # or a code ("26-4471"); see _is_code.
 _JOINED = re.compile(r"(?<![\w.,-])(\d+)[-–](\d+)(?![\w-])")
-_TIME_OF_DAY = re.compile(
-    r"(?<![\w.,:])\d{1,2}(?:[:.]\d\d)?\s?" + TIME_OF_DAY + r"(?!\w)", re.IGNORECASE
-)
+_TIME_OF_DAY_AFTER = re.compile(r"(?:[:.]\d\d)?\s?" + TIME_OF_DAY + r"(?!\w)", re.IGNORECASE)
 
 
 def _is_code(low: str, high: str) -> bool:
@@ -56,8 +54,16 @@ def identifier_spans(sentence: str) -> list[tuple[int, int]]:
         return []
     spans = [m.span() for m in _DIGIT_GROUPS.finditer(sentence)]
     spans += [m.span() for m in _JOINED.finditer(sentence) if _is_code(m[1], m[2])]
-    spans += [m.span() for m in _TIME_OF_DAY.finditer(sentence)]
     return spans
+
+
+def time_of_day_after(text: str, end: int) -> bool:
+    """A time-of-day word follows the number ending at ``end`` ("3 a.m.", "10 pm").
+
+    A time of day is no quantity, so no claim; it is not blanked with the identifiers,
+    since ``check`` compares times ("open until 8 pm" against "until 10 pm").
+    """
+    return _TIME_OF_DAY_AFTER.match(text, end) is not None
 
 
 def mask_non_figures(sentence: str, attributions: Iterable[Attribution] = ()) -> str:
