@@ -306,7 +306,7 @@ def test_claims_json_carries_kind_unit_and_what_is_counted(pile):
 
 
 def test_the_summary_names_each_quantity_and_never_an_identifier(pile):
-    fc, table = pile
+    fc, _ = pile
     data = json.loads(
         runner.invoke(app, ["summary", "--json", "--store", str(fc.settings.store)]).stdout
     )
@@ -351,3 +351,17 @@ def test_the_web_claims_view_shows_each_kind(pile):
     )
     for kind in ("money", "percent", "duration"):
         assert f'data-kind="{kind}"' in str(html)
+
+
+def test_a_count_describing_the_speakers_is_no_rival_toll():
+    # The seed case's shape: the number says whose colleagues spoke, not how many died.
+    qa = analyse("How many climbers were killed?")
+    short = find_short_answers(
+        qa,
+        [
+            _cand("p1", "Seven climbers were killed in the avalanche, rescuers said."),
+            _cand("p2", "Colleagues of two climbers confirmed to reporters that they were killed."),
+        ],
+        0.5,
+    )
+    assert "two" not in {g.text.lower() for g in short.groups}

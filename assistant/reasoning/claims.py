@@ -43,7 +43,6 @@ from assistant.language import (
     HEDGES,
     LOWER_BOUND_HEDGES,
     MONTH_NAME,
-    PERCENT,
     SCALES,
     TIME_POINT_AFTER,
     TIME_UNIT,
@@ -887,9 +886,7 @@ def merge_and_group(claims: list[Claim]) -> ClaimTable:
     )
     order = casualties + [what for _, what in others]
     rank = {what: i for i, what in enumerate(order)}
-    merged.sort(
-        key=lambda c: (rank[c.what], c.low if c.low is not None else -1, c.high or 0)
-    )
+    merged.sort(key=lambda c: (rank[c.what], c.low if c.low is not None else -1, c.high or 0))
     ids: dict[tuple[str, str, int, int], int] = {}
     for claim in merged:
         renumbered = []

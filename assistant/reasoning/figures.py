@@ -5,7 +5,6 @@ Dates, years, ordinals, ranks, labels and model numbers are not counts and are l
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 

@@ -12,8 +12,9 @@ callers read the sentence again with the names left in when nothing else counts)
 Identifiers are numbers that name rather than count, and are blanked the same way, here
 and nowhere else: a phone number in groups of digits ("0800 555 0192"), a number written
 with a leading zero ("0192"), and a code or a score joined by hyphens ("26-4471",
-"4-1"). A time of day ("3 a.m.") is no quantity either (:func:`time_of_day_after`). Dates and years are told by the month and year rules of the
-figure readers, labels and model numbers ("No. 4", "Nova 7") by :func:`is_label`.
+"4-1"). A time of day ("3 a.m.") is no quantity either (:func:`time_of_day_after`).
+Dates and years are told by the month and year rules of the figure readers, labels and
+model numbers ("No. 4", "Nova 7") by :func:`is_label`.
 """
 
 from __future__ import annotations
@@ -41,8 +42,11 @@ _TIME_OF_DAY_AFTER = re.compile(r"(?:[:.]\d\d)?\s?" + TIME_OF_DAY + r"(?!\w)", r
 
 
 def _is_code(low: str, high: str) -> bool:
-    """Two numbers joined by a hyphen are no range when the second is not above the first
-    (a score, "4-1", "2-2") or is a long number beside a short one (a code, "26-4471")."""
+    """Two numbers joined by a hyphen are a score or a code, not a range.
+
+    A score when the second is not above the first ("4-1", "2-2"); a code when the
+    second is a long number beside a short one ("26-4471").
+    """
     if int(high) <= int(low):
         return True
     return len(high) >= 4 and len(high) - len(low) >= 2

@@ -641,9 +641,11 @@ def summarize(
     # Every quantity takes at least two sentences (its range and its figures): when
     # there are more than the budget holds, casualties, then quantities the sources
     # disagree on, then the most claimed are kept, in table order, and the rest counted.
-    kept = set(sorted(range(len(groups)), key=lambda i: groups[i].weight, reverse=True)[
-        : max(1, budget // 2)
-    ])
+    kept = set(
+        sorted(range(len(groups)), key=lambda i: groups[i].weight, reverse=True)[
+            : max(1, budget // 2)
+        ]
+    )
     left_out = len(groups) - len(kept)
     groups = [g for i, g in enumerate(groups) if i in kept]
     for n, (group, (form, lines)) in enumerate(
@@ -653,8 +655,7 @@ def summarize(
         note = _left_out_note(hidden, repeats)
         if left_out and n == len(groups) - 1:
             noun = "quantity" if left_out == 1 else "quantities"
-            more = f"{left_out} more {noun} ({SEE_CLAIMS})"
-            note = f"{note}; not shown: {more}" if note else f"; not shown: {more}"
+            note += f"; {left_out} more {noun} not shown ({SEE_CLAIMS})"
         written[-1] = _with_note(written[-1], note)
         sentences += written
 
