@@ -574,17 +574,23 @@ def extract_claims(
         # Read as a reader sees it ("kil\u200bled" is "killed", "５" is 5); cited as the
         # file has it, at the file's offsets.
         view = visible(chunk.text)
+        paras = []
         for para in paragraphs(view.text):
             spans = split_sentences(view.text, para.start, para.end)
             texts = [view.text[s.start : s.end] for s in spans]
+            # No figure, no claim: the rules skip such a sentence.
+            has = [FIGURE.search(t) is not None for t in texts]
+            paras.append((spans, texts, has))
+        batch = _Batch([t for _, ts, hs in paras for t, h in zip(ts, hs, strict=True) if h])
+        for spans, texts, has in paras:
             atts_of = _LazyAttributions(texts, memo)
             near = _ParagraphSpeakers(atts_of)
             for i, (span, sentence) in enumerate(zip(spans, texts, strict=True)):
-                if FIGURE.search(sentence) is None:  # no figure, no claim: skip the rules
+                if not has[i]:
                     continue
                 start, end = view.span(span.start, span.end)
                 verify = partial(cite, chunk.text[start:end], chunk, start)
-                out.extend(_claims_in(sentence, i, atts_of, verify, near))
+                out.extend(_claims_in(sentence, i, atts_of, verify, near, batch))
     return out
 
 
@@ -636,11 +642,48 @@ class _Found:
     end: int = -1  # where the figure with its unit ends (-1: at the match's end)
 
 
+class _Batch:
+    """The sentences of a chunk that hold a figure, parsed together when one needs it.
+
+    Parsing one sentence at a time costs the parser's set-up for each (most of the time
+    for short sentences); a chunk's figure sentences are parsed in one batch, once, the
+    first time any rule of any of them needs a parse.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = [t for t in texts if len(t) <= MAX_PARSED and _may_need_parse(t)]
+        self.parsed: dict[str, Parsed] | None = None
+
+    def of(self, sentence: str) -> Parsed:
+        """The parse of ``sentence`` (parsed with the rest of the batch, or alone)."""
+        if self.parsed is None:
+            self.parsed = dict(zip(self.texts, parse_many(self.texts), strict=True))
+        found = self.parsed.get(sentence)
+        return found if found is not None else parse_many([sentence])[0]
+
+
+def _may_need_parse(sentence: str) -> bool:
+    """A rule may read the parse of ``sentence``, so it is parsed with its chunk's batch.
+
+    So it is when it holds a negation, a unit, a preposition right before a figure, or
+    a figure that no casualty word is near (its noun is read).
+    """
+    if may_negate(sentence):
+        return True
+    return any(
+        unit_of(sentence, m) is not None
+        or may_qualify(sentence, m.start())
+        or figure_category(sentence, m.start(), m.end()) is None
+        for m in FIGURE.finditer(sentence)
+    )
+
+
 class _Parse:
     """A sentence's parse, made once and only when a rule needs it (see :class:`_Said`)."""
 
-    def __init__(self, sentence: str) -> None:
+    def __init__(self, sentence: str, batch: _Batch | None = None) -> None:
         self.sentence = sentence
+        self.batch = batch
         self._parsed: Parsed | None = None
 
     @property
@@ -653,7 +696,8 @@ class _Parse:
         if not self.fits:
             return None
         if self._parsed is None:
-            self._parsed = parse_many([self.sentence])[0]
+            batch = self.batch
+            self._parsed = batch.of(self.sentence) if batch else parse_many([self.sentence])[0]
         return self._parsed
 
 
@@ -766,8 +810,12 @@ def _claims_in(
     atts_of: Sequence[Sequence[Attribution]],
     cite: Callable[[], Citation | RejectedCitation],
     near: _ParagraphSpeakers | None = None,
+    batch: _Batch | None = None,
 ) -> list[Claim]:
-    """The claims in sentence ``i`` of a paragraph; ``cite`` verifies the sentence."""
+    """The claims in sentence ``i`` of a paragraph; ``cite`` verifies the sentence.
+
+    ``batch``: the chunk's figure sentences, to parse together when one needs it.
+    """
     atts = atts_of[i]
     # "he said" needs the paragraph's other sentences; look there only when it decides.
     only_pronouns = atts and all(a.is_pronoun for a in atts)
@@ -776,7 +824,7 @@ def _claims_in(
     speakers = _Speakers(sentence, atts, previous)
     prefixes = speaker_prefixes(atts)
     cited: Citation | RejectedCitation | None = None  # one check per sentence, when needed
-    parse = _Parse(sentence)
+    parse = _Parse(sentence, batch)
     said = _Said(sentence, parse)
     out: list[Claim] = []
     for found in _counts(sentence, atts, prefixes, parse):
