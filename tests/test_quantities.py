@@ -253,6 +253,7 @@ def test_counted_names_the_noun_and_the_event():
         ("The widows of 14 sailors met the minister.", "14", True),
         ("The storm caused the deaths of 17 sailors.", "17", False),
         ("A total of 30 fishermen were rescued.", "30", False),
+        ("A convoy of 40 lorries was hit near the bridge.", "40", False),
         ("One of the 12 climbers killed was a guide.", "12", False),
         ("The union puts the toll at 11.", "11", False),
         ("About a third of the crop was lost.", "third", False),

@@ -7,8 +7,9 @@ of anything the sentence claims. Two shapes say so, in any language of news writ
 
 - a part of a whole: the number heads "N of the X" ("two of the workers", "six of
   them"), so it counts a part, never the whole X;
-- a qualifier: the number's phrase hangs, by a preposition, on another noun ("the
-  families *of* 11 victims", "a school *for* 300 pupils"): it describes that noun,
+- a qualifier: the number's phrase hangs, by a preposition, on another plural noun
+  ("the families *of* 11 victims"; a singular one is made of them: "a convoy of 40
+  trucks"): it describes that noun,
   unless that noun is a size or a statement of one ("a *total* of 11", "the *deaths*
   of 11 people", "a *toll* of 11"). This is a rule about counts: a sum or a share
   hanging on a noun measures it ("revenue of $7.2 billion"), so callers ask it of
@@ -24,7 +25,13 @@ import re
 from dataclasses import dataclass
 
 from assistant.index.terms import NUMBER_TOKEN_WORDS, terms
-from assistant.language import ORDINALS, PARTITIVES, POSSESSIVES, SIZE_NOUNS, STATEMENT_NOUNS
+from assistant.language import (
+    ORDINALS,
+    PARTITIVES,
+    POSSESSIVES,
+    SIZE_NOUNS,
+    STATEMENT_NOUNS,
+)
 from assistant.reasoning.nlp import Parsed, Word
 
 # "two of the workers", "six of them", "three of its staff": a part of a whole. Not
@@ -48,6 +55,8 @@ _NOUN_ROLES = frozenset(
 # still counts ("a total of 11", "the deaths of 11 people", "a toll of 11").
 _SIZE_TERMS = frozenset(terms(" ".join(SIZE_NOUNS | STATEMENT_NOUNS)))
 _LOOK_BACK = 48
+# Plurals that do not end in "s".
+PLURAL_NOUNS = frozenset({"people", "children", "men", "women", "police", "staff", "folk"})
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 # Words that make a number a fraction ("a third", "two thirds", "half"), singular.
 _FRACTIONS = frozenset(ORDINALS) | {"half", "halve", "quarter"}
@@ -167,6 +176,10 @@ def qualifies(parsed: Parsed, start: int, end: int) -> str | None:
     if owner.dep not in _NOUN_ROLES:
         return None  # "puts the toll at 11": the preposition hangs on a verb
     word = owner.text.lower()
+    # A singular noun is made of the number ("a convoy of 40 trucks", "a crowd of 300"):
+    # only a plural one is another set of things, described by it ("relatives of 11").
+    if not (word in PLURAL_NOUNS or (word.endswith("s") and not word.endswith("ss"))):
+        return None
     if word in PARTITIVES or word in NUMBER_TOKEN_WORDS or word[:1].isdigit():
         return None
     if set(terms(word)) & _SIZE_TERMS:
