@@ -1138,7 +1138,7 @@ def _print_claims_csv(table: Any) -> None:
     writer.writerow(
         ["claim", "figure", "low", "high", "hedge", "what", "who", "via",
          "citation", "source", "line", "start", "end", "quote",
-         "outlet", "author", "published", "url", "page"]
+         "outlet", "author", "published", "url", "page", "kind", "unit", "counts"]
     )  # fmt: skip
     # Cells of article or model text cannot start a spreadsheet formula (csv_cell puts a
     # ' before =, +, -, @). The numbers (claim, low, high, citation, line, start, end)
@@ -1150,7 +1150,8 @@ def _print_claims_csv(table: Any) -> None:
             writer.writerow(
                 [i, t(claim.figure), row["low"], row["high"], t(claim.hedge), t(claim.what),
                  t(claim.who), t(claim.via), c.id, t(c.source), c.line, c.start, c.end,
-                 t(c.quote), t(c.outlet), t(c.author), c.published, t(c.url), c.page or ""]
+                 t(c.quote), t(c.outlet), t(c.author), c.published, t(c.url), c.page or "",
+                 claim.kind, t(claim.unit), t(row["counts"])]
             )  # fmt: skip
 
 
@@ -1168,6 +1169,7 @@ def _render_claims(table: Any) -> None:
         return Text(_safe(value, one_line=True) if value else "-")
 
     for what, members in table.groups:
+        # A quantity with a unit names its kind in its group: "fund (money)".
         grid = Table(
             title=Text(f"{_safe(what, one_line=True)} ({plural(len(members), 'claim')})"),
             title_justify="left",

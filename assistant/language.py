@@ -45,6 +45,35 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 # A unit of time, singular or plural: a number before one is a length of time ("three
 # days"), not a count.
 TIME_UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|century|centuries)"
+# Words after a length of time that make it a point in time instead ("two days *later*",
+# "a week *ago*") or an age ("34 years *old*"): not a duration.
+TIME_POINT_AFTER = frozenset({"ago", "later", "earlier", "old", "older", "younger"})
+# After a number, what makes it a time of day ("3 a.m.", "10 pm", "0600 GMT"): no quantity.
+TIME_SUFFIX = r"(?:a\.m\.|p\.m\.|am|pm|gmt|utc|bst|cet|o['’]clock|hrs)"
+# Units of length: a number before one is a distance ("30 km", "five miles").
+DISTANCE_UNIT = (
+    r"(?:km|kilometres?|kilometers?|miles?|metres?|meters?|feet|foot|yards?|"
+    r"centimetres?|centimeters?|cm|mm)"
+)
+# Money: the signs written before an amount ("£42,000", "US$5") and the words written
+# after one ("41 million crowns", "300 euros"), singular and plural.
+CURRENCY_SIGNS = "£$€¥₹₽"
+CURRENCY_WORDS = frozenset(
+    {"pound", "pounds", "dollar", "dollars", "euro", "euros", "yen", "yuan", "crown",
+     "crowns", "krona", "kronor", "krone", "kroner", "franc", "francs", "rupee", "rupees",
+     "rouble", "roubles", "ruble", "rubles", "peso", "pesos", "dinar", "dinars", "lira",
+     "pence", "shillings", "rand", "zloty", "hryvnia", "sterling"}
+)  # fmt: skip
+# After a number, what makes it a share: "70%", "60 per cent", "12 percent" (group "unit").
+PERCENT_AFTER = re.compile(r"\s?(?P<unit>%|per\s?cent\b|percent\b)", re.IGNORECASE)
+# Nouns whose size is the number they are "of": "a *total* of 11 people", "a *group* of 30
+# workers". A number after one counts what follows it, not the noun before.
+SIZE_NOUNS = frozenset(
+    {"total", "sum", "group", "groups", "crowd", "team", "squad", "batch", "handful",
+     "minimum", "maximum", "average", "least", "most", "majority", "minority", "rest",
+     "number", "toll", "tally", "count", "figure", "estimate", "death", "deaths", "loss",
+     "losses"}
+)  # fmt: skip
 
 # The articles, in lower case.
 ARTICLES = frozenset({"a", "an", "the"})
@@ -88,7 +117,8 @@ LABEL_WORDS = frozenset(
      "zone", "ward", "district", "block", "sector", "precinct", "quadrant", "plot", "lot",
      "gate", "terminal", "platform", "pier", "berth", "runway", "hangar", "exit", "highway",
      "interstate", "building", "floor", "room", "suite", "apartment", "unit", "cell", "camp",
-     "division", "battalion", "regiment", "squadron"}
+     "division", "battalion", "regiment", "squadron", "reference", "ref", "tel",
+     "telephone", "phone", "code", "postcode", "zip", "ext", "id", "footnote", "pp"}
 )  # fmt: skip
 # Quantities given without a number, as the least and the most they can mean (None:
 # unbounded, or not known): "dozens" is two dozen or more, but fewer than a hundred.
@@ -319,14 +349,9 @@ def minute_of_day(text: str) -> int | None:
     return hour * 60 + int(m.group("m") or 0)
 
 
-# Currency written before a figure ("£42,000", "US$ 3m") or after it ("3m euros").
-CURRENCY_SYMBOLS = "£$€¥₹"
-CURRENCY_PREFIX = re.compile(rf"(?:[A-Z]{{1,3}})?[{CURRENCY_SYMBOLS}]\s?$")
-CURRENCY_WORDS = frozenset(
-    {"pounds", "dollars", "euros", "euro", "yen", "crowns", "francs", "rupees", "yuan"}
-)
-# What turns a figure into a share: "60 per cent", "70%", "12 percent".
-PERCENT_AFTER = re.compile(r"\s?(?:%|per\s?cent\b|percent\b)", re.I)
+# A currency written right before a figure: "£42,000", "US$ 3m" (the signs and words are
+# CURRENCY_SIGNS and CURRENCY_WORDS above).
+CURRENCY_PREFIX = re.compile(rf"(?:[A-Z]{{1,3}})?[{CURRENCY_SIGNS}]\s?$")
 
 # How a sentence states a cause. Each pattern's group "cause" is the cause as written;
 # the cause stands after a connective ("caused by", "blamed on", "due to", "because",

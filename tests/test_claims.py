@@ -28,7 +28,13 @@ def test_figures_hedges_kinds_and_sources(tmp_path):
         "The fighting lasted four hours on February 7, and the town was founded in 1850."
     )
     table = build_claim_table(_chunks(tmp_path, {"a.txt": text}))
-    assert {c.figure for c in table.claims} == {"12", "more than 40", "as many as 300"}
+    counts = {c.figure for c in table.claims if c.kind == "count"}
+    assert counts == {"12", "more than 40", "as many as 300"}
+    # A length of time is a quantity of its own kind (issue 22), never a count; the
+    # date and the year are no quantities.
+    assert {(c.figure, c.kind) for c in table.claims if c.kind != "count"} == {
+        ("four hours", "duration")
+    }
     killed = _row(table, "12")
     assert (killed.what, killed.low, killed.high, killed.hedge) == ("killed", 12, 12, None)
     assert "ministry" in killed.who.lower() and killed.via is None
@@ -68,7 +74,9 @@ def test_no_claims_from_dates_years_durations_or_source_descriptions(tmp_path):
         "T\n\nTwo officials said on March 18, 2017 that talks lasted 3 hours. "
         "Numerous reports appeared over five days."
     )
-    assert build_claim_table(_chunks(tmp_path, {"a.txt": text})).claims == []
+    claims = build_claim_table(_chunks(tmp_path, {"a.txt": text})).claims
+    # Lengths of time are quantities of their own kind since issue 22, never counts.
+    assert claims and all(c.kind == "duration" for c in claims)
 
 
 def test_seed_claims_cite_verbatim_and_every_claim_is_grouped(seed_fc):
@@ -132,14 +140,15 @@ def test_json_shape(seed_fc):
     assert data["mode"] == "extractive" and data["rejected_citations"] == []
     assert data["order"] == "found"
     for row in data["claims"]:
+        # Extended for issue 22: the kind of quantity, its unit and what it counts.
         assert set(row) == {
             "figure", "low", "high", "hedge", "what", "who", "via", "citations",
-            "outlet", "outlets", "published",
+            "outlet", "outlets", "published", "kind", "unit", "counts",
         }  # fmt: skip
         # The seeds carry no outlet or date.
         assert row["outlet"] is None and row["outlets"] == [] and row["published"] is None
     for group in data["groups"]:
-        assert set(group) == {"what", "claims"}
+        assert set(group) == {"what", "claims", "kind"}
         assert all(0 <= i < len(data["claims"]) for i in group["claims"])
 
 

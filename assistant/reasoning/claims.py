@@ -2,8 +2,16 @@
 
 Offline and rule-based: a figure is a number, a number word or a vague quantity
 ("dozens", "several hundred", "an unknown number") with its hedge ("more than", "as many
-as", a range); what it counts is the casualty word nearest to it ("killed", "wounded",
-"casualties", "attackers"); who made it is the attribution nearest before it in the
+as", a range). What it counts is, first, its unit: money ("£42,000", "41 million
+crowns"), a share ("70%", "60 per cent"), a length of time ("five hours") or a distance
+("30 km"); else the casualty word nearest to it ("killed", "wounded", "casualties",
+"attackers"); else the noun it counts by the parse ("380 *people*"). Claims of a unit
+group by the word the figure goes with (the fund that raised it, what was destroyed),
+counts by their noun, casualties by their kind, so "died", "killed" and "lost their
+lives" stay one group. Identifiers are no claims (see
+:mod:`assistant.reasoning.masking`), nor is a number that counts a part or describes
+another noun ("relatives of two of the workers killed": see
+:mod:`assistant.reasoning.counted`). Who made it is the attribution nearest before it in the
 sentence ("X said", "according to X", "X, citing Y, said"), with "he said" resolved to
 the speaker named in the sentence before. Each claim carries the verified citation of
 its sentence. Claims about the same quantity form a group, so conflicting figures stand
@@ -29,9 +37,15 @@ from assistant.index.schema import StoredChunk
 from assistant.index.terms import NUMBER_TOKEN_WORDS, Token, terms, tokens
 from assistant.language import (
     ARTICLES,
+    CURRENCY_SIGNS,
+    CURRENCY_WORDS,
+    DISTANCE_UNIT,
     HEDGES,
     LOWER_BOUND_HEDGES,
     MONTH_NAME,
+    PERCENT_AFTER,
+    SCALES,
+    TIME_POINT_AFTER,
     TIME_UNIT,
     UPPER_BOUND_HEDGES,
     VAGUE_QUANTITIES,
@@ -39,7 +53,8 @@ from assistant.language import (
 )
 from assistant.reasoning.attribution import Attribution, find_attributions, governing_speaker
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
-from assistant.reasoning.masking import mask_non_figures
+from assistant.reasoning.counted import counted, counts_other, may_qualify
+from assistant.reasoning.masking import is_label, mask_non_figures, time_of_day_after
 from assistant.reasoning.negation import MAX_PARSED, may_negate, span_stance
 from assistant.reasoning.nlp import Parsed, parse_many
 from assistant.reasoning.speakers import canonical_claims
@@ -68,8 +83,12 @@ _LOOK_BACK = 64  # characters before a figure (and its spaces) that the "before"
 
 _HEDGES = "|".join(HEDGES)
 _NUMBER_WORD = r"(?:" + "|".join(sorted(NUMBER_TOKEN_WORDS, key=len, reverse=True)) + r")"
+# Digits may take a scale word: "41 million", "1.5 billion".
+_DIGIT_SCALE = r"(?:\s+(?:" + "|".join(s for s in SCALES if s != "dozen") + r")\b)?"
 _NUMBER = (
-    r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
+    r"(?:(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    + _DIGIT_SCALE
+    + r"|"
     + _NUMBER_WORD
     + r"(?:[\s-]+(?:and\s+)?"
     + _NUMBER_WORD
@@ -78,8 +97,10 @@ _NUMBER = (
 _VAGUE = r"(?:" + phrases(VAGUE_QUANTITIES) + r")"
 # Not a figure: a number inside a word, a time or a path ("3:15", "a/2"), a footnote
 # marker ("[3][4]": a number right after "[" or right before "]") or a power ("10^400").
+# A currency sign before the number is part of the figure ("more than £50,000").
 FIGURE = re.compile(
     r"(?<![\w.:/\[^-])(?:(?P<hedge>" + _HEDGES + r")\s+)?[\"“”']?"
+    r"(?P<sign>[" + CURRENCY_SIGNS + r"])?"
     r"(?P<low>" + _NUMBER + r"|" + _VAGUE + r")[\"“”']?"
     r"(?:\s*(?:-|–|to|and(?:\s+over)?|up\s+to)\s*[\"“”']?(?P<high>" + _NUMBER + r")[\"“”']?)?"
     r"(?![\w:/\]^-])",
@@ -102,10 +123,51 @@ _MONTH_AFTER = re.compile(r"\s*" + MONTH_NAME)
 _TIME_UNITS = re.compile(
     r"\s*(?:" + TIME_UNIT + r"|times|sides|percent|%|km|miles?)\b", re.IGNORECASE
 )
+# The units that make a figure a quantity of its own kind, read right after it.
+_DURATION_AFTER = re.compile(
+    r"[\s-]*(?P<unit>" + TIME_UNIT + r")\b(?!\s+(?:" + "|".join(TIME_POINT_AFTER) + r")\b)",
+    re.IGNORECASE,
+)
+_DISTANCE_AFTER = re.compile(r"[\s-]*(?P<unit>" + DISTANCE_UNIT + r")\b", re.IGNORECASE)
+_CURRENCY_AFTER = re.compile(r"\s+(?P<unit>" + phrases(CURRENCY_WORDS) + r")\b", re.IGNORECASE)
+# The kinds of quantity: a count (of a noun, or of casualties), and the kinds of a unit.
+KINDS = ("count", "money", "percent", "duration", "distance")
 _ONE_OF_THE = re.compile(
     r"\s*of\s+the\s+(?:first|most|last|best|main|few|many|biggest|largest|\w+est)\b",
     re.IGNORECASE,
 )
+
+
+@dataclass(frozen=True)
+class Unit:
+    """The unit written with a figure: its kind, the unit as written, where it ends."""
+
+    kind: str  # one of KINDS other than "count"
+    unit: str  # "£", "crowns", "%", "hours", "km"
+    end: int  # where the figure with its unit ends in the sentence
+
+
+def unit_of(sentence: str, m: re.Match[str]) -> Unit | None:
+    """The unit that makes the figure ``m`` money, a share, a duration or a distance.
+
+    "£42,000" and "41 million crowns" are money, "70%" and "60 per cent" shares, "five
+    hours" a duration ("two days later" and "34 years old" are not: a point in time and
+    an age), "30 km" a distance. None for a plain number.
+    """
+    if m.group("sign"):
+        return Unit("money", m.group("sign"), m.end())
+    end = m.end()
+    for kind, rule in (
+        ("percent", PERCENT_AFTER),
+        ("money", _CURRENCY_AFTER),
+        ("duration", _DURATION_AFTER),
+        ("distance", _DISTANCE_AFTER),
+    ):
+        found = rule.match(sentence, end)
+        if found:
+            unit = " ".join(found.group("unit").lower().split())
+            return Unit(kind, "%" if kind == "percent" else unit, found.end())
+    return None
 
 
 @dataclass
@@ -120,6 +182,11 @@ class Claim:
     who: str | None
     via: str | None
     citations: list[Citation] = field(default_factory=list)
+    # What kind of quantity (see KINDS), its unit as written ("£", "%", "hours"; None
+    # for a count) and the word it counts or goes with ("people", "fund", "killed").
+    kind: str = "count"
+    unit: str | None = None
+    counts: str | None = None
 
     @property
     def published(self) -> str:
@@ -160,6 +227,9 @@ class Claim:
             "outlet": outlets[0] if outlets else None,
             "outlets": outlets,
             "published": self.published or None,
+            "kind": self.kind,
+            "unit": self.unit,
+            "counts": self.counts if self.counts is not None else self.what,
         }
 
 
@@ -178,7 +248,11 @@ class ClaimTable:
         """The public ``claims --json`` shape (``rejected_citations`` and ``order`` extend it)."""
         return {
             "claims": [c.to_json() for c in self.claims],
-            "groups": [{"what": what, "claims": idx} for what, idx in self.groups],
+            # Each group's "kind" is its claims' kind (see KINDS).
+            "groups": [
+                {"what": what, "claims": idx, "kind": self.claims[idx[0]].kind if idx else None}
+                for what, idx in self.groups
+            ],
             "mode": self.mode,
             "rejected_citations": [r.to_json() for r in self.rejected],
             "order": self.order,
@@ -220,8 +294,12 @@ def parse_number(text: str) -> float | None:
     it would be infinite, which compares wrongly and is no JSON.
     """
     toks = tokens(text)
+    scale = 1
+    if len(toks) == 2 and toks[1].term in SCALES:  # digits and a scale: "41 million"
+        scale = SCALES[toks[1].term]
+        toks = toks[:1]
     if len(toks) == 1 and toks[0].term.replace(".", "", 1).isdigit():
-        value = float(toks[0].term)
+        value = float(toks[0].term) * scale
         return value if math.isfinite(value) else None
     return None
 
@@ -503,17 +581,23 @@ def extract_claims(
         # Read as a reader sees it ("kil\u200bled" is "killed", "５" is 5); cited as the
         # file has it, at the file's offsets.
         view = visible(chunk.text)
+        paras = []
         for para in paragraphs(view.text):
             spans = split_sentences(view.text, para.start, para.end)
             texts = [view.text[s.start : s.end] for s in spans]
+            # No figure, no claim: the rules skip such a sentence.
+            has = [FIGURE.search(t) is not None for t in texts]
+            paras.append((spans, texts, has))
+        batch = _Batch([t for _, ts, hs in paras for t, h in zip(ts, hs, strict=True) if h])
+        for spans, texts, has in paras:
             atts_of = _LazyAttributions(texts, memo)
             near = _ParagraphSpeakers(atts_of)
             for i, (span, sentence) in enumerate(zip(spans, texts, strict=True)):
-                if FIGURE.search(sentence) is None:  # no figure, no claim: skip the rules
+                if not has[i]:
                     continue
                 start, end = view.span(span.start, span.end)
                 verify = partial(cite, chunk.text[start:end], chunk, start)
-                out.extend(_claims_in(sentence, i, atts_of, verify, near))
+                out.extend(_claims_in(sentence, i, atts_of, verify, near, batch))
     return out
 
 
@@ -553,35 +637,156 @@ class _ParagraphSpeakers:
         return found if found is not None else self._nearest(i, 1)
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A figure of a sentence that is a claim: where, and what it counts."""
+
+    m: re.Match[str]
+    what: str  # the group: a casualty kind, the noun counted, or a unit's label
+    kind: str = "count"  # one of KINDS
+    unit: str | None = None  # the unit as written, for money, shares, durations, distances
+    counts: str | None = None  # the word it counts or goes with ("people", "fund")
+    end: int = -1  # where the figure with its unit ends (-1: at the match's end)
+
+
+class _Batch:
+    """The sentences of a chunk that hold a figure, parsed together when one needs it.
+
+    Parsing one sentence at a time costs the parser's set-up for each (most of the time
+    for short sentences); a chunk's figure sentences are parsed in one batch, once, the
+    first time any rule of any of them needs a parse.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = [t for t in texts if len(t) <= MAX_PARSED and _may_need_parse(t)]
+        self.parsed: dict[str, Parsed] | None = None
+
+    def of(self, sentence: str) -> Parsed:
+        """The parse of ``sentence`` (parsed with the rest of the batch, or alone)."""
+        if self.parsed is None:
+            self.parsed = dict(zip(self.texts, parse_many(self.texts), strict=True))
+        found = self.parsed.get(sentence)
+        return found if found is not None else parse_many([sentence])[0]
+
+
+def _may_need_parse(sentence: str) -> bool:
+    """A rule may read the parse of ``sentence``, so it is parsed with its chunk's batch.
+
+    So it is when it holds a negation, a unit, a preposition right before a figure, or
+    a figure that no casualty word is near (its noun is read).
+    """
+    if may_negate(sentence):
+        return True
+    return any(
+        unit_of(sentence, m) is not None
+        or may_qualify(sentence, m.start())
+        or figure_category(sentence, m.start(), m.end()) is None
+        for m in FIGURE.finditer(sentence)
+    )
+
+
+class _Parse:
+    """A sentence's parse, made once and only when a rule needs it (see :class:`_Said`)."""
+
+    def __init__(self, sentence: str, batch: _Batch | None = None) -> None:
+        self.sentence = sentence
+        self.batch = batch
+        self._parsed: Parsed | None = None
+
+    @property
+    def fits(self) -> bool:
+        """Short enough to parse (longer runs keep the claim table linear)."""
+        return len(self.sentence) <= MAX_PARSED
+
+    def get(self) -> Parsed | None:
+        """The parse, or None when the sentence is too long to parse."""
+        if not self.fits:
+            return None
+        if self._parsed is None:
+            batch = self.batch
+            self._parsed = batch.of(self.sentence) if batch else parse_many([self.sentence])[0]
+        return self._parsed
+
+
 def _counts(
-    sentence: str, atts: Sequence[Attribution], prefixes: frozenset[str]
-) -> list[tuple[re.Match[str], str]]:
+    sentence: str, atts: Sequence[Attribution], prefixes: frozenset[str], parse: _Parse
+) -> list[_Found]:
     """The figures of ``sentence`` that count something, each with what it counts.
 
-    Markup and code hold no figure ("The <b id=3> agency said"). Nor does a speaker's
-    name when the statement gives a figure of its own ("The agency for 3 counties said
-    18 were killed"); when it gives none, a number in the name may be what it is about
-    ("associates of two fighters confirmed they were killed").
+    Markup, code and identifiers hold no figure ("The <b id=3> agency said", "call
+    0800 555 0192"). Nor does a speaker's name when the statement gives a figure of its
+    own ("The agency for 3 counties said 18 were killed"); when it gives none, a number
+    in the name may be what it is about ("associates of two fighters confirmed they were
+    killed").
     """
-    found = _counts_in(sentence, mask_non_figures(sentence, atts), prefixes)
+    found = _counts_in(sentence, mask_non_figures(sentence, atts), prefixes, parse)
     if not found and atts:
-        found = _counts_in(sentence, mask_non_figures(sentence), prefixes)
+        # The number in the speaker's name is what the statement is about: that it
+        # hangs on the speaker's noun ("friends of two guides") is why it is there.
+        found = _counts_in(sentence, mask_non_figures(sentence), prefixes, parse, qualify=False)
     return found
 
 
+# Quantifiers that give no number: a claim of "several staff" says nothing to compare.
+_NO_NUMBER = frozenset({"several", "multiple", "numerous", "an unknown number"})
+
+
+def _label(word: str | None, kind: str) -> str:
+    """The group name of a quantity with a unit: "fund (money)", "destroyed (percent)"."""
+    return f"{word.lower()} ({kind})" if word else kind
+
+
 def _counts_in(
-    sentence: str, masked: str, prefixes: frozenset[str]
-) -> list[tuple[re.Match[str], str]]:
-    """:func:`_counts` over ``masked``, the sentence with what holds no figure blanked."""
+    sentence: str, masked: str, prefixes: frozenset[str], parse: _Parse, qualify: bool = True
+) -> list[_Found]:
+    """:func:`_counts` over ``masked``, the sentence with what holds no figure blanked.
+
+    ``qualify``: leave out a count that describes another noun (see
+    :func:`assistant.reasoning.counted.counts_other`).
+    """
     out = []
     for m in FIGURE.finditer(masked):
+        low = m.group("low")
+        if month_before(sentence, m.start()) or month_after(sentence, m.end()):
+            continue
+        if time_of_day_after(sentence, m.end()):
+            continue  # "3 a.m."
+        if counts_other(sentence, m.start(), m.end()):
+            continue  # "two of the workers": a part, not how many workers
+        unit = unit_of(sentence, m)
+        # A count hanging on another noun describes it ("relatives of 11 workers"); a
+        # sum or a share hanging on one measures it ("a budget of 41 million crowns").
+        if qualify and unit is None and may_qualify(sentence, m.start()) and parse.fits:
+            parsed = parse.get()
+            if parsed is not None and counts_other(sentence, m.start(), m.end(), parsed):
+                continue
+        if unit is not None:
+            if m.group("high") is None and re.fullmatch(r"(?:1[89]|20)\d\d", low):
+                continue  # "the 1987 pounds": a year
+            parsed = parse.get()
+            found = counted(parsed, m.start(), m.end()) if parsed is not None else None
+            word = None
+            if found is not None:
+                word = found.owner if unit.kind == "money" else found.event
+            out.append(_Found(m, _label(word, unit.kind), unit.kind, unit.unit, word, unit.end))
+            continue
         if _is_not_a_count(sentence, m, prefixes):
             continue
         # "one" is everywhere ("follow one from Reuters"): only right next to the event.
-        short = m.group("low").lower() == "one" and not m.group("hedge")
+        short = low.lower() == "one" and not m.group("hedge")
         what = figure_category(sentence, m.start(), m.end(), window=4 if short else _WINDOW)
         if what is not None:
-            out.append((m, what))
+            out.append(_Found(m, what, counts=what))
+            continue
+        # Any other count: of the noun the parse says it counts ("380 people").
+        if short or " ".join(low.lower().split()) in _NO_NUMBER:
+            continue
+        if not m.group("hedge") and is_label(sentence, m.start()):
+            continue  # "Nova 7", "room 4"
+        parsed = parse.get()
+        noun = counted(parsed, m.start(), m.end()).noun if parsed is not None else None
+        if noun and any(ch.isalpha() for ch in noun):
+            out.append(_Found(m, noun.lower(), counts=noun))
     return out
 
 
@@ -594,18 +799,16 @@ class _Said:
     keeps the claim table linear in the text's length.
     """
 
-    def __init__(self, sentence: str) -> None:
-        self.sentence = sentence
-        self.parsed: Parsed | None = None
-        self.reads = len(sentence) <= MAX_PARSED and may_negate(sentence)
+    def __init__(self, sentence: str, parse: _Parse | None = None) -> None:
+        self.parse = parse if parse is not None else _Parse(sentence)
+        self.reads = self.parse.fits and may_negate(sentence)
 
     def at(self, start: int, end: int) -> bool:
         """The sentence says the figure at ``[start, end)`` (no negation governs it)."""
-        if not self.reads:
+        parsed = self.parse.get() if self.reads else None
+        if parsed is None:
             return True
-        if self.parsed is None:
-            self.parsed = parse_many([self.sentence])[0]
-        return span_stance(self.parsed, start, end) == "said"
+        return span_stance(parsed, start, end) == "said"
 
 
 def _claims_in(
@@ -614,8 +817,12 @@ def _claims_in(
     atts_of: Sequence[Sequence[Attribution]],
     cite: Callable[[], Citation | RejectedCitation],
     near: _ParagraphSpeakers | None = None,
+    batch: _Batch | None = None,
 ) -> list[Claim]:
-    """The claims in sentence ``i`` of a paragraph; ``cite`` verifies the sentence."""
+    """The claims in sentence ``i`` of a paragraph; ``cite`` verifies the sentence.
+
+    ``batch``: the chunk's figure sentences, to parse together when one needs it.
+    """
     atts = atts_of[i]
     # "he said" needs the paragraph's other sentences; look there only when it decides.
     only_pronouns = atts and all(a.is_pronoun for a in atts)
@@ -624,13 +831,17 @@ def _claims_in(
     speakers = _Speakers(sentence, atts, previous)
     prefixes = speaker_prefixes(atts)
     cited: Citation | RejectedCitation | None = None  # one check per sentence, when needed
-    said = _Said(sentence)
+    parse = _Parse(sentence, batch)
+    said = _Said(sentence, parse)
     out: list[Claim] = []
-    for m, what in _counts(sentence, atts, prefixes):
+    for found in _counts(sentence, atts, prefixes, parse):
+        m = found.m
         if not said.at(m.start("low"), m.end("low")):
             continue  # "denied that 99 people were killed" is no one's claim of 99
         hedge_text = m.group("hedge")
-        figure = m.group(0).strip(" \"“”'")
+        # The figure as written, with its unit ("£42,000", "70%", "five hours").
+        end = max(found.end, m.end())
+        figure = sentence[m.start() : end].strip(" \"“”'")
         between = sentence[m.start() : m.start("low")]
         if (
             hedge_text
@@ -639,7 +850,8 @@ def _claims_in(
         ):
             # "wrote about “several hundred”": a preposition, not a hedge.
             hedge_text = None
-            figure = sentence[m.start("low") : m.end()].strip(" \"“”'")
+            figure = sentence[m.start("sign") if m.group("sign") else m.start("low") : end]
+            figure = figure.strip(" \"“”'")
         low, high, hedge = figure_bounds(m.group("low"), m.group("high"), hedge_text)
         who, via = speakers.who_via(speakers.at(m.start()))
         cited = cite() if cited is None else cited
@@ -651,10 +863,13 @@ def _claims_in(
                 low=low,
                 high=high,
                 hedge=hedge.lower() if hedge else None,
-                what=what,
+                what=found.what,
                 who=who,
                 via=via,
                 citations=[cited],
+                kind=found.kind,
+                unit=found.unit,
+                counts=found.counts,
             )
         )
     return out
@@ -685,6 +900,7 @@ def merge_and_group(claims: list[Claim]) -> ClaimTable:
     Citation ids are assigned here, in table order, one per distinct quote.
     """
     claims = canonical_claims(claims)  # one person is one source: "Okafor", "the mayor"
+    _one_name_per_quantity(claims)
     merged: list[Claim] = []
     # Rows by figure, in table order: a claim merges only into a row with its figure, so
     # it is compared with those rows, not with the whole table (that made merging
@@ -694,7 +910,7 @@ def merge_and_group(claims: list[Claim]) -> ClaimTable:
         # A relayed claim belongs to the outlet that relayed it: "Novaya Gazeta, citing
         # unnamed sources" and "Novaya Gazeta said" are the same claim; so are "Grigory
         # Yavlinsky" and "Yavlinsky" (one name's words within the other's).
-        figure = (c.what, c.low, c.high, c.hedge)
+        figure = (c.what, c.unit, c.low, c.high, c.hedge)
         skey = source_key(c.via or c.who)
         target = None
         rows = rows_of.setdefault(figure, [])
@@ -718,10 +934,15 @@ def merge_and_group(claims: list[Claim]) -> ClaimTable:
             ):
                 target.citations.append(cit)
 
-    order = [name for name, _ in CATEGORIES] + ["other"]
-    merged.sort(
-        key=lambda c: (order.index(c.what), c.low if c.low is not None else -1, c.high or 0)
+    # Casualties first, in their fixed order; then counts by their noun, then the
+    # quantities of each unit, each by name.
+    casualties = [name for name, _ in CATEGORIES] + ["other"]
+    others = sorted(
+        {(KINDS.index(c.kind), c.what) for c in merged if c.what not in casualties},
     )
+    order = casualties + [what for _, what in others]
+    rank = {what: i for i, what in enumerate(order)}
+    merged.sort(key=lambda c: (rank[c.what], c.low if c.low is not None else -1, c.high or 0))
     ids: dict[tuple[str, str, int, int], int] = {}
     for claim in merged:
         renumbered = []
@@ -731,12 +952,25 @@ def merge_and_group(claims: list[Claim]) -> ClaimTable:
             ids.setdefault(k, len(ids) + 1)
             renumbered.append(replace(cit, id=ids[k], also_in=()))
         claim.citations = renumbered
-    groups = []
-    for name in order:
-        members = [i for i, c in enumerate(merged) if c.what == name]
-        if members:
-            groups.append((name, members))
+    members_of: dict[str, list[int]] = {}
+    for i, c in enumerate(merged):
+        members_of.setdefault(c.what, []).append(i)
+    groups = [(name, members_of[name]) for name in order if name in members_of]
     return ClaimTable(merged, groups)
+
+
+def _one_name_per_quantity(claims: list[Claim]) -> None:
+    """Give the claims about one quantity one group name, the first one found.
+
+    "380 workers" and "400 worker" count one noun; "the fund raised" and "funds raised"
+    go with one word: their words' stems and the kind decide, not the spelling.
+    """
+    names: dict[tuple[str, frozenset[str]], str] = {}
+    for c in claims:
+        if c.kind == "count" and c.what in dict(CATEGORIES):
+            continue
+        stems = frozenset(terms(c.counts or "")) or frozenset([c.what])
+        c.what = names.setdefault((c.kind, stems), c.what)
 
 
 def has_figure(text: str) -> bool:

@@ -5,12 +5,10 @@ Dates, years, ordinals, ranks, labels and model numbers are not counts and are l
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.index.terms import terms
-from assistant.language import LABEL_WORDS, WEEKDAYS, YEAR, phrases
+from assistant.language import YEAR
 from assistant.reasoning import negation
 from assistant.reasoning.attribution import Attribution, find_attributions
 from assistant.reasoning.claims import (
@@ -19,8 +17,9 @@ from assistant.reasoning.claims import (
     figure_category,
     month_after,
     month_before,
+    unit_of,
 )
-from assistant.reasoning.masking import mask_non_figures
+from assistant.reasoning.masking import is_label, mask_non_figures
 from assistant.reasoning.negation import Stance
 from assistant.reasoning.nlp import Parsed, parse_many
 
@@ -62,41 +61,6 @@ class Figure:
         return bounded and self.family == other.family
 
 
-# A number right after a name is part of the name ("Nova 7", "Orbit 12", "Night Harbor 3",
-# "Zephyr Chronicles™ 2"), not a count. Weekdays are names that a count can follow.
-_NAME_BEFORE = re.compile(r"(?:^|\s)(?P<word>\w*[A-Z][\w'’-]*)[™®]?\s*$")
-# A number after one of these words is a rank or a label ("No. 1", "season 4", "#2").
-_LABEL_BEFORE = re.compile(r"(?:\b(?:" + phrases(LABEL_WORDS) + r")\.?|#)\s*$", re.IGNORECASE)
-
-
-# How far back a word before a number is looked for: a longer run without spaces is no
-# name, and reading a bounded stretch keeps a line of many numbers linear.
-_LABEL_LOOK_BACK = 64
-
-
-def is_label(text: str, start: int) -> bool:
-    r"""The number at ``start`` names or ranks something rather than counting.
-
-    Only the word before it is read (from the space before that word, or the text's
-    start, where ``(?:^|\s)`` can match), not everything before it.
-    """
-    j = start
-    while j > 0 and text[j - 1].isspace():
-        j -= 1
-    lo = max(0, j - _LABEL_LOOK_BACK)
-    while j > lo and not text[j - 1].isspace():  # back to the word's start
-        j -= 1
-    lo = max(lo, j - 1)  # the space before the word (``^`` never matches at ``pos > 0``)
-    if _LABEL_BEFORE.search(text, lo, start):
-        return True
-    m = _NAME_BEFORE.search(text, lo, start)
-    if m is None:
-        return False
-    # A capitalised word with content ("Pixel"), not "Only" or "All" opening a sentence.
-    word = m.group("word")
-    return word.lower() not in WEEKDAYS and bool(terms(word))
-
-
 def figures(text: str, attributions: Sequence[Attribution] | None = None) -> list[Figure]:
     """The counts in ``text`` as intervals with their kind of count.
 
@@ -131,7 +95,10 @@ def _figures_in(text: str, masked: str) -> list[Figure]:
         if not m.group("hedge") and is_label(text, m.start()):
             continue
         low, high, _hedge = figure_bounds(m.group("low"), m.group("high"), m.group("hedge"))
-        what = figure_category(text, m.start(), m.end())
+        # A unit makes the kind ("£5", "70%", "five hours"): "about 60 per cent" of a
+        # building is no count of the wounded named after it.
+        unit = unit_of(text, m)
+        what = unit.kind if unit else figure_category(text, m.start(), m.end())
         text_of = m.group(0).strip(" \"“”'")
         family = _FAMILY.get(what or "", what)
         out.append(Figure(low, high, family, text_of, m.start("low"), m.end("low")))

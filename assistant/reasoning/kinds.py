@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from assistant.language import (
     CURRENCY_PREFIX,
-    CURRENCY_SYMBOLS,
+    CURRENCY_SIGNS,
     CURRENCY_WORDS,
     FRACTION,
     PERCENT_AFTER,
@@ -31,7 +31,7 @@ _FIGURES = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
 _GLUED_SCALE = re.compile(r"(?:m|bn|k|million|billion)\b", re.I)
 # Where one tagged sum holds two ("$7.2 million and €3m"): a joining word between them.
 _JOIN = re.compile(r"\s*(?:,|\band\b|\bor\b)\s*")
-_CURRENCY_CHAR = re.compile(rf"[{CURRENCY_SYMBOLS}]")
+_CURRENCY_CHAR = re.compile(rf"[{CURRENCY_SIGNS}]")
 
 
 def _split_sums(ent: Entity) -> list[Entity]:

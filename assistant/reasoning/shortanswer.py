@@ -47,6 +47,7 @@ from assistant.language import (
     phrases,
 )
 from assistant.reasoning.claims import CATEGORIES, figure_category
+from assistant.reasoning.counted import counts_other
 from assistant.reasoning.dedup import THRESHOLD, resemblance
 from assistant.reasoning.figures import is_label
 from assistant.reasoning.kinds import (
@@ -650,6 +651,8 @@ def find_short_answers(
         for ent in ents:
             if ent.label in _FIGURE_LABELS and _not_a_count(ent, cand, counts, mask):
                 continue
+            if ent.label == "CARDINAL" and counts_other(cand.text, ent.start, ent.end, parsed):
+                continue  # "relatives of two of the miners killed": no count of the killed
             if negates and ent.label in _FIGURE_LABELS and not _said(parsed, ent):
                 continue
             if qa.type == "date" and _dates_another_noun(qa, parsed, ent):

@@ -1,7 +1,8 @@
 """A cited summary of the corpus (or of a topic), and a Markdown report of it.
 
 Offline it is assembled, not written: an opening sentence naming the articles, then for
-each kind of count (killed, wounded, casualties, attackers, ...) a sentence saying how
+each quantity (killed, wounded, ..., the number of employees, a sum of money, a share, a
+length of time: see :mod:`assistant.reasoning.claims`) a sentence saying how
 far the sources disagree and the claims themselves with who made them, then the key
 attributed statements quoted verbatim. Every sentence is built from verified
 citations, so each carries at least one; nothing is said that a citation does not show.
@@ -41,6 +42,9 @@ WHAT_PHRASE = {
     "fighters": "fighters",
 }
 _PARTICIPLES = {"killed", "wounded"}
+# How a quantity of a unit is named in a sentence: "the sum (fund)", "the share (destroyed)".
+_UNIT_NOUN = {"money": "sum", "percent": "share", "duration": "length of time",
+              "distance": "distance"}  # fmt: skip
 # Quantities that take "of" before what they count: a plural scale ("dozens of
 # attackers") and "an unknown number of".
 _VAGUE_PLURALS = (*(f"{scale}s" for scale in SCALES), "number")
@@ -163,9 +167,11 @@ def _figure_text(claim: Claim) -> str:
 
 
 def _amount(claim: Claim, what: str) -> str:
-    """The figure with what it counts: "dozens killed", "hundreds of attackers"."""
-    phrase = WHAT_PHRASE.get(what, what)
+    """The figure with what it counts: "dozens killed", "hundreds of attackers", "£5 (fund)"."""
     fig = _figure_text(claim)
+    if claim.kind in _UNIT_NOUN:  # the unit is in the figure: "£42,000", "70%"
+        return f"{fig} ({claim.counts})" if claim.counts else fig
+    phrase = WHAT_PHRASE.get(what, what)
     last = fig.split()[-1].strip("“”\"'").lower() if fig.split() else ""
     joiner = " of " if last in _VAGUE_PLURALS and phrase not in _PARTICIPLES else " "
     return f"{fig}{joiner}{phrase}"
@@ -243,6 +249,20 @@ class _Group:
     def phrase(self) -> str:
         return WHAT_PHRASE.get(self.what, self.what)
 
+    @property
+    def subject(self) -> str:
+        """The quantity as words: "how many were killed", "the number of people", "the sum"."""
+        first = self.claims[0]
+        if first.kind in _UNIT_NOUN:
+            noun = _UNIT_NOUN[first.kind]
+            return f"the {noun} ({first.counts})" if first.counts else f"the {noun}"
+        return _how_many(self.phrase)
+
+    @property
+    def weight(self) -> tuple[bool, bool, int]:
+        """Which groups a short summary keeps first: casualties, disagreements, the largest."""
+        return (self.what in WHAT_PHRASE, self.ends is not None, len(self.claims))
+
     def size(self, form: int, lines: int = 1) -> int:
         """Sentences this group takes in ``form`` (``lines`` figure sentences if packed)."""
         head = 1 if self.ends else 0
@@ -298,7 +318,7 @@ def _disagreement(group: _Group) -> SummarySentence | None:
     lo, hi = group.ends
     cits = [lo.citations[0], hi.citations[0]]
     return SummarySentence(
-        f"The sources disagree on {_how_many(group.phrase)}: from "
+        f"The sources disagree on {group.subject}: from "
         f"{_figure_text(lo)} ({_in_list(_short_who(lo))}) {markers(cits[:1])} to "
         f"{_figure_text(hi)} ({_in_list(_short_who(hi))}) {markers(cits[1:])}.",
         cits,
@@ -386,7 +406,7 @@ def _group_sentences(
         lead = "Figures given" if n == 0 else "More figures given"
         out.append(
             SummarySentence(
-                f"{lead} for {_how_many(group.phrase)}: {'; '.join(w for w, _ in part)}.",
+                f"{lead} for {group.subject}: {'; '.join(w for w, _ in part)}.",
                 [c for _, cits in part for c in cits],
             )
         )
@@ -618,9 +638,25 @@ def summarize(
         groups.append(_Group(what, [c for c in claims if c.citations]))
     groups = [g for g in groups if g.claims]
     budget = MAX_SENTENCES - len(sentences) - len(quoted)
-    for group, (form, lines) in zip(groups, plan_forms(groups, budget), strict=True):
+    # Every quantity takes at least two sentences (its range and its figures): when
+    # there are more than the budget holds, casualties, then quantities the sources
+    # disagree on, then the most claimed are kept, in table order, and the rest counted.
+    kept = set(
+        sorted(range(len(groups)), key=lambda i: groups[i].weight, reverse=True)[
+            : max(1, budget // 2)
+        ]
+    )
+    left_out = len(groups) - len(kept)
+    groups = [g for i, g in enumerate(groups) if i in kept]
+    for n, (group, (form, lines)) in enumerate(
+        zip(groups, plan_forms(groups, budget), strict=True)
+    ):
         written, hidden, repeats = _group_sentences(group, form, lines)
-        written[-1] = _with_note(written[-1], _left_out_note(hidden, repeats))
+        note = _left_out_note(hidden, repeats)
+        if left_out and n == len(groups) - 1:
+            noun = "quantity" if left_out == 1 else "quantities"
+            note += f"; {left_out} more {noun} not shown ({SEE_CLAIMS})"
+        written[-1] = _with_note(written[-1], note)
         sentences += written
 
     # Key attributed statements without figures, quoted verbatim.
