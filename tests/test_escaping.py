@@ -338,7 +338,7 @@ def _one_line(result, code: int) -> str:
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["ask", "-k", "0", "Who?"], "'-k'"),
+        (["ask", "-k", "0", "Who?"], "-k/--k must be a whole number"),
         (["ask", "-5 degrees?"], 'factcheck ask -- "-5 degrees?"'),
         (["check", "-5 degrees is cold"], "factcheck check --"),
         (["search"], "Missing argument 'QUERY'"),
