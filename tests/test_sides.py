@@ -186,3 +186,87 @@ def test_past_the_limit_the_answer_counts_the_sides_not_shown(tmp_path):
     rest = len(_OUTLETS) - len(answer.answers)
     assert f"and {rest} more not shown" in answer.answer, answer.answer
     assert_cited_verbatim(answer, fc.settings.corpus)
+
+
+# -- every side of any measure: sums, shares, durations, clock times ---------------------
+
+MEASURES = {
+    "fund": (
+        "How much has the appeal fund raised?",
+        "How much money has the appeal raised?",
+        "How much has been raised for the families?",
+    ),
+    "destroyed": (
+        "How much of the plant was destroyed?",
+        "What percentage of the plant was destroyed?",
+        "What proportion of the plant was destroyed?",
+    ),
+    "control": (
+        "How long did it take to bring the fire under control?",
+        "How long did the fire burn?",
+        "How long did firefighters take to control the fire?",
+    ),
+    "start": (
+        "When did the fire start?",
+        "What time did the fire start?",
+        "At what time did the fire start?",
+    ),
+}
+
+
+def _measure_side(text: str, what: str) -> str | None:
+    """Whose figure a short answer is, its hedge or unit written or not ("About 70%")."""
+    low = text.lower()
+    for who, forms in TRUTH[what].items():
+        if any(f.lower() in low or low in f.lower() for f in forms):
+            return who
+    return None
+
+
+@pytest.mark.parametrize(
+    ("what", "question"), [(what, q) for what, qs in MEASURES.items() for q in qs]
+)
+def test_every_side_of_a_sum_share_duration_or_time_is_shown(sides_fc, what, question):
+    answer = sides_fc.ask(question, "extractive")
+    shown = {_measure_side(a.text, what) for a in answer.answers}
+    assert shown >= set(TRUTH[what]), answer.answer
+    assert answer.disagreement, answer.answer
+    assert_cited_verbatim(answer, sides_fc.settings.corpus)
+
+
+FERRY = {
+    "coastguard.txt": "Ferry freed\n\n"
+    "The crew worked for six hours to free the Marla ferry, the coastguard said.\n",
+    "harbour.txt": "Ferry aground\n\n"
+    "Six passengers were hurt when the Marla ferry ran aground, the harbour office said.\n",
+    "rescue.txt": "Rescue\n\n"
+    "Rescuers said it took eight hours to free the Marla ferry from the sandbank.\n",
+}
+
+
+def test_a_duration_and_a_count_of_one_number_are_not_one_answer(tmp_path):
+    fc = ingested(tmp_path, FERRY)
+    answer = fc.ask("How long did it take to free the Marla ferry?", "extractive")
+    texts = [a.text.lower() for a in answer.answers]
+    assert any("six hours" in t for t in texts) and any("eight hours" in t for t in texts)
+    assert "six" not in texts, texts  # the six passengers are no duration
+    assert answer.disagreement, answer.answer
+    assert_cited_verbatim(answer, fc.settings.corpus)
+
+
+DEPOT = {
+    "warden.txt": "Depot fire\n\n"
+    "The fire at the Kessel depot started at about 4:15 a.m., the warden said.\n",
+    "neighbour.txt": "Night of smoke\n\n"
+    "The blaze at the Kessel depot began shortly after 5 a.m., a neighbour told reporters.\n",
+    "council.txt": "Council statement\n\n"
+    "In a statement on Friday, the council thanked the crews at the Kessel depot.\n",
+}
+
+
+def test_a_clock_time_said_in_other_words_is_a_side(tmp_path):
+    fc = ingested(tmp_path, DEPOT)
+    answer = fc.ask("When did the fire at the Kessel depot start?", "extractive")
+    texts = " ".join(a.text.lower() for a in answer.answers)
+    assert "4:15" in texts and "5 a.m." in texts, answer.answer
+    assert answer.disagreement, answer.answer

@@ -37,6 +37,7 @@ from assistant.index.schema import StoredChunk
 from assistant.index.terms import NUMBER_TOKEN_WORDS, Token, terms, tokens
 from assistant.language import (
     ARTICLES,
+    CURRENCY_PREFIX,
     CURRENCY_SIGNS,
     CURRENCY_WORDS,
     DISTANCE_UNIT,
@@ -285,6 +286,26 @@ def _num(x: float | None) -> int | float | None:
     if x is None or not math.isfinite(x):
         return None
     return int(x) if float(x).is_integer() else x
+
+
+def measure_kind(sentence: str, start: int, end: int) -> str:
+    """The kind (see :data:`KINDS`) of the figure written at ``sentence[start:end]``.
+
+    Its unit may be inside the span ("five hours", "About 60 per cent") or right after
+    it ("£42,000" before, "300 euros" after); a plain number is a count.
+    """
+    piece = sentence[start:end]
+    if CURRENCY_PREFIX.search(sentence[:start]) or any(c in CURRENCY_SIGNS for c in piece):
+        return "money"
+    for kind, rule in (
+        ("percent", PERCENT_AFTER),
+        ("money", _CURRENCY_AFTER),
+        ("duration", _DURATION_AFTER),
+        ("distance", _DISTANCE_AFTER),
+    ):
+        if rule.search(piece) or rule.match(sentence, end):
+            return kind
+    return "count"
 
 
 def parse_number(text: str) -> float | None:

@@ -27,11 +27,11 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 from assistant.index.normalise import visible
-from assistant.index.terms import terms, tokens
+from assistant.index.terms import NUMBER_TOKEN_WORDS, terms, tokens
 from assistant.language import (
     ARTICLES,
     MONTH_WORD,
@@ -40,13 +40,14 @@ from assistant.language import (
     ORDINAL_SUFFIXES,
     ORDINALS,
     SCALES,
+    TIME_OF_DAY,
     TIME_UNIT,
     VAGUE_QUANTITIES,
     YEAR,
     month_number,
     phrases,
 )
-from assistant.reasoning.claims import CATEGORIES, figure_category
+from assistant.reasoning.claims import CATEGORIES, figure_category, measure_kind
 from assistant.reasoning.counted import counts_other
 from assistant.reasoning.dedup import THRESHOLD, resemblance
 from assistant.reasoning.figures import is_label
@@ -355,6 +356,8 @@ def figure_value(text: str) -> float | None:
 
 def compatible(a: AnswerGroup, b: AnswerGroup) -> bool:
     """The two answers can both be true: the same name, date or figure in other words."""
+    if _measures_differ(a, b):
+        return False  # "six hours" and "six people" are not one answer written twice
     kinds = _kind_compatible(a, b)
     if kinds is not None:
         return kinds
@@ -609,11 +612,14 @@ def find_short_answers(
     # Sides of a count: sentences worded too far from the question to answer it, that
     # give a count of the kind asked. They are tagged too, but only stand as rivals.
     side_only: set[int] = set()
-    if qa.type != "figure":
-        similar = None  # a count's sides are counts: "when were they killed" has dates
-    if counts is not None and similar is not None:
+    if qa.type not in ("figure", "date"):
+        similar = None  # sides are figures, or clock times: "who said" has no sides here
+    if similar is not None:
         kept = {id(c) for c in pool}
-        extra = [c for c in usable if id(c) not in kept and _may_count(c.text, counts)]
+        # A "when" question's sides in other words are clock times ("began shortly after
+        # 3 a.m."): dates are everywhere in news ("on Tuesday"), times of the event not.
+        may = _has_clock_time if qa.type == "date" else partial(_may_count, counts=counts)
+        extra = [c for c in usable if id(c) not in kept and may(c.text)]
         extra = extra[:MAX_TAGGED]
         side_only = {id(c) for c in extra}
         pool = pool + extra
@@ -657,7 +663,10 @@ def find_short_answers(
                 continue
             if qa.type == "date" and _dates_another_noun(qa, parsed, ent):
                 continue
-            if not supports(parsed, ent, cue, wants_subject, positions):
+            # A sentence let in as a side only says it in other words ("the blaze
+            # began" for "the fire start"): the question's verb is not looked for there.
+            own_cue = None if id(cand) in side_only and not positions else cue
+            if not supports(parsed, ent, own_cue, wants_subject, positions):
                 continue
             if doer and not ent.subject:
                 continue
@@ -698,12 +707,14 @@ def find_short_answers(
             lead_of[id(span.cand)] = span
     same_thing = (
         _same_thing(top, groups[1:], similar, min_relevance)
-        if counts and qa.type == "figure"
+        if qa.type == "figure" or top.label == "TIME"
         else set()
     )
     for g in groups[1:]:
         if compatible(top, g) or _other_precision(top, g):
             continue
+        if _measures_differ(top, g):
+            continue  # a duration is no rival of a count, nor a share of a sum
         if g.label == top.label and any(id(s.cand) in same_thing for s in g.spans):
             # Another count of the kind asked, in a sentence that says about the same
             # as the answer's: a side, wherever it stands and whatever else it names
@@ -750,6 +761,21 @@ def _dates_another_noun(qa: QuestionAnalysis, parsed: Parsed, ent: Entity) -> bo
     return noun.dep in _NOMINAL and not set(terms(noun.text)) & qa.terms
 
 
+def _measure(group: AnswerGroup) -> str:
+    """What the group's figure measures: a count, a sum, a share, a duration, a distance."""
+    best = group.spans[0]
+    return measure_kind(best.cand.text, best.entity.start, best.entity.end)
+
+
+def _measures_differ(a: AnswerGroup, b: AnswerGroup) -> bool:
+    """Both answers are figures, of different kinds: a count and a duration, a sum and a share."""
+    if not (a.spans and b.spans):
+        return False
+    if figure_value(a.text) is None or figure_value(b.text) is None:
+        return False
+    return _measure(a) != _measure(b)
+
+
 def _only_in(group: AnswerGroup, ids: set[int]) -> bool:
     return all(id(s.cand) in ids for s in group.spans)
 
@@ -774,7 +800,18 @@ def _same_thing(
     return out | {id(c) for c, d in zip(rest, sims, strict=True) if d >= RIVAL_RELEVANCE * best}
 
 
-def _may_count(text: str, counts: str) -> bool:
-    """The sentence writes a word of the kind of count ``counts`` (a cheap test before tagging)."""
+def _has_clock_time(text: str) -> bool:
+    """The sentence writes a time of day ("2:40 a.m.", "noon"): a cheap test before tagging."""
+    return TIME_OF_DAY.search(text) is not None
+
+
+def _may_count(text: str, counts: str | None) -> bool:
+    """The sentence may give a figure of the kind asked (a cheap test before tagging).
+
+    For a count of a known kind ("how many died"), it writes a word of that kind; for
+    any other figure (a sum, a share, a duration, a number of staff), a number.
+    """
+    if counts is None:
+        return any(t.term.isdigit() or t.term in NUMBER_TOKEN_WORDS for t in tokens(text))
     stems = dict(CATEGORIES)[counts]
     return bool(stems & set(terms(text)))
