@@ -4,8 +4,9 @@
 
 Everything here is invented: the town of Aldermoor, the Tessaly Foods packing plant, the
 outlets, the people and every figure. A fire breaks out at the plant early on Tuesday 3
-November 2026. Five outlets report it, as plain text with a short header (outlet,
-published) so that file formats play no part. The sources disagree:
+November 2026. Five outlets report it, as plain text with a front-matter header
+(outlet, published; see assistant/index/formats/text.py) so that file formats play no
+part. The sources disagree:
 
 ===================  ==========================================================
 what                 who says what
@@ -58,8 +59,10 @@ IDENTIFIERS = ("0800 555 0192", "AM4 7QX", "26-4471", "4-1", "1987", "[2]")
 
 ARTICLES: dict[str, str] = {
     "courier.txt": """\
+---
 outlet: The Aldermoor Courier
 published: 2026-11-03
+---
 
 Six dead in fire at Tessaly Foods plant
 
@@ -78,8 +81,10 @@ An appeal fund for the families has raised £42,000, its organisers said.
 Families can call the helpline on 0800 555 0192. Police gave the incident reference 26-4471.
 """,
     "herald.txt": """\
+---
 outlet: Northvale Herald
 published: 2026-11-03
+---
 
 Mayor says eight died in Aldermoor factory blaze
 
@@ -96,8 +101,10 @@ Relatives of two of the workers killed gathered outside the gates on Tuesday aft
 Aldermoor Town, who beat Fenby 4-1 on Saturday, will wear black armbands at their next match.
 """,
     "ledger.txt": """\
+---
 outlet: The Daily Ledger
 published: 2026-11-04
+---
 
 Union says eleven killed in Tessaly fire
 
@@ -114,8 +121,10 @@ Ruth Okafor, the mayor, said eight people had died and called for a public inqui
 An appeal fund for the victims' families has now raised more than £50,000.
 """,
     "radio.txt": """\
+---
 outlet: Radio Fenby
 published: 2026-11-04
+---
 
 Fire destroys most of Aldermoor food plant
 
@@ -128,8 +137,10 @@ In a post on social media on 5 November, the company said it would pay all staff
 Aldermoor General Hospital said 23 people were treated for injuries.
 """,
     "wire.txt": """\
+---
 outlet: Pressline
 published: 2026-11-05
+---
 
 Aldermoor fire: what we know
 

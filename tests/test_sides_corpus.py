@@ -25,10 +25,20 @@ def test_every_identifier_is_written_in_some_article(identifier):
     assert identifier in _ALL
 
 
-def test_the_pile_is_written_as_plain_text_with_a_header(tmp_path):
+def test_the_pile_is_written_as_plain_text_with_a_front_matter_header(tmp_path):
     folder = write(tmp_path / "pile")
     files = sorted(p.name for p in folder.iterdir())
     assert files == sorted(ARTICLES)
     for name in files:
-        head = (folder / name).read_text(encoding="utf-8").splitlines()[:2]
-        assert head[0].startswith("outlet: ") and head[1].startswith("published: ")
+        head = (folder / name).read_text(encoding="utf-8").splitlines()[:4]
+        assert head[0] == head[3] == "---", head
+        assert head[1].startswith("outlet: ") and head[2].startswith("published: ")
+
+
+def test_the_header_is_metadata_and_the_headline_is_the_title():
+    from assistant.index.formats.text import read_text
+
+    for text in ARTICLES.values():
+        doc = read_text(text.encode("utf-8"))
+        assert doc.outlet and doc.published.startswith("2026-11-")
+        assert not doc.title.startswith("---") and "outlet" not in doc.title
