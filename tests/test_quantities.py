@@ -257,6 +257,12 @@ def test_counted_names_the_noun_and_the_event():
         ("One of the 12 climbers killed was a guide.", "12", False),
         ("The union puts the toll at 11.", "11", False),
         ("About a third of the crop was lost.", "third", False),
+        # "of whom" after the whole describes it; after the part's clause, it is the part
+        ("The town has 4,200 people, of whom 1,900 are men.", "4,200", False),
+        ("The town has a population of 4,200 of whom 1,900 are men.", "4,200", False),
+        ("The town has 4,200 people, of whom 1,900 are men.", "1,900", True),
+        ("It has 4,200 people, of whom 1,900 are men and 2,300 are women.", "2,300", True),
+        ("Forty people were on board, two of whom died.", "two", True),
     ],
 )
 def test_counts_other(sentence, number, other):

@@ -40,6 +40,16 @@ _PART_OF = re.compile(
     r"\s+of\s+(?:the|these|those|them|us|whom|which|" + "|".join(sorted(POSSESSIVES)) + r")\b",
     re.IGNORECASE,
 )
+# Relative pronouns of a partitive: "of whom", "of which".
+_RELATIVES = frozenset({"whom", "which"})
+# A number in an "of whom"/"of which" clause is a part of what the clause hangs on ("of
+# whom 1,900 are men and 2,300 are women": both).
+_AFTER_OF_WHOM = re.compile(
+    r"\bof\s+(?:whom|which)\s+(?:[^,;.!?]|[,.](?=\d))*$", re.IGNORECASE
+)  # a comma or point inside a number ("1,900") does not end the clause
+# What stands before a number that opens its own clause: a comma, a semicolon, a dash, or
+# the start of the text ("Forty were on board, two of whom died").
+_CLAUSE_OPENS = re.compile(r"(?:^|[,;:\u2013\u2014(]|\band)\s*$", re.IGNORECASE)
 # A preposition (and a determiner) right before a number: only then can its phrase hang
 # on another noun, so only then is the sentence parsed for it.
 _PREPOSITION_BEFORE = re.compile(
@@ -79,13 +89,24 @@ class Counted:
     owner: str | None = None
 
 
-def part_of_whole(text: str, end: int) -> bool:
+def part_of_whole(text: str, end: int, start: int | None = None) -> bool:
     """The number ending at ``end`` heads "N of the X": it counts a part of X, not X.
 
-    A fraction is a share of X, not a count ("a third of the blossom"): it is kept.
+    So does one in an "of whom" or "of which" clause ("4,200 people, of whom 1,900 are
+    men and 2,300 women": parts of the 4,200), given its ``start``. A number that "of whom"
+    follows without a break counts the whole ("a population of 4,200 of whom ..."):
+    only one opening its own clause ("..., two of whom died") is a part. A fraction is
+    a share of X, not a count ("a third of the blossom"): it is kept.
     """
-    if _PART_OF.match(text, end) is None:
+    if start is not None and _AFTER_OF_WHOM.search(text, max(0, start - _LOOK_BACK), start):
+        return True
+    found = _PART_OF.match(text, end)
+    if found is None:
         return False
+    if found.group(0).split()[-1].lower() in _RELATIVES and not _CLAUSE_OPENS.search(
+        text, max(0, start - _LOOK_BACK) if start is not None else 0, start or 0
+    ):
+        return False  # "a population of 4,200 of whom ...": the whole, described
     last = _LAST_WORD.search(text, max(0, end - _LOOK_BACK), end)
     word = last.group(1).lower() if last else ""
     return word.removesuffix("s") not in _FRACTIONS
@@ -194,7 +215,7 @@ def counts_other(text: str, start: int, end: int, parse: Parsed | None = None) -
     module). ``parse``: the text's parse, needed only for the second shape and only
     read when a preposition stands right before the number; None skips that shape.
     """
-    if part_of_whole(text, end):
+    if part_of_whole(text, end, start):
         return True
     if parse is None or not may_qualify(text, start):
         return False
