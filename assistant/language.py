@@ -55,6 +55,9 @@ DISTANCE_UNIT = (
     r"(?:km|kilometres?|kilometers?|miles?|metres?|meters?|feet|foot|yards?|"
     r"centimetres?|centimeters?|cm|mm)"
 )
+# Units of temperature: a number before one is a temperature ("5,400 degrees Celsius",
+# "-3 °F"), never a count. Bare "degrees" is left out: "3 degrees from Oxford".
+TEMPERATURE_UNIT = r"(?:°\s?[CF]?|degrees?\s+(?:Celsius|Fahrenheit|centigrade|C|F)\b)"
 # Money: the signs written before an amount ("£42,000", "US$5") and the words written
 # after one ("41 million crowns", "300 euros"), singular and plural.
 CURRENCY_SIGNS = "£$€¥₹₽"

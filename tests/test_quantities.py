@@ -192,6 +192,30 @@ def test_money_shares_durations_and_counts_are_claims_of_their_kind(tmp_path):
     assert weavers.what == "weavers"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "family"),
+    [
+        ("The kiln runs at about 1,200 degrees Celsius.", "temperature"),
+        ("It was 31° in the shade at noon.", "temperature"),
+        ("She holds 3 degrees in law.", None),  # no unit of heat
+    ],
+)
+def test_a_temperature_is_its_own_kind_never_a_count(sentence, family):
+    assert [f.family for f in figures(sentence)] == [family]
+
+
+def test_a_temperature_is_neither_confirmed_nor_refuted_by_a_plain_number(tmp_path):
+    from tests.invented import ingested
+
+    fc = ingested(
+        tmp_path,
+        {"kiln.txt": "Kiln works\n\nBetween 900 and 950 potters worked at the Arlow kiln "
+         "works, the guild said.\n"},
+    )  # fmt: skip
+    result = fc.check("The Arlow kiln works fire at about 1,200 degrees Celsius.", "extractive")
+    assert result.verdict != "refuted", result.explanation
+
+
 def test_a_point_in_time_is_no_duration(tmp_path):
     table = _table(tmp_path, "Two days later the ferry sailed again.")
     assert table.claims == []

@@ -46,6 +46,7 @@ from assistant.language import (
     MONTH_NAME,
     PERCENT_AFTER,
     SCALES,
+    TEMPERATURE_UNIT,
     TIME_POINT_AFTER,
     TIME_UNIT,
     UPPER_BOUND_HEDGES,
@@ -130,9 +131,11 @@ _DURATION_AFTER = re.compile(
     re.IGNORECASE,
 )
 _DISTANCE_AFTER = re.compile(r"[\s-]*(?P<unit>" + DISTANCE_UNIT + r")\b", re.IGNORECASE)
+# "5,400 degrees Celsius", "40C": case matters for the bare letter ("40C", not "40 c").
+_TEMPERATURE_AFTER = re.compile(r"\s?(?P<unit>" + TEMPERATURE_UNIT + r")")
 _CURRENCY_AFTER = re.compile(r"\s+(?P<unit>" + phrases(CURRENCY_WORDS) + r")\b", re.IGNORECASE)
 # The kinds of quantity: a count (of a noun, or of casualties), and the kinds of a unit.
-KINDS = ("count", "money", "percent", "duration", "distance")
+KINDS = ("count", "money", "percent", "duration", "distance", "temperature")
 _ONE_OF_THE = re.compile(
     r"\s*of\s+the\s+(?:first|most|last|best|main|few|many|biggest|largest|\w+est)\b",
     re.IGNORECASE,
@@ -163,6 +166,7 @@ def unit_of(sentence: str, m: re.Match[str]) -> Unit | None:
         ("money", _CURRENCY_AFTER),
         ("duration", _DURATION_AFTER),
         ("distance", _DISTANCE_AFTER),
+        ("temperature", _TEMPERATURE_AFTER),
     ):
         found = rule.match(sentence, end)
         if found:
@@ -302,6 +306,7 @@ def measure_kind(sentence: str, start: int, end: int) -> str:
         ("money", _CURRENCY_AFTER),
         ("duration", _DURATION_AFTER),
         ("distance", _DISTANCE_AFTER),
+        ("temperature", _TEMPERATURE_AFTER),
     ):
         if rule.search(piece) or rule.match(sentence, end):
             return kind
