@@ -170,7 +170,7 @@ def test_one_cause_in_other_words_is_one_cause() -> None:
     ("question", "inner"),
     [
         ("Do the sources disagree on the death toll?", "What is the death toll?"),
-        ("Do the reports agree about the cause of the crash?", "What is the cause of the crash?"),
+        ("Do the reports agree about the cause of the blaze?", "What is the cause of the blaze?"),
         ("Is there any disagreement about the number of injured?", None),
         ("Who disputes the death toll?", "What is the death toll?"),
         ("Do the sources differ on when the ferry sank?", "When the ferry sank?"),

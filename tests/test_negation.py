@@ -179,7 +179,7 @@ def test_a_denial_of_a_claim_without_a_figure_still_refutes_it(alone):
 @pytest.mark.parametrize(
     "claim",
     [
-        "There is no evidence that the Pellam bridge reopened on Monday.",
+        "There is no proof that the Pellam bridge reopened on Monday.",
         "Nor did the Pellam bridge reopen on Monday.",
     ],
 )
@@ -200,7 +200,7 @@ def test_a_claim_that_a_figure_is_unconfirmed_is_refuted_by_a_source_giving_it(a
 
 
 def test_a_source_that_finds_no_evidence_neither_supports_nor_refutes(alone):
-    sentence = "There is no evidence that the Pellam bridge reopened on Monday."
+    sentence = "Nothing shows that the Pellam bridge reopened on Monday."
     result = alone(sentence).check("The Pellam bridge reopened on Monday.", "extractive")
     assert result.verdict == "not_enough_info", result.explanation
 

@@ -267,7 +267,7 @@ class ClaimChecker:
         # the mayor said, and "were denied entry" denies nothing.
         claim_parse, cand_parse = parse_many([claim, text])
         stand = compare(claim_parse, cand_parse) if cand.coverage >= SAME_TOPIC else "same"
-        # A claim that something is not established ("there is no evidence that ...")
+        # A claim that something is not established ("there is no proof that ...")
         # is contradicted by a sentence that says it, as a claim that it is not so is.
         opposite = stand in ("opposite", "affirmed")
         by_entity, entity_why = 0, ""
