@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -22,7 +23,8 @@ from assistant.settings import Settings
 
 # No test may touch the developer's own per-user data (the default store, the record of
 # ingested folders): the whole session gets its own data folder.
-os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="factcheck-test-data-")
+os.environ["XDG_DATA_HOME"] = _DATA_HOME = tempfile.mkdtemp(prefix="factcheck-test-data-")
+atexit.register(shutil.rmtree, _DATA_HOME, ignore_errors=True)  # one per run, not left behind
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
