@@ -30,6 +30,7 @@ from mcp.types import ToolAnnotations
 
 from assistant.contracts import info_json, ingest_json, search_json
 from assistant.errors import FactCheckError
+from assistant.index.retrieval import MAX_QUESTION_CHARS
 
 if TYPE_CHECKING:
     from assistant.app import FactCheck
@@ -40,8 +41,8 @@ T = TypeVar("T")
 # signature at run time to build its schema.
 Mode = Literal["auto", "extractive", "llm"]
 
-# The longest question, claim or topic a tool takes (as the web API).
-MAX_TEXT = 4_000
+# The longest question, claim or topic a tool takes: the CLI's and the web API's limit.
+MAX_TEXT = MAX_QUESTION_CHARS
 MAX_K = 100
 
 INSTRUCTIONS = """\
@@ -82,7 +83,7 @@ def _text(value: str, what: str) -> str:
     if not value or not value.strip():
         raise ToolError(f"give the {what}")
     if len(value) > MAX_TEXT:
-        raise ToolError(f"the {what} is longer than {MAX_TEXT} characters")
+        raise ToolError(f"the {what} is longer than {MAX_TEXT:,} characters")
     return value
 
 

@@ -117,12 +117,16 @@ def test_the_tools_are_listed_and_ask_cites_as_the_cli_does(seed_fc: FactCheck) 
 
 
 def test_a_bad_argument_is_a_tool_error_in_the_products_words(seed_fc: FactCheck) -> None:
-    async def work(session: ClientSession) -> Any:
-        return await session.call_tool("search", {"query": "killed", "k": 0})
+    async def work(session: ClientSession) -> tuple[Any, Any]:
+        bad_k = await session.call_tool("search", {"query": "killed", "k": 0})
+        too_long = await session.call_tool("ask", {"question": "Who? " * 401})
+        return bad_k, too_long
 
-    result = _session(seed_fc.settings.store, work)
-    assert result.is_error
-    assert "k must be between 1 and 100" in result.content[0].text
+    bad_k, too_long = _session(seed_fc.settings.store, work)
+    assert bad_k.is_error
+    assert "k must be between 1 and 100" in bad_k.content[0].text
+    # The same limit as the CLI's and the web API's.
+    assert too_long.is_error and "longer than 2,000 characters" in too_long.content[0].text
 
 
 def test_an_article_is_a_resource_and_an_unknown_id_is_refused(seed_fc: FactCheck) -> None:

@@ -31,6 +31,7 @@ from assistant.articles import Articles, NotServed
 from assistant.contracts import info_json, search_json
 from assistant.errors import FactCheckError, InputError, StoreError
 from assistant.index.chunking import line_of
+from assistant.index.retrieval import MAX_QUESTION_CHARS
 from assistant.web.render import STATIC, claims_chart, environment, highlighted
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from assistant.settings import Mode, Settings
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
-MAX_TEXT = 2000  # the CLI's limit on questions, claims and topics
+MAX_TEXT = MAX_QUESTION_CHARS  # the CLI's limit on questions, claims and topics
 
 # Nothing on a page needs script: the quote is scrolled to by its URL fragment. So no
 # script may run at all, which also holds if escaping were ever missed somewhere.
