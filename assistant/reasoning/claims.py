@@ -142,6 +142,16 @@ _ONE_OF_THE = re.compile(
 )
 
 
+# The units after a figure, by the kind they make it, in the order they are tried.
+_UNIT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("percent", PERCENT_AFTER),
+    ("money", _CURRENCY_AFTER),
+    ("duration", _DURATION_AFTER),
+    ("distance", _DISTANCE_AFTER),
+    ("temperature", _TEMPERATURE_AFTER),
+)
+
+
 @dataclass(frozen=True)
 class Unit:
     """The unit written with a figure: its kind, the unit as written, where it ends."""
@@ -161,13 +171,7 @@ def unit_of(sentence: str, m: re.Match[str]) -> Unit | None:
     if m.group("sign"):
         return Unit("money", m.group("sign"), m.end())
     end = m.end()
-    for kind, rule in (
-        ("percent", PERCENT_AFTER),
-        ("money", _CURRENCY_AFTER),
-        ("duration", _DURATION_AFTER),
-        ("distance", _DISTANCE_AFTER),
-        ("temperature", _TEMPERATURE_AFTER),
-    ):
+    for kind, rule in _UNIT_RULES:
         found = rule.match(sentence, end)
         if found:
             unit = " ".join(found.group("unit").lower().split())
@@ -301,13 +305,7 @@ def measure_kind(sentence: str, start: int, end: int) -> str:
     piece = sentence[start:end]
     if CURRENCY_PREFIX.search(sentence[:start]) or any(c in CURRENCY_SIGNS for c in piece):
         return "money"
-    for kind, rule in (
-        ("percent", PERCENT_AFTER),
-        ("money", _CURRENCY_AFTER),
-        ("duration", _DURATION_AFTER),
-        ("distance", _DISTANCE_AFTER),
-        ("temperature", _TEMPERATURE_AFTER),
-    ):
+    for kind, rule in _UNIT_RULES:
         if rule.search(piece) or rule.match(sentence, end):
             return kind
     return "count"
