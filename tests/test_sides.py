@@ -270,3 +270,84 @@ def test_a_clock_time_said_in_other_words_is_a_side(tmp_path):
     texts = " ".join(a.text.lower() for a in answer.answers)
     assert "4:15" in texts and "5 a.m." in texts, answer.answer
     assert answer.disagreement, answer.answer
+
+
+# -- the same measure of the same event, however far the sentence's other words ----------
+
+QUARRY = {
+    "gazette.txt": "Quarry flood\n\n"
+    "About 40 per cent of the quarry floor was flooded after the dam gave way, the "
+    "operator said.\n",
+    "bulletin.txt": "Storm damage\n\n"
+    "Heavy rain swept the valley overnight, and 55% of the Brenn quarry was flooded, "
+    "a council engineer told the parish meeting on Monday evening.\n",
+}
+
+
+def test_a_share_of_the_same_event_in_a_far_sentence_is_a_side(tmp_path):
+    # The second sentence is mostly about the storm and the meeting: too far in meaning
+    # to answer alone, but its share measures what the answer's does (what was flooded).
+    fc = ingested(tmp_path, QUARRY)
+    answer = fc.ask("What share of the quarry floor was flooded?", "extractive")
+    texts = " ".join(a.text.lower() for a in answer.answers)
+    assert "40 per cent" in texts and "55%" in texts, answer.answer
+    assert answer.disagreement, answer.answer
+    assert_cited_verbatim(answer, fc.settings.corpus)
+
+
+def test_a_share_of_another_event_is_no_side(tmp_path):
+    fc = ingested(
+        tmp_path,
+        {
+            **QUARRY,
+            "bulletin.txt": "Storm damage\n\n"
+            "Heavy rain swept the valley overnight, and 55% of the Brenn quarry's staff "
+            "were sent home, a council engineer told the parish meeting on Monday.\n",
+        },
+    )
+    answer = fc.ask("What share of the quarry floor was flooded?", "extractive")
+    texts = " ".join(a.text.lower() for a in answer.answers)
+    assert "40 per cent" in texts and "55%" not in texts, answer.answer
+    assert not answer.disagreement, answer.answer
+
+
+# -- known gaps, kept visible: each passes the day its mechanism exists -------------------
+
+STAFF = (
+    pytest.param("How many people are employed at the plant?"),
+    pytest.param(
+        "How many people work at the plant?",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="the company's figure sits in a relative clause of a sentence about "
+            "something else; its embedding similarity to the question is too low to be a side",
+        ),
+    ),
+    pytest.param(
+        "How many staff does the plant employ?",
+        marks=pytest.mark.xfail(
+            strict=True, reason="no sentence is relevant enough to answer: it abstains"
+        ),
+    ),
+)
+
+
+@pytest.mark.parametrize("question", STAFF)
+def test_every_side_of_the_staff_number_is_shown(sides_fc, question):
+    answer = sides_fc.ask(question, "extractive")
+    shown = {_measure_side(a.text, "employees") for a in answer.answers}
+    assert shown >= set(TRUTH["employees"]), answer.answer
+    assert answer.disagreement, answer.answer
+    assert_cited_verbatim(answer, sides_fc.settings.corpus)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the union's cause is said in words far from the question's (a heater set "
+    "packaging alight); no mechanism yet reads it as a cause of the fire",
+)
+def test_every_side_of_the_cause_is_shown(sides_fc):
+    answer = sides_fc.ask("What caused the fire?", "extractive")
+    texts = " ".join(a.text.lower() for a in answer.answers)
+    for forms in TRUTH["cause"].values():
+        assert any(f in texts for f in forms), answer.answer

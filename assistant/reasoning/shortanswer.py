@@ -48,7 +48,7 @@ from assistant.language import (
     phrases,
 )
 from assistant.reasoning.claims import CATEGORIES, figure_category, measure_kind
-from assistant.reasoning.counted import counts_other
+from assistant.reasoning.counted import counted, counts_other
 from assistant.reasoning.dedup import THRESHOLD, resemblance
 from assistant.reasoning.figures import is_label
 from assistant.reasoning.kinds import (
@@ -705,8 +705,9 @@ def find_short_answers(
         held = lead_of.get(id(span.cand))
         if held is None or span.score > held.score:
             lead_of[id(span.cand)] = span
+    parse_of = {id(c): p for c, p in zip(pool, parses[1:], strict=True)}
     same_thing = (
-        _same_thing(top, groups[1:], similar, min_relevance)
+        _same_thing(top, groups[1:], similar, min_relevance, parse_of)
         if qa.type == "figure" or top.label == "TIME"
         else set()
     )
@@ -781,23 +782,60 @@ def _only_in(group: AnswerGroup, ids: set[int]) -> bool:
 
 
 def _same_thing(
-    top: AnswerGroup, others: Sequence[AnswerGroup], similar: Similarity | None, floor: float
+    top: AnswerGroup,
+    others: Sequence[AnswerGroup],
+    similar: Similarity | None,
+    floor: float,
+    parse_of: dict[int, Parsed] | None = None,
 ) -> set[int]:
     """The sentences (ids) of ``others`` whose count is a side of ``top``'s.
 
     A sentence relevant enough to answer the question on its own (``floor``) is; so is
     one as close in meaning to the question as the answer's best sentence (this share,
     ``RIVAL_RELEVANCE``, of its embedding similarity), however other its words: "lost
-    their lives in the blaze" for "died in the fire".
+    their lives in the blaze" for "died in the fire". So is one whose figure measures
+    what the answer's does (see :func:`_measured`), however much else the sentence says:
+    "55% of the quarry was flooded" in a sentence about a storm and a meeting.
     """
     cands = list({id(s.cand): s.cand for g in others for s in g.spans}.values())
     out = {id(c) for c in cands if c.relevance >= floor}
+    if parse_of is not None:
+        mine = {_measured(s, parse_of) for s in top.spans} - {None}
+        out |= {
+            id(s.cand)
+            for g in others
+            for s in g.spans
+            if id(s.cand) not in out and _measured(s, parse_of) in mine
+        }
     rest = [c for c in cands if id(c) not in out]
     if similar is None or not rest:
         return out
     best = max(s.cand.dense for s in top.spans)
     sims = similar(rest)
     return out | {id(c) for c, d in zip(rest, sims, strict=True) if d >= RIVAL_RELEVANCE * best}
+
+
+def _measured(span: Span, parse_of: dict[int, Parsed]) -> tuple[str, str, str] | None:
+    """What a figure measures, as the claim table groups it: its kind, event and noun.
+
+    ("percent", "flood", "") for "55% of the quarry was flooded"; ("count", "attend",
+    "peopl") for "2,000 people attended". None when the parse names no event the
+    figure goes with: a figure standing alone says too little to match another by.
+    """
+    parsed = parse_of.get(id(span.cand))
+    if parsed is None:
+        return None
+    ent = span.entity
+    found = counted(parsed, ent.start, ent.end)
+    event = terms(found.event or "")
+    if not event:
+        return None
+    kind = measure_kind(span.cand.text, ent.start, ent.end)
+    # A count is of a noun ("people"), which must match too; a measure has its unit.
+    noun = terms(found.noun or "") if kind == "count" else []
+    if kind == "count" and not noun:
+        return None
+    return kind, event[0], noun[0] if noun else ""
 
 
 def _has_clock_time(text: str) -> bool:
