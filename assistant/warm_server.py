@@ -53,25 +53,60 @@ def _text_stream(spec: dict[str, Any]) -> io.TextIOWrapper:
     )
 
 
-def snapshot(store: Path) -> tuple[tuple[str, int, int], ...]:
-    """Each file of the store with its size and modification time.
+Snapshot = tuple[tuple[tuple[str, int, int], ...], tuple[tuple[str, str], ...]]
 
-    An ingest changes some of them (the Chroma database, its vector segments, the
-    keyword index, the record of folders); SQLite's shared-memory files and lock files
-    change with mere reading and are left out.
+
+def snapshot(store: Path) -> Snapshot:
+    """What changes when the store is written to, and nothing that changes on reading.
+
+    Every ingest goes through :meth:`assistant.index.store.Store.writing`, which marks
+    the keyword index dirty, then records the new generation and the time: those
+    markers (and the index's size) are read here. The other files are compared by size
+    and modification time (a rebuild makes a new collection folder; the record of
+    folders). The SQLite databases themselves are left out of that: opening Chroma's
+    rewrites its file, and closing a WAL database moves its journal, with no change of
+    content.
     """
-    found: list[tuple[str, int, int]] = []
-    for folder, _dirs, files in os.walk(store):
-        for name in files:
-            if name.endswith(("-shm", ".lock")):
-                continue
+    files: list[tuple[str, int, int]] = []
+    markers: list[tuple[str, str]] = []
+    for folder, _dirs, names in os.walk(store):
+        for name in names:
             path = os.path.join(folder, name)
+            if folder == str(store) and name.startswith("keyword") and name.endswith(".sqlite3"):
+                markers += [(f"{name}:{k}", v) for k, v in _markers(Path(path))]
+            if ".sqlite3" in name or name.endswith(".lock"):
+                continue
             try:
                 st = os.stat(path)
             except OSError:
                 continue
-            found.append((os.path.relpath(path, store), st.st_size, st.st_mtime_ns))
-    return tuple(sorted(found))
+            files.append((os.path.relpath(path, store), st.st_size, st.st_mtime_ns))
+    return tuple(sorted(files)), tuple(markers)
+
+
+def _markers(path: Path) -> list[tuple[str, str]]:
+    """The keyword index's markers and size, read without writing anything."""
+    import sqlite3
+
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=2.0)
+    except sqlite3.Error as exc:
+        return [("error", type(exc).__name__)]
+    try:
+        rows = db.execute("SELECT key, value FROM meta ORDER BY key").fetchall()
+        size = db.execute("SELECT count(*), max(rowid) FROM docs").fetchone()
+        return [*((str(k), str(v)) for k, v in rows), ("docs", repr(tuple(size)))]
+    except sqlite3.Error as exc:
+        return [("error", type(exc).__name__)]
+    finally:
+        db.close()
+
+
+def _being_written(state: Snapshot) -> bool:
+    """True while an ingest is writing (or one was killed part-way: the next repairs it)."""
+    return any(key.endswith(":dirty") and value == "1" for key, value in state[1]) or any(
+        key.endswith("error") for key, _ in state[1]
+    )
 
 
 class WarmServer:
@@ -87,7 +122,7 @@ class WarmServer:
         self.idle = idle
         self.code = warm.code_fingerprint()
         self.started = time.time()
-        self.loaded: tuple[tuple[str, int, int], ...] = ()
+        self.loaded: Snapshot = ((), ())
         self.own_env = dict(os.environ)
         self.path: Path | None = None
         self.stopping = False
@@ -170,6 +205,8 @@ class WarmServer:
         from assistant import cli
 
         before = snapshot(self.store)
+        if _being_written(before):
+            return {"ok": False, "why": "an ingest is writing to the store"}
         if before != self.loaded:
             self.reload()
             self.loaded = before
