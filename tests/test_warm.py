@@ -160,22 +160,39 @@ def test_errors_are_the_same_one_line_errors(cli):
         assert code != 0 and err.decode().startswith("error: ") and len(err.splitlines()) == 1
 
 
-def test_an_ingest_is_seen_at_once(cli):
+def test_an_ingest_is_seen_at_once(cli, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("plain")  # no warm process there: the plain path
+
+    def both(*args: str) -> tuple[bytes, bytes]:
+        served = cli.status()["served"]
+        warmed = cli.run(*args)
+        assert cli.status()["served"] == served + 1  # it answered, not the plain path
+        plain = cli.run(*args, env={"XDG_RUNTIME_DIR": str(elsewhere)})
+        assert warmed.returncode == plain.returncode == 0, warmed.stderr
+        return warmed.stdout, plain.stdout
+
+    ferry = ("ask", FERRY, "--mode", "extractive", "--json")
+    words = ("search", "electric ferry harbour passengers", "-k", "3", "--json")
     cli.start()
-    before = json.loads(cli.run("ask", FERRY, "--mode", "extractive", "--json").stdout)
-    assert not any(c["source"] == "harbour.txt" for c in before["citations"])
+    warmed, plain = both(*ferry)
+    assert warmed == plain
+    assert not any(c["source"] == "harbour.txt" for c in json.loads(warmed)["citations"])
+    both(*words)
     (cli.base / "articles" / "harbour.txt").write_text(EXTRA["harbour.txt"], encoding="utf-8")
     ingest = cli.run("ingest", str(cli.base / "articles"))
     assert ingest.returncode == 0, ingest.stderr
-    after = json.loads(cli.run("ask", FERRY, "--mode", "extractive", "--json").stdout)
-    assert "120" in after["answer"]
-    assert any(c["source"] == "harbour.txt" for c in after["citations"])
+    for command in (ferry, words):
+        warmed, plain = both(*command)
+        assert warmed == plain
+        assert b"harbour.txt" in warmed
+    assert "120" in json.loads(both(*ferry)[0])["answer"]
     # A file removed from the folder loses its passages: no stale quote through warm.
     (cli.base / "articles" / "harbour.txt").unlink()
     assert cli.run("ingest", str(cli.base / "articles")).returncode == 0
-    gone = json.loads(cli.run("ask", FERRY, "--mode", "extractive", "--json").stdout)
-    assert not any(c["source"] == "harbour.txt" for c in gone["citations"])
-    assert cli.status()["running"]  # it reloaded, and still serves
+    for command in (ferry, words):
+        warmed, plain = both(*command)
+        assert warmed == plain
+        assert b"harbour.txt" not in warmed
 
 
 def test_the_answer_follows_the_settings_of_each_request(cli):
