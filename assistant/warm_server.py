@@ -53,7 +53,7 @@ def _text_stream(spec: dict[str, Any]) -> io.TextIOWrapper:
     )
 
 
-Snapshot = tuple[tuple[tuple[str, int, int], ...], tuple[tuple[str, str], ...]]
+Snapshot = tuple[tuple[tuple[str, int], ...], tuple[tuple[str, str], ...]]
 
 
 def snapshot(store: Path) -> Snapshot:
@@ -61,13 +61,12 @@ def snapshot(store: Path) -> Snapshot:
 
     Every ingest goes through :meth:`assistant.index.store.Store.writing`, which marks
     the keyword index dirty, then records the new generation and the time: those
-    markers (and the index's size) are read here. The other files are compared by size
-    and modification time (a rebuild makes a new collection folder; the record of
-    folders). The SQLite databases themselves are left out of that: opening Chroma's
-    rewrites its file, and closing a WAL database moves its journal, with no change of
-    content.
+    markers (and the index's size) are read here. Of the other files only names and
+    sizes count (a rebuild makes a new collection folder): opening the store rewrites
+    Chroma's database and, in a small store, its vector files, with no change of
+    content, and closing a WAL database moves its journal.
     """
-    files: list[tuple[str, int, int]] = []
+    files: list[tuple[str, int]] = []
     markers: list[tuple[str, str]] = []
     for folder, _dirs, names in os.walk(store):
         for name in names:
@@ -77,10 +76,10 @@ def snapshot(store: Path) -> Snapshot:
             if ".sqlite3" in name or name.endswith(".lock"):
                 continue
             try:
-                st = os.stat(path)
+                size = os.stat(path).st_size
             except OSError:
                 continue
-            files.append((os.path.relpath(path, store), st.st_size, st.st_mtime_ns))
+            files.append((os.path.relpath(path, store), size))
     return tuple(sorted(files)), tuple(markers)
 
 
@@ -89,7 +88,7 @@ def _markers(path: Path) -> list[tuple[str, str]]:
     import sqlite3
 
     try:
-        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=2.0)
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2.0)
     except sqlite3.Error as exc:
         return [("error", type(exc).__name__)]
     try:
