@@ -320,3 +320,52 @@ def test_the_command_line_side_imports_nothing_heavy(cli):
     heavy = {"chromadb", "spacy", "numpy", "onnxruntime", "pydantic_settings", "rich"}
     heavy |= {"langchain_core"}
     assert not imported & heavy
+
+
+def _in_terminal(cli: Cli, args: list[str], columns: int, runtime: Path | None = None) -> bytes:
+    """What a command prints to a terminal ``columns`` wide (a pseudo-terminal)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = {k: v for k, v in cli.env.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
+    env["TERM"] = "xterm-256color"
+    if runtime is not None:
+        env["XDG_RUNTIME_DIR"] = str(runtime)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", *args],
+        cwd=cli.base,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=subprocess.PIPE,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the command ended
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.wait() == 0, proc.stderr.read() if proc.stderr else ""
+    return b"".join(chunks)
+
+
+def test_in_a_terminal_it_wraps_and_colours_as_the_plain_path(cli, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("plain")
+    cli.start()
+    for args in (["ask", FLOOD, "--mode", "extractive"], ["search", "flood wall", "-k", "2"]):
+        served = cli.status()["served"]
+        warmed = _in_terminal(cli, args, 52)
+        assert cli.status()["served"] == served + 1
+        plain = _in_terminal(cli, args, 52, elsewhere)
+        assert warmed == plain
+        assert b"\x1b[" in warmed  # coloured, as in a terminal
+    assert plain != _in_terminal(cli, args, 200, elsewhere)  # the width told
