@@ -1608,7 +1608,7 @@ def warm(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Keep the store loaded in a background process, so commands answer in under a second.
+    """Keep the store loaded in a background process, so commands answer in a fraction of the time.
 
     `ask`, `check` and `search` on this store then answer through it (same output,
     same verified quotes) instead of loading the models in each new process. It reloads

@@ -383,6 +383,7 @@ def main(argv: list[str] | None = None) -> None:
     sock = server.bind()
     if sock is None:
         return  # another warm process serves this store already
+    os.chdir("/")  # each request runs in its sender's folder; this one may be removed
 
     def terminated(*_: object) -> None:
         raise SystemExit(0)  # the finally below removes the socket

@@ -369,3 +369,23 @@ def test_in_a_terminal_it_wraps_and_colours_as_the_plain_path(cli, tmp_path_fact
         assert warmed == plain
         assert b"\x1b[" in warmed  # coloured, as in a terminal
     assert plain != _in_terminal(cli, args, 200, elsewhere)  # the width told
+
+
+def test_a_process_of_other_code_declines_and_stops(cli):
+    pid = cli.start()
+    # From another process: the tests' own process may not open sockets.
+    ask = (
+        "import json, sys; from pathlib import Path; from assistant import warm; "
+        "print(json.dumps(warm.request(Path(sys.argv[1]), "
+        "{'op': 'run', 'code': 'other', 'store': sys.argv[2]})))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", ask, str(cli.socket()), str(cli.store)],
+        env=cli.env,
+        capture_output=True,
+        check=True,
+    )
+    assert json.loads(proc.stdout) == {"ok": False, "why": "the code changed"}
+    assert _wait_until(lambda: _gone(pid))  # out of date for good
+    got = cli.run("ask", FLOOD, "--mode", "extractive", "--json")
+    assert got.returncode == 0 and json.loads(got.stdout)["citations"]
