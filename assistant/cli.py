@@ -183,10 +183,12 @@ def _usage_line(exc: click.exceptions.UsageError, ctx: click.core.Context | None
 class _Group(typer.core.TyperGroup):
     """The command group, with one-line usage errors and tolerant output streams."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         """Run the command line (see click.Command.main)."""
         _tolerant_streams()
-        return super().main(*args, **kwargs)
+        # Kept as given, for a warm process to run the same line (see _via_warm).
+        _ARGV[:] = list(args) if args is not None else sys.argv[1:]
+        return super().main(args, *rest, **kwargs)
 
     def parse_args(self, ctx: click.core.Context, args: list[str]) -> list[str]:
         """Parse the global options, wherever on the line they stand."""
@@ -632,6 +634,86 @@ def _ensure_store(fc: FactCheck, quiet: bool) -> None:
     _detail(f"store: {fc.settings.chroma_url or fc.settings.store} ({fc.settings.store_origin})")
 
 
+# -- the warm process (factcheck warm) ---------------------------------------------------
+
+_ARGV: list[str] = []  # the command line as given, sent to a warm process as it stands
+# Set only inside a warm process (assistant.warm_server): the store it serves, and the
+# FactChecks it keeps loaded, one per combination of settings and filter.
+_WARM_STORE: Path | None = None
+_WARM_LOADED: dict[str, FactCheck] = {}
+
+
+class WarmDecline(BaseException):
+    """A warm process cannot run this command (another store); the sender runs it itself.
+
+    A BaseException, so the one-line error handling lets it through untouched.
+    """
+
+
+def warm_serving(store: Path) -> None:
+    """Mark this process as the warm process of ``store`` (see :mod:`assistant.warm_server`)."""
+    global _WARM_STORE
+    _WARM_STORE = store
+
+
+def warm_forget() -> None:
+    """Drop the loaded FactChecks: the store changed, so they are reopened on next use."""
+    _WARM_LOADED.clear()
+
+
+def _factcheck(settings: Settings, source_filter: Any = None) -> FactCheck:
+    """The FactCheck for a command: new, or in a warm process the one already loaded.
+
+    Raises:
+        WarmDecline: in a warm process, the settings name a store it does not serve.
+    """
+    from assistant.app import FactCheck
+
+    if _WARM_STORE is None:
+        return FactCheck(settings, source_filter=source_filter)
+    store = Path(settings.store).expanduser().resolve()
+    if settings.chroma_url or store != _WARM_STORE or not (store / "chroma.sqlite3").exists():
+        raise WarmDecline("another store")
+    from assistant.warm import secret_hash
+
+    secrets = [s.get_secret_value() for s in (settings.openai_api_key, settings.chroma_token) if s]
+    # model_dump_json masks secrets, so their hashes tell two keys apart.
+    key = "\0".join(
+        [settings.model_dump_json(), repr(source_filter), *(secret_hash(s) for s in secrets)]
+    )
+    if key not in _WARM_LOADED:
+        if len(_WARM_LOADED) >= 8:  # bounded: a few option combinations stay loaded
+            _WARM_LOADED.pop(next(iter(_WARM_LOADED)))
+        _WARM_LOADED[key] = FactCheck(settings, source_filter=source_filter)
+    return _WARM_LOADED[key]
+
+
+def _via_warm(store: Path | None, chroma_url: str | None) -> None:
+    """Answer through the store's warm process when one runs (then exit), else return.
+
+    The warm process runs this same command line and hands back its output byte for
+    byte and its exit code; when there is none, or it declines, nothing was printed
+    and the command goes on in this process.
+    """
+    if _WARM_STORE is not None:
+        return  # this is the warm process
+    from assistant.warm import run_remote
+
+    root = click.globals.get_current_context().find_root()
+    command = root.meta.get(_COMMAND_KEY) or ""
+    result = run_remote(command, list(_ARGV), root.info_name or "factcheck", store, chroma_url)
+    if result is None:
+        return
+    code, out, err = result
+    sys.stderr.flush()
+    sys.stderr.buffer.write(err)
+    sys.stderr.flush()
+    sys.stdout.flush()
+    sys.stdout.buffer.write(out)
+    sys.stdout.flush()
+    raise typer.Exit(code)
+
+
 def _guard(fn: Callable[[], T]) -> T:
     with _user_errors():
         return fn()
@@ -794,12 +876,12 @@ def search(
     """Print the passages that best match QUERY (hybrid: vectors + BM25 keywords)."""
 
     def run() -> None:
-        from assistant.app import FactCheck
+        _via_warm(store, chroma_url)
         from assistant.index.retrieval import check_question
 
         _require_text(query, "query")
         check_question(query)
-        fc = FactCheck(
+        fc = _factcheck(
             _settings(store=store, chroma_url=chroma_url),
             source_filter=_filter(since, until, outlet),
         )
@@ -1022,14 +1104,15 @@ def ask(
     def run() -> None:
         import time
 
-        from assistant.app import FactCheck
+        many = question == "-"
+        if not many:  # a warm process cannot read this process's stdin
+            _via_warm(store, chroma_url)
         from assistant.index.retrieval import check_question
 
-        many = question == "-"
         if not many:
             _require_text(question, "question")
             check_question(question)
-        fc = FactCheck(
+        fc = _factcheck(
             _settings(store=store, k=k, llm_model=model, chroma_url=chroma_url),
             source_filter=_filter(since, until, outlet),
         )
@@ -1360,14 +1443,15 @@ def check(
     failing = _parse_fail_on(fail_on)
 
     def run() -> list[Any]:
-        from assistant.app import FactCheck
+        many = claim == "-"
+        if not many:  # a warm process cannot read this process's stdin
+            _via_warm(store, chroma_url)
         from assistant.index.retrieval import check_question
 
-        many = claim == "-"
         if not many:
             _require_text(claim, "claim")
             check_question(claim)
-        fc = FactCheck(
+        fc = _factcheck(
             _settings(store=store, llm_model=model, chroma_url=chroma_url),
             source_filter=_filter(since, until, outlet),
         )
@@ -1501,6 +1585,133 @@ def serve(
         )
 
     _guard(run)
+
+
+@app.command()
+def warm(
+    store: StoreOpt = None,
+    idle: Annotated[
+        float,
+        typer.Option(
+            "--idle",
+            min=0.01,
+            max=24 * 60,
+            metavar="MINUTES",
+            help="Stop after this many minutes without a request.",
+        ),
+    ] = 15.0,
+    stop: Annotated[
+        bool, typer.Option("--stop", help="Stop the store's warm process instead.")
+    ] = False,
+    status: Annotated[
+        bool, typer.Option("--status", help="Say whether one runs for the store, and stop there.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Keep the store loaded in a background process, so commands answer in a fraction of the time.
+
+    `ask`, `check` and `search` on this store then answer through it (same output,
+    same verified quotes) instead of loading the models in each new process. It reloads
+    after an ingest, is ignored when the code or settings it cannot reproduce differ,
+    and stops after --idle minutes without a request.
+    """
+
+    def run() -> None:
+        from assistant import warm as client
+
+        if stop and status:
+            raise InputError("choose --stop or --status, not both")
+        settings = _settings(store=store)
+        if settings.chroma_url:
+            raise InputError("warm serves a local store folder, not a Chroma server")
+        resolved = Path(settings.store).expanduser().resolve()
+        folder = client.runtime_dir(create=not (stop or status))
+        path = client.socket_path(resolved, folder)
+        if path is None and not (stop or status):
+            raise FactCheckError("no private folder for the warm process's socket")
+        about: dict[str, Any] | None = None
+        if path is not None:
+            with contextlib.suppress(client.Unavailable):
+                about = client.request(path, {"op": "ping"})
+        if stop:
+            if about is not None and path is not None:
+                with contextlib.suppress(client.Unavailable):
+                    client.request(path, {"op": "stop"})
+            _report_warm(resolved, about, as_json, "stopped" if about else "not running")
+            return
+        if status or about is not None:
+            _report_warm(resolved, about, as_json, "running" if about else "not running")
+            return
+        if not (resolved / "chroma.sqlite3").exists():
+            raise InputError(f"no store at {resolved} yet: run `factcheck ingest FOLDER` first")
+        if client.guess_store(store, None) != resolved:
+            _info("warning: commands may not find this store's warm process; pass them --store")
+        assert path is not None
+        _info("Loading the models and the store (a few seconds)...")
+        about = _start_warm(resolved, idle, path)
+        _report_warm(resolved, about, as_json, "started")
+
+    _guard(run)
+
+
+def _start_warm(store: Path, idle: float, path: Path) -> dict[str, Any]:
+    """Start the warm process detached and wait until it answers.
+
+    Raises:
+        FactCheckError: it stopped before listening (its error is the message).
+    """
+    import subprocess
+    import tempfile
+    import time
+
+    from assistant import warm as client
+
+    command = [sys.executable, "-m", "assistant.warm_server", "--store", str(store)]
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [*command, "--idle", repr(idle)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            start_new_session=True,  # not stopped by the terminal's Ctrl-C or hang-up
+        )
+        while True:
+            if path.exists():
+                with contextlib.suppress(client.Unavailable):
+                    return client.request(path, {"op": "ping"})
+            if proc.poll() is not None:
+                log.seek(0)
+                lines = log.read().decode("utf-8", "replace").strip().splitlines()
+                why = lines[-1].removeprefix("error: ") if lines else f"exit code {proc.returncode}"
+                raise FactCheckError(f"the warm process stopped: {why}")
+            time.sleep(0.05)
+
+
+def _report_warm(store: Path, about: dict[str, Any] | None, as_json: bool, state: str) -> None:
+    if as_json:
+        _print_json(
+            {
+                "store": str(store),
+                "state": state,
+                "running": state in ("running", "started"),
+                "pid": about.get("pid") if about else None,
+                "idle_minutes": about.get("idle_minutes") if about else None,
+                "served": about.get("served") if about else None,
+            }
+        )
+        return
+    shown = _safe(store, one_line=True)
+    if state == "not running":
+        _echo(f"No warm process for {shown}.")
+    elif state == "stopped":
+        _echo(f"Stopped the warm process for {shown}.")
+    else:
+        assert about is not None
+        minutes = float(about.get("idle_minutes") or 0)
+        _echo(
+            f"Warm process {'started' if state == 'started' else 'running'} for {shown} "
+            f"(pid {about.get('pid')}); it stops after {minutes:g} minutes without a request."
+        )
 
 
 @app.command()
