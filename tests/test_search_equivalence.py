@@ -141,3 +141,16 @@ def test_dense_query_of_a_store_smaller_than_asked_gives_every_chunk(tmp_path, f
     assert sorted(c.id for c, _ in got) == ["c0", "c1", "c2"]
     assert [s for _, s in got] == sorted((s for _, s in got), reverse=True)
     assert {c.id: c for c, _ in got} == {c.id: c for c in chunks}
+
+
+def test_dense_query_gives_chunks_the_keyword_index_lacks_from_chroma(tmp_path, fake_embeddings):
+    from assistant.index.store import Store
+
+    store = Store(tmp_path / "s", fake_embeddings.model_id, create=True)
+    chunks = [_chunk(i, t, f"Title {i}") for i, t in enumerate(TEXTS[:3])]
+    store.add(chunks, fake_embeddings.embed_documents([c.text for c in chunks]))
+    store.keywords.delete(["c1"])  # an index out of step with the vectors
+
+    got = store.query(fake_embeddings.embed_query("five citizens killed"), 50)
+
+    assert {c.id: c for c, _ in got} == {c.id: c for c in chunks}

@@ -324,6 +324,18 @@ class LexicalIndex:
             postings += self.df(t)
         return [t for t in wanted if t in kept]
 
+    def chunks_by_id(self, ids: Sequence[str]) -> dict[str, StoredChunk]:
+        """The chunks with these ids that this index holds (the others are left out)."""
+        out: dict[str, StoredChunk] = {}
+        for at in range(0, len(ids), _LOOKUP_BATCH):
+            part = list(ids[at : at + _LOOKUP_BATCH])
+            rows = self._db.execute(
+                f"SELECT {_SELECT} FROM docs AS d WHERE d.id IN ({', '.join('?' * len(part))})",
+                part,
+            )
+            out.update((r[0], _row_to_chunk(r)) for r in rows)
+        return out
+
     def stored_terms(self, chunks: Iterable[StoredChunk]) -> dict[str, frozenset[str]]:
         """The terms of each chunk's text as this index stored them, by chunk id.
 
