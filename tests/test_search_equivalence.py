@@ -1,9 +1,9 @@
 """Search made faster ranks exactly as before (issue 23).
 
 The hybrid search reads each candidate's terms from the keyword index instead of
-tokenising its text again, and its dense side no longer asks Chroma for the store's size
-first. These tests pin that the ranked list (chunks, scores, ranks, order) is the one the
-plain way gives, on invented text.
+tokenising its text again, and its dense side reads its chunks from the keyword index
+and no longer asks Chroma for the store's size first. These tests pin that the ranked
+list (chunks, scores, ranks, order) is the one the plain way gives, on invented text.
 """
 
 from __future__ import annotations

@@ -342,7 +342,7 @@ class LexicalIndex:
         The same as ``frozenset(terms(chunk.text))`` (the body is those terms, read again
         whenever :data:`TERMS_VERSION` changes), read back instead of computed: the
         hybrid search weighs up to a hundred candidates a question, and tokenising them
-        again cost more than the rest of a search. A chunk that is not here, or is here
+        again was the costliest step of a search. A chunk that is not here, or is here
         with other text (an index out of step), is left out: the caller tokenises it.
         """
         wanted = {c.id: c.text for c in chunks}
