@@ -35,6 +35,7 @@ SCHEMA_VERSION = "4"
 #    ones: assistant.index.normalise).
 TERMS_VERSION = "2"
 _REINDEX_BATCH = 1000  # chunks read into memory at a time when terms are read again
+_LOOKUP_BATCH = 500  # ids a query names at once (SQLite allows 999 parameters)
 _COLUMNS = (
     "id", "source", "root", "title", "start", "end", "line", "text", "file_sha256",
     "outlet", "author", "published", "url", "kind", "page",
@@ -322,6 +323,43 @@ class LexicalIndex:
             kept.add(t)
             postings += self.df(t)
         return [t for t in wanted if t in kept]
+
+    def chunks_by_id(self, ids: Sequence[str]) -> dict[str, StoredChunk]:
+        """The chunks with these ids that this index holds (the others are left out)."""
+        out: dict[str, StoredChunk] = {}
+        for at in range(0, len(ids), _LOOKUP_BATCH):
+            part = list(ids[at : at + _LOOKUP_BATCH])
+            rows = self._db.execute(
+                f"SELECT {_SELECT} FROM docs AS d WHERE d.id IN ({', '.join('?' * len(part))})",
+                part,
+            )
+            out.update((r[0], _row_to_chunk(r)) for r in rows)
+        return out
+
+    def stored_terms(self, chunks: Iterable[StoredChunk]) -> dict[str, frozenset[str]]:
+        """The terms of each chunk's text as this index stored them, by chunk id.
+
+        The same as ``frozenset(terms(chunk.text))`` (the body is those terms, read again
+        whenever :data:`TERMS_VERSION` changes), read back instead of computed: the
+        hybrid search weighs up to a hundred candidates a question, and tokenising them
+        again was the costliest step of a search. A chunk that is not here, or is here
+        with other text (an index out of step), is left out: the caller tokenises it.
+        """
+        wanted = {c.id: c.text for c in chunks}
+        ids = list(wanted)
+        out: dict[str, frozenset[str]] = {}
+        for at in range(0, len(ids), _LOOKUP_BATCH):
+            part = ids[at : at + _LOOKUP_BATCH]
+            rows = self._db.execute(
+                "SELECT d.id, d.text, f.body FROM docs AS d JOIN fts AS f ON f.rowid = d.rowid "
+                f"WHERE d.id IN ({', '.join('?' * len(part))})",
+                part,
+            )
+            for chunk_id, text, body in rows:
+                if text == wanted[chunk_id]:
+                    # "\x00" stands for a chunk without terms (FTS5 needs a body).
+                    out[chunk_id] = frozenset(t for t in body.split(" ") if t and t != "\x00")
+        return out
 
     def search(
         self, query: str, k: int, where: tuple[str, list[Any]] | None = None

@@ -17,7 +17,8 @@ langsmith) takes about 0.35 s to import, a seventh of a command-line ``ask``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -126,8 +127,23 @@ def term_weights(query: str, index: LexicalIndex) -> dict[str, float]:
     return {t: index.idf(t) for t in dict.fromkeys(terms(query))}
 
 
-def coverage(weights: dict[str, float], chunk: StoredChunk) -> float:
+@functools.lru_cache(maxsize=4096)
+def _title_terms(title: str) -> frozenset[str]:
+    # An article's chunks share its title, and the same articles come back question
+    # after question; bounded, as titles are short.
+    return frozenset(terms(title))
+
+
+def coverage(
+    weights: dict[str, float], chunk: StoredChunk, text_terms: frozenset[str] | None = None
+) -> float:
     """The share of ``weights`` (idf-weighted query terms) present in the chunk or its title.
+
+    Args:
+        weights: The query's terms with their idf (see :func:`term_weights`).
+        chunk: The candidate.
+        text_terms: ``terms(chunk.text)`` when the caller has them already (the keyword
+            index keeps them: :meth:`LexicalIndex.stored_terms`); else computed here.
 
     Returns:
         0 when the query has no terms, else a value in 0-1.
@@ -135,7 +151,9 @@ def coverage(weights: dict[str, float], chunk: StoredChunk) -> float:
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    present = set(terms(chunk.text)) | set(terms(chunk.title))
+    if text_terms is None:
+        text_terms = frozenset(terms(chunk.text))
+    present = text_terms | _title_terms(chunk.title)
     return sum(w for t, w in weights.items() if t in present) / total
 
 
@@ -143,6 +161,7 @@ def fuse(
     dense: list[tuple[StoredChunk, float]],
     lexical: list[tuple[StoredChunk, float]],
     weights: dict[str, float],
+    chunk_terms: Mapping[str, frozenset[str]] | None = None,
 ) -> list[Hit]:
     """Fuse dense and BM25 rankings by RRF plus idf-weighted term coverage.
 
@@ -150,6 +169,8 @@ def fuse(
         dense: Chunks with cosine similarity, best first.
         lexical: Chunks with BM25 score, best first.
         weights: The query's terms with their idf (see :func:`term_weights`).
+        chunk_terms: The terms of candidates' texts by chunk id, where known (see
+            :meth:`LexicalIndex.stored_terms`); the others are tokenised here.
 
     Returns:
         Every candidate from either side as a Hit, best first (ties by chunk id).
@@ -164,8 +185,8 @@ def fuse(
     hits = []
     for e in fused.values():
         # The re-ranking works over the fused candidates only (at most 2 x depth), so it
-        # costs one tokenisation per candidate and no extra search.
-        cov = coverage(weights, e["chunk"])
+        # costs no extra search, and no tokenisation for a candidate whose terms are known.
+        cov = coverage(weights, e["chunk"], (chunk_terms or {}).get(e["chunk"].id))
         hits.append(
             Hit(
                 chunk=e["chunk"],
@@ -262,7 +283,10 @@ class HybridSearch:
         vector = query_vector or self.embeddings.embed_query(query)
         dense = store.query(vector, self.depth, where=where)
         lexical = self.lexical.search(query, self.depth, where=sql)
-        ranked = fuse(dense, lexical, term_weights(query, self.lexical))
+        weights = term_weights(query, self.lexical)
+        # Only when a question term could count: a question of stopwords has none.
+        known = self.lexical.stored_terms(c for c, _ in dense + lexical) if weights else None
+        ranked = fuse(dense, lexical, weights, known)
         if sources is None and self.trusted_folders is not None:
             trusted = self.trusted_folders
             sources = SourceFiles(trusted() if callable(trusted) else trusted)
