@@ -371,6 +371,8 @@ def measure_one(n_chunks: int, queries: int) -> dict[str, Any]:
             "store_mb": _du(work / "store") / 2**20,
             "peak_mb": _peak_mb(),
         }
+        # The baseline and the limit see the corpus our first ingest saw (``chars``).
+        extra.unlink()
         ours["baseline"] = _baseline(corpus, work / "baseline", base_model, qs)
         ours["baseline"]["characters"] = chars
         ours["baseline"]["ingest_chars_per_s"] = chars / ours["baseline"]["ingest_s"]
