@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import stat
 from pathlib import Path
@@ -12,7 +13,7 @@ from assistant.app import FactCheck
 from assistant.errors import EmbeddingMismatchError, NoArticlesError, StoreError
 from assistant.reasoning.citations import Citation, RejectedCitation, SourceReader
 from assistant.settings import Settings
-from tests.conftest import own_settings
+from tests.conftest import HashEmbeddings, own_settings
 
 
 def _fc(tmp_path: Path, emb) -> FactCheck:
@@ -267,3 +268,48 @@ def test_reading_reports_progress_file_by_file_before_anything_is_embedded(tmp_p
     assert [done for _, done, _ in reads] == list(range(1, 7))  # every file, skipped ones too
     assert {total for _, _, total in reads} == {6}
     assert events.index(reads[-1]) < events.index(next(e for e in events if e[0] == "total"))
+
+
+class _Recording(HashEmbeddings):
+    """The hash embeddings, remembering the texts of each call in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[list[str]] = []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.batches.append(list(texts))
+        return super().embed_documents(texts)
+
+
+def test_each_chunk_is_embedded_once_and_nothing_else_is(tmp_path, corpus, monkeypatch):
+    monkeypatch.setattr("assistant.index.ingest.PROGRESS_STEP", 4)  # many calls
+    model = _Recording()
+    report = _fc(tmp_path, model).ingest([corpus])
+
+    embedded = sorted(t for batch in model.batches for t in batch)
+    stored = sorted(c.text for c in _fc(tmp_path, model).store.all_chunks())
+    assert embedded == stored and len(embedded) == report.chunks > 8
+    # No overlap between chunks, no sentence embedded beside its chunk: every character
+    # embedded is a character of some file, once.
+    total = sum(len(p.read_text("utf-8")) for p in corpus.glob("*.txt"))
+    assert sum(map(len, embedded)) <= total
+
+
+def test_chunks_are_embedded_shortest_first_and_stored_with_their_own_vectors(
+    tmp_path, corpus, monkeypatch
+):
+    # Texts of like length share a model batch (less padding in the ONNX run); each
+    # vector must still be stored with the chunk it was computed from.
+    monkeypatch.setattr("assistant.index.ingest.PROGRESS_STEP", 4)
+    model = _Recording()
+    fc = _fc(tmp_path, model)
+    fc.ingest([corpus])
+
+    lengths = [[len(t) for t in batch] for batch in model.batches]
+    assert len(lengths) > 2
+    for before, after in itertools.pairwise(lengths):
+        assert max(before) <= min(after)
+    got = fc.store._collection.get(include=["documents", "embeddings"])
+    for text, vector in zip(got["documents"], got["embeddings"], strict=True):
+        assert list(vector) == pytest.approx(model._vec(text))

@@ -35,7 +35,11 @@ from assistant.index.store import Store, open_store
 from assistant.settings import Settings
 from assistant.wording import plural
 
-EMBED_BATCH = 256  # chunks embedded and written per step: bounds memory, saves progress
+# Chunks embedded and written per step: bounds memory, saves progress. Within a step they
+# are embedded shortest first (see _embed_by_length); the larger the step, the closer in
+# length the texts of each model batch, and the less of the ONNX run is padding (a step
+# of 64 spent about a fifth more time embedding than sorting the whole corpus at once).
+EMBED_BATCH = 1024
 PROGRESS_STEP = 64  # chunks embedded between progress reports (about a second)
 
 
@@ -292,14 +296,7 @@ def _apply(
         # file with no chunks, and the next run finishes the job.
         for b in range(0, len(to_embed), EMBED_BATCH):
             batch = to_embed[b : b + EMBED_BATCH]
-            vectors: list[list[float]] = []
-            # Embedded in smaller steps than they are stored, so progress moves every
-            # second or so (a whole batch takes seconds on a laptop's CPU).
-            for s in range(0, len(batch), PROGRESS_STEP):
-                part = batch[s : s + PROGRESS_STEP]
-                vectors.extend(model.embed_documents([c.text for c in part]))
-                if on_progress:
-                    on_progress(len(part))
+            vectors = _embed_by_length(model, [c.text for c in batch], on_progress)
             store.add(batch, vectors)
             report.embedded += len(batch)
     store.update_metadata(to_update)
@@ -307,6 +304,28 @@ def _apply(
     # Only now is each changed file wholly in the store: record it in the manifest.
     index.record_files(finished, removed=[*gone, *replaced])
     report.removed = len(to_delete)
+
+
+def _embed_by_length(
+    model: Embedder, texts: list[str], on_progress: Callable[[int], None] | None
+) -> list[list[float]]:
+    """One vector per text, in the order given, computed shortest text first.
+
+    The model pads each of its batches to the batch's longest text, so texts of like
+    length are sent together; the vectors are put back in the texts' order, so each
+    chunk is stored (in file order) with its own. Embedded in smaller steps than they
+    are stored, so progress moves every second or so.
+    """
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    vectors: list[list[float]] = [[] for _ in texts]
+    for s in range(0, len(order), PROGRESS_STEP):
+        part = order[s : s + PROGRESS_STEP]
+        got = model.embed_documents([texts[i] for i in part])
+        for i, vector in zip(part, got, strict=True):
+            vectors[i] = vector
+        if on_progress:
+            on_progress(len(part))
+    return vectors
 
 
 def _moved_from(
