@@ -295,6 +295,18 @@ def test_a_share_of_the_same_event_in_a_far_sentence_is_a_side(tmp_path):
     assert_cited_verbatim(answer, fc.settings.corpus)
 
 
+def test_a_question_about_one_statement_takes_no_far_side_of_the_same_measure(tmp_path):
+    # "did the operator say": the operator's figure; the engineer's, in a sentence far
+    # from the question, answers another question (what the engineer said).
+    fc = ingested(tmp_path, QUARRY)
+    answer = fc.ask(
+        "What share of the quarry floor did the operator say was flooded?", "extractive"
+    )
+    texts = " ".join(a.text.lower() for a in answer.answers)
+    assert "40 per cent" in texts and "55%" not in texts, answer.answer
+    assert not answer.disagreement, answer.answer
+
+
 def test_a_share_of_another_event_is_no_side(tmp_path):
     fc = ingested(
         tmp_path,

@@ -151,6 +151,8 @@ class QuestionAnalysis:
             thing, or ``open`` (an explanation or description: no entity answers it).
         labels: The entity labels that can answer it (empty when ``open``).
         wants_speaker: "Who said ...": the answer is whoever made the statement.
+        about_statement: The question asks what was said ("How many did police say
+            died?", "according to the mayor"): it is about one statement, not the event.
         passive: "Who was awarded ...": the answer need not be a clause's subject.
         weights: The question's content terms weighted by rarity (set by the caller,
             who has the corpus statistics; empty by default).
@@ -168,6 +170,7 @@ class QuestionAnalysis:
     type: AnswerType
     labels: frozenset[str]
     wants_speaker: bool = False
+    about_statement: bool = False
     passive: bool = False
     weights: dict[str, float] = field(default_factory=dict)
     years: frozenset[str] = frozenset()
@@ -273,6 +276,7 @@ def analyse(question: str) -> QuestionAnalysis:
         type=kind,
         labels=labels,
         wants_speaker=kind == "person" and bool(_SPEECH.search(question)),
+        about_statement=bool(_SPEECH.search(question)),
         passive=bool(_PASSIVE.search(question)),
         years=years,
         numbers=numbers,

@@ -705,7 +705,14 @@ def find_short_answers(
         held = lead_of.get(id(span.cand))
         if held is None or span.score > held.score:
             lead_of[id(span.cand)] = span
-    parse_of = {id(c): p for c, p in zip(pool, parses[1:], strict=True)}
+    # A question about what one source said ("did police say") is about that statement:
+    # another source's figure of the same measure is a side only when its sentence is
+    # as close to the question as the answer's, as before.
+    parse_of = (
+        None
+        if qa.about_statement
+        else {id(c): p for c, p in zip(pool, parses[1:], strict=True)}
+    )
     same_thing = (
         _same_thing(top, groups[1:], similar, min_relevance, parse_of)
         if qa.type == "figure" or top.label == "TIME"
