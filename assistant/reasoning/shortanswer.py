@@ -709,9 +709,7 @@ def find_short_answers(
     # another source's figure of the same measure is a side only when its sentence is
     # as close to the question as the answer's, as before.
     parse_of = (
-        None
-        if qa.about_statement
-        else {id(c): p for c, p in zip(pool, parses[1:], strict=True)}
+        None if qa.about_statement else {id(c): p for c, p in zip(pool, parses[1:], strict=True)}
     )
     same_thing = (
         _same_thing(top, groups[1:], similar, min_relevance, parse_of)
