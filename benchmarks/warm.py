@@ -60,8 +60,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chunks", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--store", type=Path, default=Path("/work/scratch/warm-store-10k"))
-    parser.add_argument("--corpus", type=Path, default=Path("/work/scratch/warm-corpus-10k"))
+    parser.add_argument(
+        "--store", type=Path, default=Path(tempfile.gettempdir(), "factcheck-warm-bench", "store")
+    )
+    parser.add_argument(
+        "--corpus", type=Path, default=Path(tempfile.gettempdir(), "factcheck-warm-bench", "corpus")
+    )
     args = parser.parse_args(argv)
     store = args.store.resolve()
     if not (store / "chroma.sqlite3").exists():
