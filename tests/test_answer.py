@@ -136,9 +136,6 @@ def test_two_sources_with_different_figures_are_both_shown_and_the_disagreement_
     assert_cited_verbatim(answer, invented_fc.settings.corpus)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a rival figure worded less like the question is not flagged"
-)
 def test_a_rival_figure_in_other_words_is_still_a_disagreement(tmp_path):
     # The same flood, the same count, two reports: only the second repeats the town's name.
     fc = ingested(
