@@ -80,3 +80,20 @@ def test_the_model_alone_embeds_each_text_once_and_counts_its_tokens(tmp_path):
     assert got["characters"] == sum(map(len, texts))
     assert got["tokens"] >= got["characters"] / 10 + 2 * len(texts)  # with [CLS] and [SEP]
     assert got["chars_per_s"] > 0 and got["tokens_per_s"] > 0
+
+
+def test_the_model_alone_limit_on_a_sample_keeps_the_spread_of_lengths():
+    from assistant.index.embeddings import MiniLMEncoder
+
+    texts = [("word " * n).strip() for n in range(1, 101)]
+    seen: list[str] = []
+
+    class Recording(MiniLMEncoder):
+        def embed_array(self, batch):
+            seen.extend(batch)
+            return super().embed_array(batch)
+
+    got = _model_alone(Recording(), texts, most=10)
+    assert got["texts"] == len(seen) <= 10 and got["of_texts"] == len(texts)
+    assert min(map(len, seen)) == min(map(len, texts))  # the shortest and ...
+    assert max(map(len, seen)) >= 0.9 * max(map(len, texts))  # ... near the longest
