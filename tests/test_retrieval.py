@@ -109,18 +109,36 @@ def test_a_query_of_only_stopwords_finds_nothing_by_keyword():
 def test_a_query_scores_its_rarest_terms_within_the_postings_budget(monkeypatch):
     from assistant.index import lexical
 
-    # "convoy" in every chunk, "tanker" in half, "ambush" in one.
-    texts = [f"A convoy {'tanker ' if i % 2 else ''}moved on day {i}." for i in range(10)]
+    # "convoy" in 4 chunks of 10, "tanker" in 3, "ambush" in 1: none in half of them.
+    texts = [
+        f"A {'convoy' if i < 4 else 'truck'} {'tanker ' if i in (5, 7) else ''}moved on day {i}."
+        for i in range(10)
+    ]
     texts[3] = "A convoy tanker was hit in an ambush."
     index = LexicalIndex(chunks=[_chunk(i, t) for i, t in enumerate(texts)])
     assert index.query_terms("ambush tanker convoy") == ["ambush", "tanker", "convoy"]
 
-    monkeypatch.setattr(lexical, "POSTINGS_BUDGET", 6)  # room for ambush (1) + tanker (5)
+    monkeypatch.setattr(lexical, "POSTINGS_BUDGET", 4)  # room for ambush (1) + tanker (3)
     assert index.query_terms("ambush tanker convoy") == ["ambush", "tanker"]
     assert index.search("ambush tanker convoy", 1)[0][0].id == "c3"
 
     monkeypatch.setattr(lexical, "POSTINGS_BUDGET", 0)  # the rarest term is always kept
     assert index.query_terms("convoy tanker") == ["tanker"]
+
+
+def test_a_term_in_half_the_chunks_is_not_scored_beside_rarer_ones():
+    # "convoy" in every chunk, "tanker" in exactly half, "ambush" in two: FTS5 clamps
+    # the idf of the first two to 1e-6, so scoring them would cost without ranking.
+    texts = [f"A convoy {'tanker ' if i % 2 else ''}moved on day {i}." for i in range(10)]
+    texts[3] = "A convoy tanker was hit in an ambush."
+    texts[4] = "An ambush on a convoy, with a second ambush later, was reported."
+    index = LexicalIndex(chunks=[_chunk(i, t) for i, t in enumerate(texts)])
+    assert index.query_terms("ambush tanker convoy") == ["ambush"]
+    # The chunks that hold the informative term still come back, best first.
+    assert [c.id for c, _ in index.search("ambush tanker convoy", 5)] == ["c4", "c3"]
+    # A query of only common terms keeps them: their tiny weights are all it has.
+    assert index.query_terms("tanker convoy") == ["tanker", "convoy"]
+    assert len(index.search("tanker convoy", 10)) == 10
 
 
 def test_fusion_returns_k_hits_in_score_order(seed_fc):

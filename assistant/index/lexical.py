@@ -309,12 +309,19 @@ class LexicalIndex:
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
     def query_terms(self, query: str) -> list[str]:
-        """The query's terms that are in the index, within :data:`POSTINGS_BUDGET`.
+        """The query's terms worth scoring: in the index, informative, within the budget.
 
-        Terms are taken rarest first while the chunks they occur in fit the budget (the
-        rarest always); the result keeps the query's order.
+        A term in at least half the chunks is left out when the query has a rarer one:
+        FTS5's bm25() gives such a term an idf of 1e-6 (its formula goes negative there
+        and is clamped), so it moves no score, yet every chunk holding it is scored. A
+        query of only such terms keeps them, as their tiny weights are all it has. Then
+        terms are taken rarest first while the chunks they occur in fit
+        :data:`POSTINGS_BUDGET` (the rarest always). The result keeps the query's order.
         """
-        wanted = [t for t in dict.fromkeys(terms(query)) if self.df(t) > 0]
+        present = [t for t in dict.fromkeys(terms(query)) if self.df(t) > 0]
+        # df >= n/2 is exactly where log((n - df + 0.5) / (df + 0.5)) <= 0.
+        informative = [t for t in present if 2 * self.df(t) < len(self)]
+        wanted = informative or present
         kept: set[str] = set()
         postings = 0
         for t in sorted(wanted, key=self.df):
