@@ -141,6 +141,39 @@ def test_a_term_in_half_the_chunks_is_not_scored_beside_rarer_ones():
     assert len(index.search("tanker convoy", 10)) == 10
 
 
+def test_the_keyword_query_runs_beside_the_dense_one_and_ends_with_the_search(seed_fc, monkeypatch):
+    import threading
+    import time
+
+    from assistant.errors import StoreError
+
+    searcher, index = seed_fc.searcher, seed_fc.searcher.lexical
+    real = index.search
+    threads, finished = [], []
+
+    def slow_keywords(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        time.sleep(0.2)
+        out = real(*args, **kwargs)
+        finished.append(True)
+        return out
+
+    monkeypatch.setattr(index, "search", slow_keywords)
+    hits = searcher.search("Novaya Gazeta 13 Russians killed", 3)
+    assert hits and hits[0].bm25_rank is not None
+    assert threads[0] != threading.current_thread().name
+
+    # Authored fault: the dense side fails while the keyword query is still running. Its
+    # error is the one raised, and only once the keyword query has ended.
+    def broken_dense(*args, **kwargs):
+        raise StoreError("authored fault: the dense query failed")
+
+    monkeypatch.setattr(seed_fc.store, "query", broken_dense)
+    with pytest.raises(StoreError, match="authored fault"):
+        searcher.search("Novaya Gazeta 13 Russians killed", 3)
+    assert len(finished) == 2
+
+
 def test_fusion_returns_k_hits_in_score_order(seed_fc):
     hits = seed_fc.search("Novaya Gazeta 13 Russians killed", 4)
     assert len(hits) == 4

@@ -53,6 +53,7 @@ _INSERT = (
 # (lowest idf), are the ones left out, and the rarest is always kept. Corpora under
 # this size are never pruned.
 POSTINGS_BUDGET = 20_000
+_NOT_TERMS = frozenset(("", "\x00"))  # what splitting a stored body gives beside its terms
 
 
 @dataclass(frozen=True)
@@ -365,7 +366,7 @@ class LexicalIndex:
             for chunk_id, text, body in rows:
                 if text == wanted[chunk_id]:
                     # "\x00" stands for a chunk without terms (FTS5 needs a body).
-                    out[chunk_id] = frozenset(t for t in body.split(" ") if t and t != "\x00")
+                    out[chunk_id] = frozenset(body.split(" ")) - _NOT_TERMS
         return out
 
     def search(
