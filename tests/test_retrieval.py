@@ -251,3 +251,47 @@ def test_a_bad_k_is_refused_with_the_projects_error(seed_fc, bad):
 def test_an_unknown_search_option_is_refused_not_ignored(seed_fc):
     with pytest.raises(InputError, match=r"unknown search option\(s\) 'filter', 'top_k'"):
         seed_fc.retriever.invoke("Wagner Group", top_k=1, filter={"source": "x"})
+
+
+class _KeywordsOnlyStore:
+    """A store whose dense side finds nothing, so a search needs only the keyword threads."""
+
+    def __init__(self, index: LexicalIndex) -> None:
+        self.keywords = index
+
+    def query(self, vector, k, where=None):
+        return []
+
+
+class _NoModel:
+    def embed_query(self, text):
+        return [0.0]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_a_forked_child_searches_with_its_own_keyword_threads():
+    import os
+    import time
+
+    from assistant.index.retrieval import HybridSearch
+
+    index = LexicalIndex(chunks=[_chunk(0, "A tanker convoy was hit."), _chunk(1, "A calm day.")])
+    searcher = HybridSearch(_KeywordsOnlyStore(index), _NoModel())
+    assert [h.chunk.id for h in searcher.search("tanker", 2)] == ["c0"]  # the pool exists now
+    pid = os.fork()
+    if pid == 0:  # the child: a search that hung would never exit; one that works exits 0
+        code = 1
+        try:
+            code = 0 if [h.chunk.id for h in searcher.search("tanker", 2)] == ["c0"] else 1
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    pytest.fail("the forked child's search hung")

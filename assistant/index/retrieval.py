@@ -18,6 +18,7 @@ langsmith) takes about 0.35 s to import, a seventh of a command-line ``ask``.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -55,6 +56,12 @@ def _keyword_pool() -> ThreadPoolExecutor:
     # takes about as long as the other two together). Two workers: a web or MCP door
     # may search from more than one thread.
     return ThreadPoolExecutor(max_workers=2, thread_name_prefix="factcheck-keyword")
+
+
+if hasattr(os, "register_at_fork"):
+    # A forked child has none of the parent's threads: a pool inherited from it would
+    # queue work that nothing runs. The child makes its own on first use.
+    os.register_at_fork(after_in_child=_keyword_pool.cache_clear)
 
 
 @dataclass(frozen=True)
