@@ -141,39 +141,6 @@ def test_a_term_in_half_the_chunks_is_not_scored_beside_rarer_ones():
     assert len(index.search("tanker convoy", 10)) == 10
 
 
-def test_the_keyword_query_runs_beside_the_dense_one_and_ends_with_the_search(seed_fc, monkeypatch):
-    import threading
-    import time
-
-    from assistant.errors import StoreError
-
-    searcher, index = seed_fc.searcher, seed_fc.searcher.lexical
-    real = index.search
-    threads, finished = [], []
-
-    def slow_keywords(*args, **kwargs):
-        threads.append(threading.current_thread().name)
-        time.sleep(0.2)
-        out = real(*args, **kwargs)
-        finished.append(True)
-        return out
-
-    monkeypatch.setattr(index, "search", slow_keywords)
-    hits = searcher.search("Novaya Gazeta 13 Russians killed", 3)
-    assert hits and hits[0].bm25_rank is not None
-    assert threads[0] != threading.current_thread().name
-
-    # Authored fault: the dense side fails while the keyword query is still running. Its
-    # error is the one raised, and only once the keyword query has ended.
-    def broken_dense(*args, **kwargs):
-        raise StoreError("authored fault: the dense query failed")
-
-    monkeypatch.setattr(seed_fc.store, "query", broken_dense)
-    with pytest.raises(StoreError, match="authored fault"):
-        searcher.search("Novaya Gazeta 13 Russians killed", 3)
-    assert len(finished) == 2
-
-
 def test_fusion_returns_k_hits_in_score_order(seed_fc):
     hits = seed_fc.search("Novaya Gazeta 13 Russians killed", 4)
     assert len(hits) == 4
@@ -251,47 +218,3 @@ def test_a_bad_k_is_refused_with_the_projects_error(seed_fc, bad):
 def test_an_unknown_search_option_is_refused_not_ignored(seed_fc):
     with pytest.raises(InputError, match=r"unknown search option\(s\) 'filter', 'top_k'"):
         seed_fc.retriever.invoke("Wagner Group", top_k=1, filter={"source": "x"})
-
-
-class _KeywordsOnlyStore:
-    """A store whose dense side finds nothing, so a search needs only the keyword threads."""
-
-    def __init__(self, index: LexicalIndex) -> None:
-        self.keywords = index
-
-    def query(self, vector, k, where=None):
-        return []
-
-
-class _NoModel:
-    def embed_query(self, text):
-        return [0.0]
-
-
-@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
-def test_a_forked_child_searches_with_its_own_keyword_threads():
-    import os
-    import time
-
-    from assistant.index.retrieval import HybridSearch
-
-    index = LexicalIndex(chunks=[_chunk(0, "A tanker convoy was hit."), _chunk(1, "A calm day.")])
-    searcher = HybridSearch(_KeywordsOnlyStore(index), _NoModel())
-    assert [h.chunk.id for h in searcher.search("tanker", 2)] == ["c0"]  # the pool exists now
-    pid = os.fork()
-    if pid == 0:  # the child: a search that hung would never exit; one that works exits 0
-        code = 1
-        try:
-            code = 0 if [h.chunk.id for h in searcher.search("tanker", 2)] == ["c0"] else 1
-        finally:
-            os._exit(code)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            assert os.waitstatus_to_exitcode(status) == 0
-            return
-        time.sleep(0.05)
-    os.kill(pid, 9)
-    os.waitpid(pid, 0)
-    pytest.fail("the forked child's search hung")

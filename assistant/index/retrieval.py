@@ -18,9 +18,7 @@ langsmith) takes about 0.35 s to import, a seventh of a command-line ``ask``.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,22 +44,6 @@ RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of top r
 # of 12, held-out 14 -> 18 of 28, RGB noise 19 -> 23 of 50); half this weight left the
 # exact-figure case above at rank 2.
 COVERAGE_WEIGHT = 2.0 / (RRF_K + 1)
-
-
-@functools.cache
-def _keyword_pool() -> ThreadPoolExecutor:
-    # The keyword query runs beside the question's embedding and the dense query: SQLite,
-    # ONNX Runtime and Chroma's bindings all release the GIL while they work, so a search
-    # waits for the slower side rather than for both (at 10k chunks the keyword side
-    # takes about as long as the other two together). Two workers: a web or MCP door
-    # may search from more than one thread.
-    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="factcheck-keyword")
-
-
-if hasattr(os, "register_at_fork"):
-    # A forked child has none of the parent's threads: a pool inherited from it would
-    # queue work that nothing runs. The child makes its own on first use.
-    os.register_at_fork(after_in_child=_keyword_pool.cache_clear)
 
 
 @dataclass(frozen=True)
@@ -298,17 +280,9 @@ class HybridSearch:
             # Resolved at each search: a long-lived process sees outlets ingested since.
             resolved = self.source_filter.resolve(self.lexical.publishers())
             where, sql = resolved.chroma_where(), resolved.sql()
-        # Opened (and repaired, if out of step) here, on the caller's thread, before
-        # its query runs beside the dense one.
-        index = self.lexical
-        keyword = _keyword_pool().submit(index.search, query, self.depth, where=sql)
-        try:
-            vector = query_vector or self.embeddings.embed_query(query)
-            dense = store.query(vector, self.depth, where=where)
-        except BaseException:
-            keyword.exception()  # waited for, so no query outlives the call that failed
-            raise
-        lexical = keyword.result()
+        vector = query_vector or self.embeddings.embed_query(query)
+        dense = store.query(vector, self.depth, where=where)
+        lexical = self.lexical.search(query, self.depth, where=sql)
         weights = term_weights(query, self.lexical)
         # Only when a question term could count: a question of stopwords has none.
         known = self.lexical.stored_terms(c for c, _ in dense + lexical) if weights else None
