@@ -3,6 +3,7 @@
     python -m benchmarks.search --sizes 1000 10000            # a few minutes per 10k to build
     python -m benchmarks.search --sizes 10000 --stores DIR    # build once into DIR, reuse after
     python -m benchmarks.search --sizes 10000 --stores DIR --dump ranked.json
+    python -m benchmarks.search --corpus ARTICLES --questions QUESTIONS.txt --stores DIR
 
 Issue 23. "Ours" is ``FactCheck.search(question, 5)``, what ``factcheck search`` and every
 answer start from: the question embedded, Chroma's nearest 50 and the keyword index's
@@ -15,10 +16,15 @@ sides are timed again with each question's vector computed beforehand ("after th
 embedding"), as the model's time swings most on a loaded machine.
 
 The store is built by :func:`benchmarks.run.generate_corpus` and our ingest, the questions
-by :func:`benchmarks.run._queries`. Everything is warm and in-process: one untimed pass of
-every question first, then ``--rounds`` rounds in which each question runs on every side
-back to back, the side that goes first alternating from question to question (the
-machine is shared, and its load drifts by the second). Per size the p50 and p95 of each
+by :func:`benchmarks.run._queries`; or, with ``--corpus`` and ``--questions``, from a
+folder of real articles and questions. The generator writes from a small vocabulary:
+each of its questions shares a term with about half of the chunks, so the keyword side
+scores far more chunks a question than it does on real text (BENCHMARKS.md, session 13).
+
+Everything is warm and in-process: one untimed pass of every question first, then
+``--rounds`` rounds in which each question runs on every side back to back, the side
+that goes first alternating from question to question (the machine is shared, and its
+load drifts by the second). Per size the p50 and p95 of each
 side are the median over rounds of each round's own; the ratio is the median of the
 rounds' p50 ratios. Wall time is the figure; the process's CPU time is given beside it,
 as a loaded machine stretches wall time and leaves CPU time nearly alone. Writes
@@ -88,14 +94,36 @@ class _Given:
         raise NotImplementedError("only the benchmark's questions are known")
 
 
-def measure(store: Path, queries: int, rounds: int) -> dict[str, Any]:
-    """Time ours against dense-only on one store."""
+def build_from(folder: Path, corpus: Path) -> Path:
+    """The store of the articles in ``corpus``, in ``folder`` (built unless already there)."""
+    from assistant.app import FactCheck
+    from assistant.settings import Settings
+
+    store = folder / f"store-{corpus.resolve().name}"
+    if not (store / "chroma.sqlite3").exists():
+        t = time.perf_counter()
+        report = FactCheck(Settings(store=store)).ingest([corpus])
+        print(
+            f"built {report.chunks} chunks in {time.perf_counter() - t:.0f} s: {store}",
+            file=sys.stderr,
+        )
+    return store
+
+
+def read_questions(path: Path, most: int) -> list[str]:
+    """Up to ``most`` distinct questions from ``path``, one per line (blank lines skipped)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return list(dict.fromkeys(q.strip() for q in lines if q.strip()))[:most]
+
+
+def measure(store: Path, qs: list[str], rounds: int) -> dict[str, Any]:
+    """Time ours against dense-only on one store, for the questions ``qs``."""
     from assistant.app import FactCheck
     from assistant.settings import Settings
 
     fc = FactCheck(Settings(store=store))
     model = fc.embedder
-    qs = _queries(random.Random(11), queries)
+    queries = len(qs)
     # The same searches with each question's vector computed beforehand: the cost after
     # the embedding, which on a loaded machine varies more than all the rest.
     given = _Given(model, qs)
@@ -153,7 +181,7 @@ def measure(store: Path, queries: int, rounds: int) -> dict[str, Any]:
     return out
 
 
-def dump(store: Path, queries: int, depth: int) -> list[dict[str, Any]]:
+def dump(store: Path, qs: list[str], depth: int) -> list[dict[str, Any]]:
     """Every question's ranked hits, ``depth`` deep, as plain data."""
     from assistant.app import FactCheck
     from assistant.settings import Settings
@@ -175,7 +203,7 @@ def dump(store: Path, queries: int, depth: int) -> list[dict[str, Any]]:
                 for h in searcher.search(q, depth, sources=None)
             ],
         }
-        for q in _queries(random.Random(11), queries)
+        for q in qs
     ]
 
 
@@ -187,18 +215,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stores", type=Path, help="build each size's store here once and reuse it"
     )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help="ingest this folder of articles instead of generating one (--sizes is then ignored)",
+    )
+    parser.add_argument(
+        "--questions", type=Path, help="the questions, one per line (default: generated ones)"
+    )
     parser.add_argument("--dump", type=Path, help="write every question's ranked hits here")
     parser.add_argument("--dump-k", type=int, default=100)
     parser.add_argument("--out", type=Path, default=HERE / "search-results.json")
     args = parser.parse_args(argv)
     folder = args.stores or Path(tempfile.mkdtemp(prefix="fc-search-bench-"))
     rows, ranked = [], {}
-    for n in args.sizes:
-        store = build(folder, n)
+    qs = (
+        read_questions(args.questions, args.queries)
+        if args.questions
+        else _queries(random.Random(11), args.queries)
+    )
+    stores = (
+        [(0, build_from(folder, args.corpus))]
+        if args.corpus
+        else [(n, build(folder, n)) for n in args.sizes]
+    )
+    for n, store in stores:
         if args.dump:
-            ranked[str(n)] = dump(store, args.queries, args.dump_k)
+            ranked[str(n or store.name)] = dump(store, qs, args.dump_k)
             continue
-        row = {"size": n, **measure(store, args.queries, args.rounds)}
+        row = {"size": n, **measure(store, qs, args.rounds)}
+        if args.corpus:
+            row.update(size=row["chunks"], corpus=str(args.corpus))
+        n = row["size"]
         rows.append(row)
         print(
             f"{n:>7} chunks  ours p50 {row['ours_p50_ms']:6.1f} ms (p95 "

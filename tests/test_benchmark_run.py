@@ -97,3 +97,39 @@ def test_the_model_alone_limit_on_a_sample_keeps_the_spread_of_lengths():
     assert got["texts"] == len(seen) <= 10 and got["of_texts"] == len(texts)
     assert min(map(len, seen)) == min(map(len, texts))  # the shortest and ...
     assert max(map(len, seen)) >= 0.9 * max(map(len, texts))  # ... near the longest
+
+
+def test_search_benchmark_runs_on_a_folder_of_articles_and_a_question_file(tmp_path):
+    import json
+
+    from benchmarks import search
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text(
+        "Rescuers said 14 people were hurt when a ferry ran aground near Tromsø.\n", "utf-8"
+    )
+    (articles / "b.txt").write_text(
+        "The coastguard put the number of injured at 11 after the ferry grounding.\n", "utf-8"
+    )
+    questions = tmp_path / "questions.txt"
+    questions.write_text(
+        "How many were hurt on the ferry?\n\nHow many were hurt on the ferry?\nWho ran aground?\n",
+        "utf-8",
+    )
+    assert search.read_questions(questions, 5) == [
+        "How many were hurt on the ferry?",
+        "Who ran aground?",
+    ]
+    out = tmp_path / "results.json"
+    args = ["--corpus", str(articles), "--questions", str(questions), "--rounds", "1"]
+    assert search.main([*args, "--stores", str(tmp_path / "stores"), "--out", str(out)]) == 0
+    (row,) = json.loads(out.read_text("utf-8"))["sizes"]
+    assert row["corpus"] == str(articles) and row["size"] == row["chunks"] >= 2
+    assert row["queries"] == 2 and row["ours_p50_ms"] > 0 and row["dense_p50_ms"] > 0
+
+    dumped = tmp_path / "ranked.json"
+    assert search.main([*args, "--stores", str(tmp_path / "stores"), "--dump", str(dumped)]) == 0
+    (ranked,) = json.loads(dumped.read_text("utf-8")).values()
+    assert [r["query"] for r in ranked] == ["How many were hurt on the ferry?", "Who ran aground?"]
+    assert all(r["hits"] for r in ranked)
