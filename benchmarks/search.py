@@ -57,20 +57,31 @@ K = 5
 
 def build(folder: Path, n_chunks: int) -> Path:
     """The store of ``n_chunks`` generated chunks in ``folder`` (built unless already there)."""
+    corpus, store = folder / f"corpus-{n_chunks}", folder / f"store-{n_chunks}"
+    if not (store / "chroma.sqlite3").exists():
+        generate_corpus(corpus, n_chunks)
+        _ingest(corpus, store)
+    return store
+
+
+def build_from(folder: Path, corpus: Path) -> Path:
+    """The store of the articles in ``corpus``, in ``folder`` (built unless already there)."""
+    store = folder / f"store-{corpus.resolve().name}"
+    if not (store / "chroma.sqlite3").exists():
+        _ingest(corpus, store)
+    return store
+
+
+def _ingest(corpus: Path, store: Path) -> None:
     from assistant.app import FactCheck
     from assistant.settings import Settings
 
-    corpus, store = folder / f"corpus-{n_chunks}", folder / f"store-{n_chunks}"
-    if (store / "chroma.sqlite3").exists():
-        return store
-    generate_corpus(corpus, n_chunks)
     t = time.perf_counter()
     report = FactCheck(Settings(store=store)).ingest([corpus])
     print(
         f"built {report.chunks} chunks in {time.perf_counter() - t:.0f} s: {store}",
         file=sys.stderr,
     )
-    return store
 
 
 def _time(call: Callable[[str], Any], q: str) -> tuple[float, float]:
@@ -92,22 +103,6 @@ class _Given:
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         raise NotImplementedError("only the benchmark's questions are known")
-
-
-def build_from(folder: Path, corpus: Path) -> Path:
-    """The store of the articles in ``corpus``, in ``folder`` (built unless already there)."""
-    from assistant.app import FactCheck
-    from assistant.settings import Settings
-
-    store = folder / f"store-{corpus.resolve().name}"
-    if not (store / "chroma.sqlite3").exists():
-        t = time.perf_counter()
-        report = FactCheck(Settings(store=store)).ingest([corpus])
-        print(
-            f"built {report.chunks} chunks in {time.perf_counter() - t:.0f} s: {store}",
-            file=sys.stderr,
-        )
-    return store
 
 
 def read_questions(path: Path, most: int) -> list[str]:
